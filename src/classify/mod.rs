@@ -1,0 +1,100 @@
+//! Classification: is a secret value a password, a token, or a placeholder?
+//!
+//! The value beats the name; the name (and later the target) are priors (DOMAIN.md §6, §7).
+//! This module owns the decision procedure and nothing else: it never sees files or spans.
+//! Callers: `check` (per-file rules) and `analyze` (whole repository).
+
+use serde::Serialize;
+
+/// What the name a secret travels under suggests (`password=`, `JIRA_API_TOKEN`, `basic_auth[1]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamePrior {
+    Password,
+    Token,
+    Neutral,
+}
+
+/// Known token formats (DOMAIN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenFormat {
+    /// `ATATT3…`: Atlassian Cloud API token (CRC32 tail).
+    AtlassianApiToken,
+    /// `ATCTT3…`: Bitbucket Cloud repository/project/workspace access token (CRC32 tail).
+    AtlassianAccessToken,
+    /// `ATBB…`: Bitbucket Cloud app password.
+    BitbucketAppPassword,
+    /// `BBDC-…`: Bitbucket Data Center HTTP access token.
+    BitbucketDcToken,
+    /// 44 base64 chars decoding to `<12 digits>:<20 bytes>`: Jira/Confluence/Bitbucket DC PAT.
+    AtlassianDcPat,
+    /// `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`.
+    Github,
+    /// `glpat-` and the other GitLab prefixes.
+    Gitlab,
+    /// `xoxb-`, `xoxp-`, `xapp-`…
+    Slack,
+    /// `npm_…`
+    Npm,
+    /// `eyJ…` JSON Web Token.
+    Jwt,
+    /// No known prefix, but the shape of a machine-generated token (long, one alphabet, high entropy).
+    Generic,
+}
+
+impl TokenFormat {
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenFormat::AtlassianApiToken => "an Atlassian API token",
+            TokenFormat::AtlassianAccessToken => "a Bitbucket Cloud access token",
+            TokenFormat::BitbucketAppPassword => "a Bitbucket app password",
+            TokenFormat::BitbucketDcToken => "a Bitbucket Data Center access token",
+            TokenFormat::AtlassianDcPat => "an Atlassian Data Center personal access token",
+            TokenFormat::Github => "a GitHub token",
+            TokenFormat::Gitlab => "a GitLab token",
+            TokenFormat::Slack => "a Slack token",
+            TokenFormat::Npm => "an npm token",
+            TokenFormat::Jwt => "a JSON Web Token",
+            TokenFormat::Generic => "a generated token",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "class", rename_all = "kebab-case")]
+pub enum SecretClass {
+    /// A human password (or something that can only be one).
+    Password,
+    /// A machine-issued token of the given format.
+    Token { format: TokenFormat },
+    /// Not a real secret: a placeholder word, a template, a masked or truncated value, or a
+    /// known-format token whose checksum fails (a documentation example).
+    Placeholder,
+}
+
+/// The verdict on one literal value, with the reason a report can show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub class: SecretClass,
+    pub confidence: Confidence,
+    /// Lowercase, no trailing period: "matches the Atlassian API token format and its CRC32".
+    pub reason: String,
+}
+
+pub use self::classifier::{classify_literal, decode_basic_blob, name_prior, shannon_entropy};
+
+mod classifier;
+mod names;
+mod placeholder;
+mod shape;
+mod tokens;
+mod words;

@@ -1,0 +1,375 @@
+//! Name priors: what the name a secret travels under (`JIRA_PASSWORD`, `apiToken`,
+//! `basic_auth[1]`) suggests it holds.
+//!
+//! This module owns the splitting of names into words and the word lists; it never looks at a
+//! value. A prior only breaks ties in `classifier`: the value beats the name (DOMAIN.md §6.7 lists
+//! the common ways names lie, such as tokens stored under `password`).
+//!
+//! Decisions where DOMAIN.md leaves room:
+//! - Words are matched whole, after splitting on `_ - . [ ] / : space` and on camelCase and
+//!   letter/digit boundaries, so `passport`, `compass`, `path`, `patch` and `pattern` are not
+//!   credential words. A single lower-case compound (`jirapassword`, `accesstoken`) is matched by
+//!   its suffix, with the few English words that end in `pass` excluded.
+//! - `app_password` and `application_password` are tokens (Bitbucket app passwords and WordPress
+//!   application passwords are machine-issued), and they count as token words only.
+//! - When both a password word and a token word remain (`token_or_password`), the prior is
+//!   `Neutral`: a wrong prior is worse than none.
+//! - A credential word followed by a metadata word (`token_url`, `password_hash`,
+//!   `password_min_length`) names something *about* the credential, not the credential: `Neutral`.
+//!   So does a token word after a non-credential qualifier (`csrf_token`, `next_page_token`,
+//!   `CancellationToken`).
+//! - The second element of an auth tuple (`auth[1]`, `basic_auth[1]`, `credentials[1]`) is a
+//!   password; PowerShell's `-Credential` parameter (a `PSCredential`) is a password; `credential`,
+//!   `secret`, `key` and `auth` alone are neutral.
+
+use super::NamePrior;
+
+/// Words that mean "password" on their own.
+const PASSWORD_WORDS: &[&str] = &[
+    "password",
+    "passwords",
+    "passwd",
+    "pwd",
+    "pass",
+    "pw",
+    "passphrase",
+    "passcode",
+    "pword",
+    "pswd",
+    "passwort",
+    "kennwort",
+    "senha",
+    "contrasena",
+    "contraseña",
+    "motdepasse",
+];
+
+/// Compound suffixes that mean "password" at the end of one lower-case word (`jirapassword`).
+const PASSWORD_SUFFIXES: &[&str] = &["password", "passwd", "passphrase", "pwd", "pass"];
+
+/// English words ending in `pass` that are not passwords.
+const NOT_PASSWORD_PASS: &[&str] = &[
+    "compass",
+    "encompass",
+    "bypass",
+    "overpass",
+    "underpass",
+    "surpass",
+    "trespass",
+    "impass",
+];
+
+/// Words that mean "token" on their own.
+const TOKEN_WORDS: &[&str] = &[
+    "token",
+    "pat",
+    "bearer",
+    "apikey",
+    "apitoken",
+    "accesstoken",
+    "authtoken",
+    "privatetoken",
+];
+
+/// Words naming something about a credential rather than the credential itself.
+const METADATA_WORDS: &[&str] = &[
+    "url",
+    "uri",
+    "endpoint",
+    "type",
+    "expiry",
+    "expires",
+    "expiration",
+    "expire",
+    "expired",
+    "ttl",
+    "lifetime",
+    "name",
+    "id",
+    "ids",
+    "file",
+    "path",
+    "dir",
+    "length",
+    "len",
+    "min",
+    "max",
+    "count",
+    "policy",
+    "regex",
+    "pattern",
+    "hint",
+    "reset",
+    "field",
+    "label",
+    "prompt",
+    "placeholder",
+    "hash",
+    "hashed",
+    "digest",
+    "salt",
+    "enabled",
+    "enable",
+    "disabled",
+    "required",
+    "strength",
+    "validator",
+    "validation",
+    "rules",
+    "format",
+    "prefix",
+    "scope",
+    "scopes",
+    "header",
+    "helper",
+    "manager",
+    "store",
+    "storage",
+    "provider",
+    "mode",
+    "kind",
+    "created",
+    "updated",
+    "age",
+];
+
+/// Qualifiers that make a following `token` something other than a credential.
+const NOT_CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
+    "csrf",
+    "xsrf",
+    "anticsrf",
+    "antiforgery",
+    "page",
+    "next",
+    "nextpage",
+    "cancellation",
+    "cancel",
+    "sync",
+    "continuation",
+    "pagination",
+    "max",
+    "num",
+    "lexer",
+    "parser",
+];
+
+/// Splits a name into lower-case words: on separators, camelCase humps (`HTTPPassword` is `http`,
+/// `password`) and letter/digit boundaries.
+fn split_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        // A non-empty current word means the previous character was alphanumeric and is in it.
+        if let (false, Some(&prev)) = (
+            current.is_empty(),
+            i.checked_sub(1).and_then(|p| chars.get(p)),
+        ) {
+            let next = chars.get(i + 1).copied();
+            let hump = prev.is_lowercase() && c.is_uppercase();
+            // The last capital of an acronym starts the next word: `HTTPPassword`.
+            let acronym_end =
+                prev.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase());
+            let digit_edge = prev.is_ascii_digit() != c.is_ascii_digit();
+            if hump || acronym_end || digit_edge {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn is_password_word(word: &str) -> bool {
+    if PASSWORD_WORDS.contains(&word) {
+        return true;
+    }
+    PASSWORD_SUFFIXES.iter().any(|suffix| {
+        word.len() > suffix.len() + 1
+            && word.ends_with(suffix)
+            && !NOT_PASSWORD_PASS.iter().any(|not| word.ends_with(not))
+    })
+}
+
+fn is_token_word(word: &str) -> bool {
+    if TOKEN_WORDS.contains(&word) {
+        return true;
+    }
+    // A lower-case compound ending in "token" (`jiratoken`, `bearertoken`), unless its qualifier
+    // makes it something else (`csrftoken`).
+    word.len() > "token".len() + 1
+        && word.ends_with("token")
+        && !NOT_CREDENTIAL_TOKEN_QUALIFIERS
+            .iter()
+            .any(|q| word.len() == q.len() + "token".len() && word.starts_with(q))
+}
+
+/// What a name suggests about the secret stored under it. See the module header for the rules.
+pub fn name_prior(name: &str) -> NamePrior {
+    let words = split_words(name);
+    let mut password = false;
+    let mut token = false;
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i].as_str();
+        let next = words.get(i + 1).map(String::as_str);
+        let prev = i
+            .checked_sub(1)
+            .and_then(|p| words.get(p))
+            .map(String::as_str);
+        let rest = &words[i + 1..];
+        let about_it = rest.iter().any(|w| METADATA_WORDS.contains(&w.as_str()));
+
+        // Two-word phrases first, so that `app_password` is not also read as a password.
+        if matches!(word, "app" | "application") && next.is_some_and(|n| n.starts_with("password"))
+        {
+            token |= !words[i + 2..]
+                .iter()
+                .any(|w| METADATA_WORDS.contains(&w.as_str()));
+            i += 2;
+            continue;
+        }
+        if word == "api" && next == Some("key") {
+            token |= !words[i + 2..]
+                .iter()
+                .any(|w| METADATA_WORDS.contains(&w.as_str()));
+            i += 2;
+            continue;
+        }
+        if matches!(word, "auth" | "credentials" | "creds" | "credential") && next == Some("1") {
+            password = true;
+            i += 2;
+            continue;
+        }
+        if is_password_word(word) && !about_it {
+            password = true;
+        } else if is_token_word(word) && !about_it {
+            let qualified_away = word == "token"
+                && prev.is_some_and(|p| NOT_CREDENTIAL_TOKEN_QUALIFIERS.contains(&p));
+            token |= !qualified_away;
+        }
+        i += 1;
+    }
+    // PowerShell's `-Credential` parameter takes a PSCredential: a user name and a password.
+    if name.trim_start().starts_with('-') && words.len() == 1 && words[0] == "credential" {
+        password = true;
+    }
+    match (password, token) {
+        (true, false) => NamePrior::Password,
+        (false, true) => NamePrior::Token,
+        _ => NamePrior::Neutral,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use NamePrior::{Neutral, Password, Token};
+
+    #[test]
+    fn splits_separators_camel_case_acronyms_and_digits() {
+        assert_eq!(split_words("JIRA_API_TOKEN"), ["jira", "api", "token"]);
+        assert_eq!(split_words("plainTextToken"), ["plain", "text", "token"]);
+        assert_eq!(split_words("HTTPPassword"), ["http", "password"]);
+        assert_eq!(split_words("basic_auth[1]"), ["basic", "auth", "1"]);
+        assert_eq!(split_words("--password"), ["password"]);
+        assert_eq!(split_words("pass1"), ["pass", "1"]);
+        assert_eq!(split_words(""), Vec::<String>::new());
+        assert_eq!(split_words("ÜberPasswort"), ["über", "passwort"]);
+    }
+
+    #[test]
+    fn name_priors_table() {
+        let table: &[(&str, NamePrior)] = &[
+            // Password-ish names from DOMAIN.md §6.7.
+            ("password", Password),
+            ("passwd", Password),
+            ("pwd", Password),
+            ("pass", Password),
+            ("pw", Password),
+            ("db_pw", Password),
+            ("passphrase", Password),
+            ("userPassword", Password),
+            ("jira_pass", Password),
+            ("JIRA_PASSWORD", Password),
+            ("ldap_password", Password),
+            ("basic_auth[1]", Password),
+            ("auth[1]", Password),
+            ("passwordVariable", Password),
+            ("--password", Password),
+            ("url_password", Password),
+            ("-Credential", Password),
+            ("jirapassword", Password),
+            ("dbpass", Password),
+            ("HTTPPassword", Password),
+            ("confirmPassword", Password),
+            // Token-ish names.
+            ("token", Token),
+            ("api_token", Token),
+            ("apiToken", Token),
+            ("access_token", Token),
+            ("pat", Token),
+            ("personal_token", Token),
+            ("personal_access_token", Token),
+            ("JIRA_PERSONAL_TOKEN", Token),
+            ("CONFLUENCE_PAT", Token),
+            ("bearer", Token),
+            ("auth_token", Token),
+            ("token_auth", Token),
+            ("apikey", Token),
+            ("api_key", Token),
+            ("x-api-key", Token),
+            ("app_password", Token),
+            ("BITBUCKET_APP_PASSWORD", Token),
+            ("appPassword", Token),
+            ("BITBUCKET_TOKEN", Token),
+            ("ATLASSIAN_API_TOKEN", Token),
+            ("rawToken", Token),
+            ("plainTextToken", Token),
+            ("PRIVATE-TOKEN", Token),
+            ("accesstoken", Token),
+            // Look-alikes and neutral names.
+            ("passport", Neutral),
+            ("passportNumber", Neutral),
+            ("compass", Neutral),
+            ("bypass", Neutral),
+            ("path", Neutral),
+            ("patch", Neutral),
+            ("pattern", Neutral),
+            ("passenger", Neutral),
+            ("secret", Neutral),
+            ("key", Neutral),
+            ("credential", Neutral),
+            ("credentials", Neutral),
+            ("auth", Neutral),
+            ("basic_auth[0]", Neutral),
+            ("secret_key", Neutral),
+            ("user", Neutral),
+            ("", Neutral),
+            ("csrf_token", Neutral),
+            ("csrftoken", Neutral),
+            ("next_page_token", Neutral),
+            ("CancellationToken", Neutral),
+            ("token_url", Neutral),
+            ("tokenEndpoint", Neutral),
+            ("password_hash", Neutral),
+            ("password_min_length", Neutral),
+            ("api_key_id", Neutral),
+            ("tokenizer", Neutral),
+            ("passwordless", Neutral),
+            ("token_or_password", Neutral),
+        ];
+        for &(name, expected) in table {
+            assert_eq!(name_prior(name), expected, "name_prior({name:?})");
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Placeholders (DOMAIN.md §7): values that are not real secrets — placeholder words, template and
+//! variable references, masked or truncated values, encrypted values and secret-store references,
+//! password hashes, file paths.
+//!
+//! This module owns the shapes and word lists; checksum-failing tokens are recognised by `tokens`.
+//! `classifier` calls [`placeholder`] after the checksummed formats and before everything else.
+//!
+//! The guiding rule is that a real password must never become a placeholder: words are matched
+//! against the *whole* value (after dropping case and `- _ . space`), so `test` is a placeholder and
+//! `testpass123` is not; shapes are anchored at both ends unless they cannot occur in a real secret
+//! (`${…}`, `***`, `xxxx`, `...`).
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+use super::{Confidence, shape};
+
+/// Whole values (normalised: lower case, `- _ . space` removed) that are placeholders. The list
+/// merges gitleaks' allowlist with the examples DOMAIN.md §7 found in real documentation.
+const WORDS: &[&str] = &[
+    "changeme",
+    "changeit",
+    "changethis",
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "pw",
+    "passphrase",
+    "secret",
+    "secrets",
+    "token",
+    "test",
+    "tests",
+    "testing",
+    "example",
+    "examples",
+    "sample",
+    "placeholder",
+    "dummy",
+    "fake",
+    "mock",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "empty",
+    "blank",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "xxx",
+    "xx",
+    "yyy",
+    "zzz",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "foobar",
+    "value",
+    "string",
+    "text",
+    "redacted",
+    "hidden",
+    "masked",
+    "removed",
+    "omitted",
+    "censored",
+    "todo",
+    "tbd",
+    "fixme",
+    "notset",
+    "unset",
+    "notused",
+    "unused",
+    "default",
+    "username",
+    "user",
+    "login",
+    "nocheck",
+    "n/a",
+    // Documentation examples quoted in DOMAIN.md §7.
+    "apitokenobtainedfromjiraui",
+    "seutokenatlassian",
+    "seutoken",
+    "suasenha",
+    "tutoken",
+    "tucontrasena",
+    "idoillusions",
+    "pass1234",
+    "gobbluthe",
+];
+
+/// A value made only of credential nouns and their qualifiers (`myApiToken`, `PAT_TOKEN`,
+/// `jira_password`, `mysecretpassword`): a name written where a value belongs, or a doc example.
+///
+/// A run-together lower-case password composition (`adminpassword`, `mysecretpassword`) may be a
+/// real, weak password, so password nouns only count when the value is written like an identifier
+/// (separators or inner capitals: `jira_password`, `myPassword`); token nouns always count, since
+/// nobody's real token is `mytoken`.
+static NAME_AS_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(my|the|your|some|new|old|real|actual|dummy|fake|test|sample|example)?(api|access|personal|auth|jira|atlassian|confluence|bitbucket|github|gitlab|gh|bearer|app|application|secret|user|admin|db|database|ldap|service|bot|private|super|strong|root|master|cloud|server|svc|ci|pat)*(?<noun>token|apitoken|apikey|key|pat|password|passwd|pass|pwd|secret|credential|credentials)s?$",
+    )
+    .expect("static regex")
+});
+
+/// `YOUR_PASSWORD`, `your-api-token`, `YOUR@EMAIL.ORG`, `your_personal_access_token_here`.
+static YOUR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^your[a-z]*(token|password|pass|pwd|secret|key|pat|credential|username|user|email)",
+    )
+    .expect("static regex")
+});
+
+/// `replace_with_…`, `insert-your-token`, `enter_password`, `GENERATE-TOKEN-HERE`.
+static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(replace|insert|enter|put|paste|add|fill|set|provide|generate|type|use)(me|with|your|yours|the|here|this|token|password|pass|key|secret|api|pat|value|real|actual|own)",
+    )
+    .expect("static regex")
+});
+
+/// Whole-value shapes of references and templates, checked on the raw (trimmed) value.
+static REFERENCE: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        // Bracketed: `<password>`, `[PASSWORD]`, `{token}`, `{{ var }}`, Maven's `{…=}`, `(none)`.
+        r"^<.*>$",
+        r"^\[.*\]$",
+        r"^\{.*\}$",
+        r"^\(.*\)$",
+        // Upper-case shell and CI variables, positional parameters, PowerShell's `$env:X`.
+        r"^\$[A-Z_][A-Z0-9_]*$",
+        r"^\$\d+$",
+        r"(?i)^\$env:[a-z_][a-z0-9_]*$",
+        // Windows `%VAR%`, Ant/Maven `@VAR@`, printf and Python format slots, Ruby symbols.
+        r"^%[A-Za-z_][A-Za-z0-9_]*%$",
+        r"^@[A-Za-z_][A-Za-z0-9_.\-]*@$",
+        r"^%[-+ #0]*\d*(\.\d+)?[sdvqxrf]$",
+        r"^%\([A-Za-z_][A-Za-z0-9_]*\)[sdr]$",
+        r"^:[a-z_][a-z0-9_]*$",
+        // Command substitution with backticks.
+        r"^`.*`$",
+        // Terraform and CI expression references: `var.x`, `data.x.y`, `secrets.X`, `env.X`.
+        r"^(var|local|data|module|secrets|vars|env|inputs|steps|needs|matrix|params)\.[A-Za-z_][A-Za-z0-9_.\-\[\]]*$",
+    ])
+    .expect("static regex set")
+});
+
+/// A lower-case `$name` is a variable when its name says what it holds; `$ecret` is a password.
+static LOWER_VARIABLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\$[a-z_][A-Za-z0-9_]*$").expect("static regex"));
+
+/// Template expressions anywhere in the value: the value is computed, not written.
+static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\{[^}]*\}|\{\{.*\}\}|\$\([^)]*\)|<%.*%>|#\{[^}]*\}").expect("static regex")
+});
+
+/// Password hashes: storable, not usable as a credential.
+static HASH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\$2[abxy]?\$\d\d\$|\$argon2(id|i|d)\$|\$(1|5|6|apr1|y|7|gy)\$|pbkdf2_sha\d+\$|\{(SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|MD5|SMD5|CRYPT|bcrypt|pbkdf2|scrypt|argon2|sha256)\})",
+    )
+    .expect("static regex")
+});
+
+/// File paths: `/run/secrets/jira_token`, `~/.netrc`, `C:\secrets\token.txt`.
+static PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^((~|\.{1,2})/[\w.\-]+(/[\w.\-]+)*/?|/[\w.\-]+(/[\w.\-]+)+/?|[A-Za-z]:\\[\w.\-\\ ]+)$",
+    )
+    .expect("static regex")
+});
+
+/// Prefixes of encrypted values and of references into secret stores.
+const ENCRYPTED_OR_STORED: &[&str] = &[
+    "ENC[",
+    "ENC(",
+    "{cipher}",
+    "$ANSIBLE_VAULT",
+    "!vault",
+    "vault:",
+    "secretref:",
+    "keyvaultref:",
+    "op://",
+    "arn:aws:secretsmanager:",
+    "arn:aws:ssm:",
+    "@Microsoft.KeyVault(",
+];
+
+/// Credential nouns that make a lower-case `$name` a variable.
+const VARIABLE_NOUNS: &[&str] = &[
+    "token", "pass", "pwd", "pw", "secret", "key", "auth", "user", "cred", "api", "pat",
+];
+
+/// Why `v` (trimmed, non-empty) is a placeholder, or `None` when it may be a real secret.
+pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
+    let high = |reason| Some((reason, Confidence::High));
+    let chars: Vec<char> = v.chars().collect();
+    if chars.windows(2).all(|w| w[0] == w[1]) {
+        return high("a repeated single character");
+    }
+
+    let lower = v.to_lowercase();
+    let normalized: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .collect();
+    if WORDS.contains(&normalized.as_str()) || WORDS.contains(&lower.as_str()) {
+        return high("a placeholder word");
+    }
+    if lower.starts_with("your-")
+        || lower.starts_with("your_")
+        || lower.starts_with("your ")
+        || lower.starts_with("your@")
+        || lower.starts_with("your.")
+        || YOUR.is_match(&normalized)
+    {
+        return high("a 'your …' placeholder");
+    }
+    if lower.ends_with("-here")
+        || lower.ends_with("_here")
+        || lower.ends_with(" here")
+        || lower.ends_with(".here")
+        || [
+            "goeshere",
+            "tokenhere",
+            "passwordhere",
+            "keyhere",
+            "secrethere",
+            "valuehere",
+        ]
+        .iter()
+        .any(|s| normalized.ends_with(s))
+    {
+        return high("a '… here' placeholder");
+    }
+    if INSTRUCTION.is_match(&normalized) {
+        return high("an instruction to replace the value");
+    }
+    if is_name_as_value(v, &normalized) {
+        return high("a credential name used as a value");
+    }
+    if is_upper_snake_variable(v) {
+        return high("looks like a variable name");
+    }
+    if ENCRYPTED_OR_STORED.iter().any(|p| v.starts_with(p)) {
+        return high("an encrypted value or a secret-store reference");
+    }
+    if HASH.is_match(v) {
+        return high("a password hash, not a usable secret");
+    }
+    if TEMPLATE.is_match(v) {
+        return high("a template expression");
+    }
+    if REFERENCE.is_match(v) || is_named_lower_variable(v) {
+        return high("a variable or template reference");
+    }
+    if v.contains("***") || v.contains("•••") || v.contains("●●●") || lower.contains("xxxx")
+    {
+        return Some(("a masked value", Confidence::Medium));
+    }
+    if v.contains("...") || v.contains('…') {
+        return Some(("a truncated value", Confidence::Medium));
+    }
+    if PATH.is_match(v) {
+        return Some(("a file path, not a secret", Confidence::Medium));
+    }
+    if chars.len() >= 12 && shape::is_sequential(v) {
+        return high("a sequential example value");
+    }
+    None
+}
+
+/// `JIRA_API_TOKEN`, `DB_PASSWORD`: an upper-case identifier naming a credential, written where
+/// its value belongs (an environment variable name, a Jenkins `passwordVariable`).
+fn is_upper_snake_variable(v: &str) -> bool {
+    const NOUNS: &[&str] = &[
+        "TOKEN",
+        "PASSWORD",
+        "PASS",
+        "PASSWD",
+        "PWD",
+        "SECRET",
+        "KEY",
+        "PAT",
+        "APIKEY",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "AUTH",
+    ];
+    let identifier = v.contains('_')
+        && v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    identifier && v.split('_').any(|w| NOUNS.contains(&w))
+}
+
+fn is_name_as_value(v: &str, normalized: &str) -> bool {
+    let Some(caps) = NAME_AS_VALUE.captures(normalized) else {
+        return false;
+    };
+    let token_noun = caps
+        .name("noun")
+        .is_some_and(|n| matches!(n.as_str(), "token" | "apitoken" | "apikey" | "key" | "pat"));
+    let identifier_like = v.contains(['-', '_', '.', ' '])
+        || v.chars().skip(1).any(char::is_uppercase)
+        || v.starts_with(|c: char| c.is_uppercase());
+    token_noun || identifier_like
+}
+
+fn is_named_lower_variable(v: &str) -> bool {
+    LOWER_VARIABLE.is_match(v) && {
+        let lower = v.to_ascii_lowercase();
+        VARIABLE_NOUNS.iter().any(|n| lower.contains(n))
+    }
+}

@@ -1,0 +1,256 @@
+//! The command line: clap's derive structs (what users type) and `run`, which turns them into
+//! settings, runs the command and returns the exit code. `main` only maps errors and broken pipes.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, DEFAULT_MAX_FILE_SIZE, compile_excludes};
+use crate::finding::Severity;
+use crate::report::{self, Format, Summary};
+use crate::rules::Catalogue;
+use crate::walk::WalkOptions;
+use crate::{ScanSettings, scan};
+
+/// Flags basic-auth passwords, credentials shared across connections, and credentials without a
+/// revocation path, in code and configuration.
+#[derive(Debug, Parser)]
+#[command(name = "credlint", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (default: the current directory).
+    ///
+    /// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on an error (bad
+    /// arguments or config, a file that could not be read).
+    Scan(ScanArgs),
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print one rule's documentation and examples.
+    Explain {
+        /// The rule id, e.g. basic-auth-password.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan. Files named here are scanned even if ignored.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output (the exit code does not change).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Configuration file (default: .credlint.toml found upward from the first path).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .credlint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Add the rule files (*.toml) in DIR to the embedded rules.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules_dirs: Vec<PathBuf>,
+    /// Skip paths matching this gitignore-style glob (relative to the current directory).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Skip (and report) files larger than this many bytes [default: 10485760].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Also descend into hidden directories (hidden files are always scanned).
+    #[arg(long)]
+    pub hidden: bool,
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules { format } => {
+            let catalogue = Catalogue::embedded()?;
+            print_rules(&catalogue, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => {
+            let catalogue = Catalogue::embedded()?;
+            let Some(rule) = catalogue.rule(&rule) else {
+                let known: Vec<_> = catalogue.rules().map(|r| r.id.to_string()).collect();
+                bail!("unknown rule `{rule}`; known rules: {}", known.join(", "));
+            };
+            let mut out = io::stdout().lock();
+            write!(out, "{}", explain(rule))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let config_path = match (&args.config, args.no_config) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) => args.paths.first().and_then(|path| Config::discover(path)),
+    };
+    let config = match &config_path {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let mut rules_dirs = config.rules_dirs.clone();
+    rules_dirs.extend(args.rules_dirs.iter().cloned());
+    let catalogue = Catalogue::with_dirs(&rules_dirs)?;
+    config.validate(&catalogue)?;
+    for path in &args.paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            bail!("{}: no such file or directory", path.display());
+        }
+    }
+    let mut excludes: Vec<_> = config.excludes.clone().into_iter().collect();
+    if !args.exclude.is_empty() {
+        let cwd = crate::walk::absolute(std::path::Path::new("."));
+        excludes.push(compile_excludes(&cwd, &args.exclude).context("in --exclude")?);
+    }
+    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let settings = ScanSettings {
+        walk: WalkOptions {
+            paths: args.paths.clone(),
+            max_file_size: args.max_file_size.or(config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            threads,
+            hidden: args.hidden,
+            excludes,
+        },
+        rule_settings: config.rule_settings.clone(),
+    };
+    let outcome = scan(&settings, &catalogue);
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buffer = Vec::new();
+            report::write(args.format, &outcome, &catalogue, &mut buffer, false)?;
+            std::fs::write(path, buffer).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
+        }
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            report::write(args.format, &outcome, &catalogue, &mut out, color)?;
+            out.flush()?;
+            if args.format != Format::Human {
+                eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
+            }
+        }
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    Ok(if outcome.has_errors() {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_rules(catalogue: &Catalogue, format: Format) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        Format::Human => {
+            let width = catalogue.rules().map(|r| r.id.len()).max().unwrap_or(0);
+            for rule in catalogue.rules() {
+                writeln!(out, "{:width$}  {:7}  {}", rule.id, rule.severity.as_str(), rule.summary)?;
+            }
+        }
+        Format::Json => {
+            let rules: Vec<_> = catalogue
+                .rules()
+                .map(|rule| {
+                    serde_json::json!({
+                        "id": &*rule.id,
+                        "name": rule.name,
+                        "severity": rule.severity.as_str(),
+                        "summary": rule.summary,
+                        "description": rule.description,
+                        "remediation": rule.remediation,
+                        "references": rule.references,
+                        "cwe": rule.cwe,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "version": 1, "rules": rules }))?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// A rule's documentation as `credlint explain` prints it.
+pub fn explain(rule: &crate::rules::Rule) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let _ = writeln!(text, "{} ({}, default severity {})\n", rule.id, rule.name, rule.severity.as_str());
+    let _ = writeln!(text, "{}\n", rule.summary);
+    let _ = writeln!(text, "Why it matters\n\n{}\n", rule.description);
+    let _ = writeln!(text, "What to do\n\n{}\n", rule.remediation);
+    for (title, examples) in [("Flagged", &rule.examples), ("Not flagged", &rule.negative_examples)] {
+        let _ = writeln!(text, "{title}\n");
+        for example in examples {
+            let _ = writeln!(text, "  # {}", example.file);
+            for line in example.code.lines() {
+                let _ = writeln!(text, "  {line}");
+            }
+            text.push('\n');
+        }
+    }
+    if !rule.cwe.is_empty() || !rule.references.is_empty() {
+        let _ = writeln!(text, "References\n");
+        for cwe in &rule.cwe {
+            let _ = writeln!(text, "  CWE-{cwe}: https://cwe.mitre.org/data/definitions/{cwe}.html");
+        }
+        for reference in &rule.references {
+            let _ = writeln!(text, "  {reference}");
+        }
+    }
+    text
+}

@@ -1,0 +1,141 @@
+//! `.credlint.toml`: the project's settings, found upward from the first scanned path.
+//!
+//! Two layers: [`ConfigFile`] is the TOML as written (`deny_unknown_fields`); [`Config`] is
+//! validated (compiled excludes, known rule ids). Errors name the file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use serde::Deserialize;
+
+use crate::finding::Severity;
+use crate::rules::Catalogue;
+
+pub const CONFIG_FILE_NAME: &str = ".credlint.toml";
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Gitignore-style globs, relative to the config file's directory.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub max_file_size: Option<u64>,
+    /// Extra rule directories, relative to the config file.
+    #[serde(default)]
+    pub rules_dirs: Vec<PathBuf>,
+    /// Per-rule severity: `"error"`, `"warning"`, `"note"` or `"off"`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+}
+
+/// A per-rule override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where the config came from, if a file was found.
+    pub path: Option<PathBuf>,
+    pub excludes: Option<Gitignore>,
+    pub max_file_size: Option<u64>,
+    pub rules_dirs: Vec<PathBuf>,
+    pub rule_settings: BTreeMap<String, RuleSetting>,
+}
+
+impl Config {
+    /// The nearest `.credlint.toml` at or above `start`.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = crate::walk::absolute(start);
+        let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+        while let Some(current) = dir {
+            let candidate = current.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            dir = current.parent();
+        }
+        None
+    }
+
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> anyhow::Result<Config> {
+        let file: ConfigFile = toml::from_str(text).map_err(|error| {
+            let line = error.span().map_or(1, |span| text[..span.start].matches('\n').count() + 1);
+            anyhow::anyhow!("{}:{line}: {}", path.display(), error.message())
+        })?;
+        let root = crate::walk::absolute(path.parent().unwrap_or(Path::new(".")));
+        let excludes = compile_excludes(&root, &file.exclude).with_context(|| format!("in {}", path.display()))?;
+        let mut rule_settings = BTreeMap::new();
+        for (rule, value) in file.rules {
+            let setting = parse_rule_setting(&value)
+                .with_context(|| format!("{}: rule `{rule}`", path.display()))?;
+            rule_settings.insert(rule, setting);
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            excludes: Some(excludes),
+            max_file_size: file.max_file_size,
+            rules_dirs: file.rules_dirs.into_iter().map(|dir| root.join(dir)).collect(),
+            rule_settings,
+        })
+    }
+
+    /// Checks that every rule the config names exists.
+    pub fn validate(&self, catalogue: &Catalogue) -> anyhow::Result<()> {
+        for rule in self.rule_settings.keys() {
+            if catalogue.rule(rule).is_none() {
+                let path = self.path.as_deref().unwrap_or(Path::new(CONFIG_FILE_NAME));
+                bail!("{}: unknown rule `{rule}` (see `credlint rules`)", path.display());
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn parse_rule_setting(value: &str) -> anyhow::Result<RuleSetting> {
+    Ok(match value {
+        "off" => RuleSetting::Off,
+        "error" => RuleSetting::Severity(Severity::Error),
+        "warning" => RuleSetting::Severity(Severity::Warning),
+        "note" => RuleSetting::Severity(Severity::Note),
+        other => bail!("unknown setting `{other}` (error, warning, note, off)"),
+    })
+}
+
+/// Compiles gitignore-style globs relative to `root`.
+pub fn compile_excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
+    let mut builder = GitignoreBuilder::new(root);
+    for glob in globs {
+        builder.add_line(None, glob).with_context(|| format!("invalid exclude `{glob}`"))?;
+    }
+    Ok(builder.build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_lines() {
+        let error = Config::parse(Path::new("x/.credlint.toml"), "exclude = []\nexlcude = 1\n").unwrap_err();
+        let message = format!("{error:#}");
+        assert!(message.contains(".credlint.toml:2"), "{message}");
+    }
+
+    #[test]
+    fn rule_settings_parse() {
+        let config = Config::parse(Path::new(".credlint.toml"), "[rules]\nhardcoded-credential = \"off\"\n").unwrap();
+        assert_eq!(config.rule_settings["hardcoded-credential"], RuleSetting::Off);
+        assert!(Config::parse(Path::new(".credlint.toml"), "[rules]\nx = \"loud\"\n").is_err());
+    }
+}

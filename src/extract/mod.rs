@@ -1,0 +1,34 @@
+//! Extraction: one file in, [`Facts`] out. Pure: no I/O, no severity.
+//!
+//! Structured formats with a dedicated reader (`.netrc`) go through it; every file also goes
+//! through the catalogue's text patterns, gated by the keyword prefilter, so that a file a parser
+//! rejects is still scanned.
+
+mod bindings;
+pub mod expr;
+mod netrc;
+mod pattern;
+pub mod target;
+
+use crate::fact::Facts;
+use crate::rules::Catalogue;
+use crate::source::{FileKind, SourceFile};
+
+pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
+    let mut facts = match file.kind {
+        FileKind::Netrc => netrc::extract(file),
+        _ => Facts::default(),
+    };
+    let candidates = catalogue.candidate_patterns(&file.text, file.kind);
+    pattern::extract_with_patterns(file, &candidates, &mut facts.uses);
+    dedup_uses(&mut facts);
+    facts
+}
+
+/// Two patterns may describe the same use (a `Basic` header inside a curl command): keep one
+/// use per secret span and scheme, the one found first in catalogue order.
+fn dedup_uses(facts: &mut Facts) {
+    let mut seen = std::collections::HashSet::new();
+    facts.uses.retain(|u| seen.insert((u.secret.span(), u.scheme.is_basic())));
+    facts.uses.sort_by_key(|u| (u.span.start, u.secret.span()));
+}

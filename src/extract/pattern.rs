@@ -1,0 +1,138 @@
+//! The text-pattern extractor: the catalogue's regexes, run only where the keyword prefilter hit.
+//!
+//! Each match becomes a [`CredentialUse`]: the named groups (`user`, `secret`, `userpass`, `blob`,
+//! `target`, `name`) are read with the pattern's syntax, names resolve through the file's bindings,
+//! and the connection target comes from the group, the enclosing call or the shell command.
+
+use super::bindings::Bindings;
+use super::expr::{Captured, ShellWord, interpret};
+use super::target::{host_of, target_of_command, target_of_enclosing_call};
+use crate::fact::{CredentialUse, Target, Value};
+use crate::rules::{Pattern, Syntax};
+use crate::source::SourceFile;
+use crate::span::Span;
+
+/// Every use the given patterns find in `file`.
+pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mut Vec<CredentialUse>) {
+    if patterns.is_empty() {
+        return;
+    }
+    let text: &str = &file.text;
+    let bindings = Bindings::collect(text, file.kind);
+    for pattern in patterns {
+        for caps in pattern.regex.captures_iter(text) {
+            if let Some(found) = use_from_match(text, pattern, &caps, &bindings) {
+                uses.push(found);
+            }
+        }
+    }
+}
+
+fn use_from_match(
+    text: &str,
+    pattern: &Pattern,
+    caps: &regex::Captures<'_>,
+    bindings: &Bindings<'_>,
+) -> Option<CredentialUse> {
+    let whole = caps.get(0)?;
+    let captured = |name: &str| caps.name(name).map(|m| Captured::new(m.as_str(), m.start()));
+    let mut secret_name: Option<String> = None;
+    // Where the secret is used in this match (the resolved literal may be bound elsewhere).
+    let use_at = ["secret", "userpass", "blob"].iter().find_map(|g| caps.name(g)).map_or(whole.start(), |m| m.start());
+    let (user, secret) = if let Some(userpass) = captured("userpass") {
+        let word = match pattern.syntax {
+            Syntax::Code => ShellWord::parse(unquote_code(userpass)),
+            Syntax::Shell | Syntax::Raw => ShellWord::parse(userpass),
+        };
+        let (user, secret) = word.split_userpass()?;
+        if secret.is_empty() {
+            // `curl -u "user:"`: an empty password is no credential.
+            return None;
+        }
+        (Some(word.value(user)), word.value(secret))
+    } else if let Some(blob) = captured("blob") {
+        let blob_value = interpret(blob, Syntax::Raw, bindings).value;
+        match blob_value {
+            Value::Literal { ref text, span, .. } => {
+                let (user, secret) = decode_basic_blob(text)?;
+                let via = Some("decoded from base64 basic credentials".to_owned());
+                (
+                    Some(Value::Literal { text: user, span, via: via.clone() }),
+                    Value::Literal { text: secret, span, via },
+                )
+            }
+            other => (None, other),
+        }
+    } else {
+        let secret = captured("secret")?;
+        let resolved = interpret(secret, pattern.syntax, bindings);
+        secret_name = resolved.name;
+        let user = captured("user").map(|user| interpret(user, pattern.syntax, bindings).value);
+        (user, resolved.value)
+    };
+    if let Value::Unknown { expr, .. } = &secret
+        && matches!(expr.as_str(), "None" | "null" | "nil" | "undefined" | "Nothing" | "\"\"" | "''")
+    {
+        return None;
+    }
+    if let Some(Value::Literal { text, .. }) = &user
+        && text.is_empty()
+        && matches!(secret, Value::Literal { ref text, .. } if text.is_empty())
+    {
+        return None;
+    }
+    if secret_name.is_none() {
+        secret_name = match &secret {
+            Value::Reference { name, .. } => Some(name.clone()),
+            _ => None,
+        };
+    }
+    let secret_name = secret_name
+        .or_else(|| caps.name("name").map(|m| m.as_str().trim_matches(|c| "\"'".contains(c)).to_owned()))
+        .or_else(|| pattern.secret_name.clone());
+    let span = Span::new(whole.start(), whole.end());
+    let target = match captured("target") {
+        Some(target) => {
+            let value = interpret(target, pattern.syntax, bindings).value;
+            let text = match &value {
+                Value::Literal { text, .. } => text.clone(),
+                _ => target.text.to_owned(),
+            };
+            Some(Target { host: host_of(&text), text, span: value.span() })
+        }
+        None => match pattern.syntax {
+            Syntax::Shell => target_of_command(text, Span::new(use_at, whole.end())),
+            Syntax::Code => target_of_enclosing_call(text, use_at, bindings),
+            Syntax::Raw => None,
+        },
+    };
+    Some(CredentialUse {
+        scheme: pattern.scheme,
+        user,
+        secret,
+        secret_name,
+        target,
+        connection: None,
+        span,
+        extractor: pattern.id.to_string(),
+    })
+}
+
+/// A `userpass` captured in code is a string literal; its content is read as one shell word.
+fn unquote_code(captured: Captured<'_>) -> Captured<'_> {
+    let text = captured.text;
+    let prefix = text.find(['"', '\'', '`']).unwrap_or(0);
+    let inner = text.get(prefix + 1..text.len().saturating_sub(1)).filter(|_| text.len() >= prefix + 2);
+    match inner {
+        Some(inner) if prefix <= 2 => Captured::new(inner, captured.offset + prefix + 1),
+        _ => captured,
+    }
+}
+
+// TEMP until classify exports it.
+fn decode_basic_blob(b64: &str) -> Option<(String, String)> {
+    let bytes = crate::codec::base64_decode(b64)?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (user, secret) = text.split_once(':')?;
+    Some((user.to_owned(), secret.to_owned()))
+}

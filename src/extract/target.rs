@@ -1,0 +1,210 @@
+//! Finding the connection a credential serves: the URL of the call or command it is used in.
+//!
+//! Code: the enclosing call's `url=`/`server=`-style keyword argument, else its first argument.
+//! Shell: the first URL on the same command (following `\` line continuations).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::bindings::Bindings;
+use super::expr::{Captured, interpret};
+use crate::fact::{Target, Value};
+use crate::rules::Syntax;
+use crate::span::Span;
+
+/// The lowercased host of a URL (or of a bare `host[:port]`), without userinfo or port.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = match url.find("://") {
+        Some(at) => &url[at + 3..],
+        None => url.strip_prefix("//").unwrap_or(url),
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if host_port.starts_with('[') {
+        host_port.split(']').next()?.trim_start_matches('[')
+    } else {
+        host_port.split(':').next()?
+    };
+    let valid = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+        && host.contains(|c: char| c.is_ascii_alphabetic() || c == '.' || c == ':');
+    valid.then(|| host.to_ascii_lowercase())
+}
+
+fn target_from_value(value: &Value, fallback: Captured<'_>) -> Option<Target> {
+    match value {
+        Value::Literal { text, span, .. } => {
+            let host = host_of(text);
+            (host.is_some() || text.contains("://")).then(|| Target { text: text.clone(), host, span: *span })
+        }
+        Value::Reference { name, span, .. } if looks_like_url_name(name) => {
+            Some(Target { text: fallback.text.to_owned(), host: None, span: *span })
+        }
+        Value::Unknown { expr, span } => {
+            let host = host_of(expr.trim_start_matches(|c| "fFrRbB\"'`".contains(c)));
+            let urlish = expr.contains("://") || looks_like_url_name(expr);
+            urlish.then(|| Target { text: expr.clone(), host: host.filter(|_| expr.contains("://")), span: *span })
+        }
+        _ => None,
+    }
+}
+
+fn looks_like_url_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["url", "uri", "host", "server", "base", "endpoint", "site", "domain", "api"].iter().any(|w| lower.contains(w))
+}
+
+/// The target of the call enclosing `at`: a URL-named keyword argument, else the first argument.
+pub fn target_of_enclosing_call(text: &str, at: usize, bindings: &Bindings) -> Option<Target> {
+    let open = enclosing_open_paren(text, at)?;
+    let args = call_arguments(text, open)?;
+    static URL_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^["']?(?:url|uri|server|base_url|baseURL|baseUrl|base_uri|host|site|endpoint|jira_url|rootUri)["']?\s*(?:=>?|:)\s*"#)
+            .expect("valid regex")
+    });
+    let keyword = args.iter().find_map(|arg| {
+        let m = URL_KEYWORD.find(arg.text)?;
+        Some(Captured::new(&arg.text[m.end()..], arg.offset + m.end()))
+    });
+    let candidate = keyword.or_else(|| args.first().copied().filter(|arg| !arg.text.contains('=')))?;
+    let resolved = interpret(candidate, Syntax::Code, bindings);
+    target_from_value(&resolved.value, candidate)
+}
+
+/// The byte offset of the `(` of the innermost call that contains `at`, within 2 KiB.
+fn enclosing_open_paren(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let floor = at.saturating_sub(2048);
+    let mut depth = 0usize;
+    let mut i = at.min(bytes.len());
+    while i > floor {
+        i -= 1;
+        match bytes[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' if depth == 0 => {
+                // A call's paren follows its callee; a tuple's (`auth=(u, p)`) does not.
+                let before = text[..i].trim_end().as_bytes().last().copied();
+                if before.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b')' | b']' | b'>' | b'$')) {
+                    return Some(i);
+                }
+            }
+            b'(' | b'[' | b'{' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The top-level arguments of the call whose `(` is at `open`.
+fn call_arguments(text: &str, open: usize) -> Option<Vec<Captured<'_>>> {
+    let bytes = text.as_bytes();
+    let mut args = Vec::new();
+    let mut depth = 0usize;
+    let mut start = open + 1;
+    let mut quote: Option<u8> = None;
+    let mut i = open + 1;
+    let limit = (open + 4096).min(bytes.len());
+    while i < limit {
+        let b = bytes[i];
+        if let Some(q) = quote {
+            if b == b'\\' {
+                i += 1;
+            } else if b == q {
+                quote = None;
+            }
+        } else {
+            match b {
+                b'"' | b'\'' | b'`' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth > 0 => depth -= 1,
+                b')' => {
+                    push_arg(text, start, i, &mut args);
+                    return Some(args);
+                }
+                b',' if depth == 0 => {
+                    push_arg(text, start, i, &mut args);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn push_arg<'t>(text: &'t str, start: usize, end: usize, args: &mut Vec<Captured<'t>>) {
+    let (Some(raw), true) = (text.get(start..end), start <= end) else { return };
+    let trimmed = raw.trim();
+    if !trimmed.is_empty() {
+        let lead = raw.len() - raw.trim_start().len();
+        args.push(Captured::new(trimmed, start + lead));
+    }
+}
+
+/// The first URL on the shell command around `span`, following `\` continuations.
+pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
+    static URL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?:[A-Za-z][A-Za-z0-9+.\-]*://|\$\{?[A-Za-z_]*(?:URL|URI|HOST|SERVER|BASE)[A-Za-z_]*\}?)[^\s'"<>`;|]*"#)
+            .expect("valid regex")
+    });
+    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let mut end = span.end.min(text.len());
+    loop {
+        match text[end..].find('\n') {
+            Some(newline) => {
+                let line_end = end + newline;
+                let continued = text[..line_end].trim_end_matches('\r').ends_with('\\');
+                end = line_end + 1;
+                if !continued || end - start > 8192 {
+                    end = line_end;
+                    break;
+                }
+            }
+            None => {
+                end = text.len();
+                break;
+            }
+        }
+    }
+    let command = &text[start..end];
+    let within_secret = |m: &regex::Match<'_>| start + m.start() < span.end && start + m.end() > span.start;
+    let found = URL.find_iter(command).find(|m| !within_secret(m))?;
+    let url = found.as_str().trim_end_matches([',', ')', '.']);
+    Some(Target {
+        text: url.to_owned(),
+        host: host_of(url),
+        span: Span::new(start + found.start(), start + found.start() + url.len()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_drop_userinfo_ports_and_case() {
+        assert_eq!(host_of("https://u:p@Jira.Example.com:8443/rest").as_deref(), Some("jira.example.com"));
+        assert_eq!(host_of("jira.corp").as_deref(), Some("jira.corp"));
+        assert_eq!(host_of("https://${HOST}/x"), None);
+    }
+
+    #[test]
+    fn enclosing_call_gives_its_url() {
+        let text = r#"requests.get("https://jira.example.com/rest/api/2/myself", auth=(user, pw))"#;
+        let at = text.find("auth").unwrap();
+        let target = target_of_enclosing_call(text, at, &Bindings::default()).unwrap();
+        assert_eq!(target.host.as_deref(), Some("jira.example.com"));
+        let text = r#"Jira(url="https://jira.corp", username="u", password=pw)"#;
+        let target = target_of_enclosing_call(text, text.find("password").unwrap(), &Bindings::default()).unwrap();
+        assert_eq!(target.host.as_deref(), Some("jira.corp"));
+    }
+
+    #[test]
+    fn command_target_follows_continuations() {
+        let text = "curl -u admin:pw \\\n  https://jira.corp/rest/api/2/myself\n";
+        let target = target_of_command(text, Span::new(5, 16)).unwrap();
+        assert_eq!(target.host.as_deref(), Some("jira.corp"));
+    }
+}

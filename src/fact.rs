@@ -1,0 +1,222 @@
+//! Facts: the vocabulary the extractors speak and every later stage reads.
+//!
+//! An extractor says *what is there* — a credential use, a token creation — with exact spans; it
+//! never decides severity. [`Value`] is what a secret (or user) expression turned out to be: a
+//! literal with its text, a reference to a secret held elsewhere, or something unknown.
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// How a credential travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheme {
+    /// HTTP basic auth: `user:secret`, from a client API, a CLI flag or a decoded header.
+    Basic,
+    /// `Authorization: Bearer <token>` or a library's bearer option.
+    Bearer,
+    /// A credential in some other header (`PRIVATE-TOKEN`, `X-Api-Key`…).
+    Header,
+    /// Userinfo in a URL: `https://user:secret@host`.
+    UrlUserinfo,
+    /// A `.netrc` entry, read implicitly by curl, git, pip and requests.
+    Netrc,
+    /// A credential-named field in configuration whose use is not visible.
+    ConfigField,
+}
+
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Basic => "basic",
+            Scheme::Bearer => "bearer",
+            Scheme::Header => "header",
+            Scheme::UrlUserinfo => "url-userinfo",
+            Scheme::Netrc => "netrc",
+            Scheme::ConfigField => "config-field",
+        }
+    }
+
+    /// Whether the secret is sent as the password half of HTTP basic auth.
+    pub fn is_basic(self) -> bool {
+        matches!(self, Scheme::Basic | Scheme::UrlUserinfo | Scheme::Netrc)
+    }
+}
+
+/// Where a reference points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefKind {
+    /// An environment variable (`os.environ["X"]`, `$X`, `process.env.X`…).
+    Env,
+    /// A CI secret (`${{ secrets.X }}`, a masked GitLab variable…).
+    CiSecret,
+    /// A template or interpolation variable (`{{ x }}`, `${x}` in config, `@X@`…).
+    Template,
+    /// A credentials store id (Jenkins `credentialsId`, Kubernetes `secretKeyRef`, vault path).
+    Store,
+    /// The output of a command or prompt (`$(cat file)`, `getpass()`).
+    Command,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Env => "env",
+            RefKind::CiSecret => "ci-secret",
+            RefKind::Template => "template",
+            RefKind::Store => "store",
+            RefKind::Command => "command",
+        }
+    }
+}
+
+/// What an expression in the source turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Value {
+    /// A literal: `text` is the decoded value, `span` covers it in the file (inside the quotes).
+    Literal {
+        text: String,
+        span: Span,
+        /// How the literal got there when it is not written directly at the use: the reference
+        /// whose default it is (`os.getenv("T", "literal")`), or a decoded wrapper (`Basic …`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
+    },
+    /// A reference to a secret held elsewhere.
+    Reference { kind: RefKind, name: String, span: Span },
+    /// An expression the extractor could not resolve (a call, an unbound name).
+    Unknown { expr: String, span: Span },
+}
+
+impl Value {
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Literal { span, .. } | Value::Reference { span, .. } | Value::Unknown { span, .. } => *span,
+        }
+    }
+
+    pub fn literal(text: impl Into<String>, span: Span) -> Self {
+        Value::Literal { text: text.into(), span, via: None }
+    }
+
+    pub fn as_literal(&self) -> Option<&str> {
+        match self {
+            Value::Literal { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The name a reader sees for this value: the variable, reference or expression name.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Value::Reference { name, .. } => Some(name),
+            Value::Unknown { expr, .. } => Some(expr),
+            Value::Literal { .. } => None,
+        }
+    }
+}
+
+/// Where a credential goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// The URL or host as written (may hold template variables).
+    pub text: String,
+    /// The host, lowercased, when the text names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    pub span: Span,
+}
+
+/// One place where a credential is used to authenticate (or stored for that purpose).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CredentialUse {
+    pub scheme: Scheme,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<Value>,
+    pub secret: Value,
+    /// The name the secret travels under (keyword, key, variable), a prior for classification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// The named connection when no target is visible (config section, CI job, script).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
+    /// The whole use: the call, the flag, the config entry.
+    pub span: Span,
+    /// The extractor (pattern id or parser) that found it, for `--explain`-style debugging.
+    pub extractor: String,
+}
+
+/// Token APIs that mint credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenApi {
+    AtlassianDcPat,
+    BitbucketDcAccessToken,
+    BambooPat,
+    ResolutionApiToken,
+    KantegaApiToken,
+    GitlabAccessToken,
+}
+
+/// Code or configuration that creates a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenCreation {
+    pub api: TokenApi,
+    /// The requested lifetime in days, when the request states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_days: Option<u64>,
+    /// The request explicitly asks for a token that never expires.
+    pub never_expires: bool,
+    pub span: Span,
+    pub extractor: String,
+}
+
+/// A per-file problem: something that could not be read or parsed. Not a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    /// The file could not be read: the exit code becomes 2.
+    Unreadable,
+    /// A parser rejected the file; the text patterns still ran: the exit code becomes 2.
+    Unparsable,
+    /// The file was skipped on purpose (size cap, binary): reported, exit code unchanged.
+    Skipped,
+}
+
+impl ProblemKind {
+    pub fn is_error(self) -> bool {
+        matches!(self, ProblemKind::Unreadable | ProblemKind::Unparsable)
+    }
+}
+
+/// Everything one extractor run found in one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    pub uses: Vec<CredentialUse>,
+    pub creations: Vec<TokenCreation>,
+    /// Parse notes: the file was still scanned by the text patterns.
+    pub problems: Vec<Problem>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        self.uses.is_empty() && self.creations.is_empty() && self.problems.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Facts) {
+        self.uses.extend(other.uses);
+        self.creations.extend(other.creations);
+        self.problems.extend(other.problems);
+    }
+}

@@ -1,0 +1,69 @@
+//! Findings: what `check` and `analyze` conclude, ready for `suppress` and `report`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::span::Span;
+
+/// How bad a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// One step less severe (evidence from names only, test and documentation paths).
+    pub fn downgraded(self) -> Severity {
+        match self {
+            Severity::Error => Severity::Warning,
+            Severity::Warning | Severity::Note => Severity::Note,
+        }
+    }
+}
+
+/// A place in a file, with a short label saying what is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub span: Span,
+    pub label: String,
+}
+
+/// One problem credlint reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: Arc<str>,
+    pub severity: Severity,
+    /// The message: lowercase, no trailing period, never the secret.
+    pub message: String,
+    /// Where the problem is: the secret, or the call when the secret is a reference.
+    pub primary: Location,
+    /// Other places of the same problem: the connection target, other uses of a shared credential.
+    pub secondary: Vec<Location>,
+    /// The secret, redacted (`ATAT…9A3F`, `********`), when there is one to show.
+    pub redacted: Option<String>,
+    /// The connection the credential serves, as a reader would name it.
+    pub connection: Option<String>,
+    /// Why classification decided what it did ("leetspeak and trailing digits").
+    pub reason: Option<String>,
+}
+
+impl Finding {
+    /// The order every report uses: path, span, rule.
+    pub fn sort_key(&self) -> (&PathBuf, Span, &str) {
+        (&self.primary.path, self.primary.span, &self.rule)
+    }
+}

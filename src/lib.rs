@@ -1,0 +1,154 @@
+//! credlint: a static linter for how code and configuration use API credentials.
+//!
+//! The pipeline (see `ARCHITECTURE.md`): [`walk`] reads files, [`extract`] turns each into
+//! [`fact::Facts`], [`check`] turns facts into [`finding::Finding`]s using [`classify`], and
+//! [`report`] writes them. [`scan`] wires the stages together; [`scan_source`] runs the pure
+//! per-file part on one in-memory file (tests, rule examples).
+
+pub mod check;
+pub mod classify;
+pub mod cli;
+pub mod codec;
+pub mod config;
+pub mod extract;
+pub mod fact;
+pub mod finding;
+pub mod redact;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod span;
+pub mod walk;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::RuleSetting;
+use crate::fact::{CredentialUse, Facts, Problem, Value};
+use crate::finding::Finding;
+use crate::rules::Catalogue;
+use crate::source::SourceFile;
+use crate::walk::{WalkOptions, Walked};
+
+/// What a scan needs beyond the catalogue.
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    pub walk: WalkOptions,
+    pub rule_settings: BTreeMap<String, RuleSetting>,
+}
+
+/// A file that could not be scanned (or only partly), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    pub path: PathBuf,
+    pub problem: Problem,
+}
+
+/// Everything a scan produced, sorted, ready for `report`.
+#[derive(Debug, Default)]
+pub struct ScanOutcome {
+    /// Sorted by (path, span, rule).
+    pub findings: Vec<Finding>,
+    /// The files that findings point into, for reports that show source.
+    pub sources: BTreeMap<PathBuf, SourceFile>,
+    /// Sorted by path.
+    pub problems: Vec<FileProblem>,
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+    /// Files skipped because they hold binary data.
+    pub binary_files: usize,
+}
+
+impl ScanOutcome {
+    /// Whether any file could not be read or parsed (exit code 2).
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.problem.kind.is_error())
+    }
+}
+
+/// The per-file pipeline on one in-memory file: extract, then check.
+pub fn scan_source(file: &SourceFile, catalogue: &Catalogue) -> (Facts, Vec<Finding>) {
+    let facts = extract::extract(file, catalogue);
+    let findings = check::check(file, &facts, catalogue);
+    (facts, findings)
+}
+
+struct FileResult {
+    scanned: bool,
+    binary: bool,
+    file: Option<SourceFile>,
+    findings: Vec<Finding>,
+    problems: Vec<FileProblem>,
+    bytes: u64,
+}
+
+/// Walks, extracts and checks every file; never fails as a whole.
+pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
+    let results = walk::walk(&settings.walk, |walked| match walked {
+        Walked::File(file) => {
+            let (facts, findings) = scan_source(&file, catalogue);
+            let problems = facts
+                .problems
+                .iter()
+                .cloned()
+                .map(|problem| FileProblem { path: file.path.clone(), problem })
+                .collect();
+            let bytes = file.text.len() as u64;
+            let kept = (!findings.is_empty()).then(|| redacted_source(&file, &facts.uses));
+            FileResult { scanned: true, binary: false, file: kept, findings, problems, bytes }
+        }
+        Walked::Binary { .. } => FileResult {
+            scanned: false,
+            binary: true,
+            file: None,
+            findings: Vec::new(),
+            problems: Vec::new(),
+            bytes: 0,
+        },
+        Walked::Problem { path, problem } => FileResult {
+            scanned: false,
+            binary: false,
+            file: None,
+            findings: Vec::new(),
+            problems: vec![FileProblem { path, problem }],
+            bytes: 0,
+        },
+    });
+    let mut outcome = ScanOutcome::default();
+    for result in results {
+        outcome.files_scanned += usize::from(result.scanned);
+        outcome.binary_files += usize::from(result.binary);
+        outcome.bytes_scanned += result.bytes;
+        outcome.problems.extend(result.problems);
+        outcome.findings.extend(result.findings);
+        if let Some(file) = result.file {
+            outcome.sources.insert(file.path.clone(), file);
+        }
+    }
+    apply_rule_settings(&mut outcome.findings, &settings.rule_settings);
+    outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));
+    outcome
+}
+
+/// Drops findings of rules turned off and applies severity overrides.
+pub fn apply_rule_settings(findings: &mut Vec<Finding>, settings: &BTreeMap<String, RuleSetting>) {
+    findings.retain_mut(|finding| match settings.get(&*finding.rule) {
+        Some(RuleSetting::Off) => false,
+        Some(RuleSetting::Severity(severity)) => {
+            finding.severity = *severity;
+            true
+        }
+        None => true,
+    });
+}
+
+/// The file as reports may see it: every literal secret masked (`redact::mask_spans`).
+pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile {
+    let spans: Vec<_> = uses
+        .iter()
+        .filter(|u| matches!(u.secret, Value::Literal { .. }))
+        .map(|u| u.secret.span())
+        .collect();
+    SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(&file.text, &spans))
+}

@@ -1,0 +1,84 @@
+//! Redaction: the only way a secret's text reaches a report.
+//!
+//! A long secret shows its first and last four characters (`ATAT…9A3F`), enough to recognise a
+//! token you own, never enough to use it. A short one shows a fixed `********`, which hides even its
+//! length.
+
+/// Secrets shorter than this are fully masked.
+const SHOW_ENDS_FROM: usize = 24;
+
+pub fn redact(secret: &str) -> String {
+    let count = secret.chars().count();
+    if count < SHOW_ENDS_FROM {
+        return "********".to_owned();
+    }
+    let head: String = secret.chars().take(4).collect();
+    let tail: String = secret.chars().skip(count - 4).collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn short_secrets_are_fully_masked() {
+        assert_eq!(redact("S3cret!"), "********");
+        assert_eq!(redact(""), "********");
+    }
+
+    #[test]
+    fn long_secrets_show_only_their_ends() {
+        let token = "ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz=0A1B2C3D";
+        let shown = redact(token);
+        assert_eq!(shown, "ATAT…2C3D");
+        assert!(!shown.contains("xFfGF0"));
+    }
+
+    #[test]
+    fn multibyte_secrets_do_not_split_chars() {
+        assert_eq!(redact("ééééééééééééééééééééééééé"), "éééé…éééé");
+    }
+}
+
+/// `text` with every byte of the given spans replaced so that no secret survives in a snippet.
+///
+/// Byte lengths are kept, so every span into the text stays valid: a long secret keeps its first
+/// and last four ASCII characters (matching [`redact`]), the rest become `*`.
+pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        let (start, end) = (span.start.min(bytes.len()), span.end.min(bytes.len()));
+        if start >= end {
+            continue;
+        }
+        let secret = &text[crate::span::clamp_to_char_boundary(text, start)..crate::span::clamp_to_char_boundary(text, end)];
+        let keep_ends = secret.chars().count() >= SHOW_ENDS_FROM && secret.is_ascii();
+        for (i, byte) in bytes[start..end].iter_mut().enumerate() {
+            let at_end = i < 4 || i >= end - start - 4;
+            if !(keep_ends && at_end) {
+                *byte = b'*';
+            }
+        }
+    }
+    // Masking replaced whole spans whose ends lie on char boundaries with ASCII, so this only
+    // fails if a span split a character; then fall back to lossy decoding (still masked).
+    String::from_utf8(bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_spans;
+    use crate::span::Span;
+
+    #[test]
+    fn masks_keep_lengths_and_hide_secrets() {
+        let text = "curl -u admin:S3cret! https://x";
+        let masked = mask_spans(text, &[Span::new(14, 21)]);
+        assert_eq!(masked, "curl -u admin:******* https://x");
+        let token = "t=ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz0A1B2C3D;";
+        let masked = mask_spans(token, &[Span::new(2, token.len() - 1)]);
+        assert_eq!(masked.len(), token.len());
+        assert!(masked.starts_with("t=ATAT****") && masked.ends_with("2C3D;"), "{masked}");
+    }
+}

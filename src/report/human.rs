@@ -1,0 +1,96 @@
+//! Human output: rustc-style diagnostics through `codespan-reporting`, then a summary line.
+//!
+//! The primary label sits on the secret (already masked in the source the report receives), a
+//! secondary label on the connection target, and a `help:` note carries the remediation.
+
+use std::io::{self, Write};
+
+use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CodespanSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
+use codespan_reporting::term::{self, Config};
+
+use super::Summary;
+use crate::ScanOutcome;
+use crate::finding::Severity;
+use crate::rules::Catalogue;
+use crate::source::display_path;
+
+pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, file) in &outcome.sources {
+        ids.insert(path.clone(), files.add(display_path(path), file.text.clone()));
+    }
+    let config = Config::default();
+    let mut writer: Box<dyn WriteColor + '_> =
+        if color { Box::new(Ansi::new(&mut *out)) } else { Box::new(NoColor::new(&mut *out)) };
+    for finding in &outcome.findings {
+        let Some(&file_id) = ids.get(&finding.primary.path) else { continue };
+        let mut labels = vec![
+            Label::primary(file_id, finding.primary.span.range()).with_message(finding.primary.label.clone()),
+        ];
+        for location in &finding.secondary {
+            if let Some(&id) = ids.get(&location.path) {
+                labels.push(Label::secondary(id, location.span.range()).with_message(location.label.clone()));
+            }
+        }
+        let mut notes = Vec::new();
+        if let Some(rule) = catalogue.rule(&finding.rule) {
+            notes.push(format!("help: {}", first_sentence(&rule.remediation)));
+        }
+        notes.push(format!("run `credlint explain {}` for more", finding.rule));
+        let diagnostic = Diagnostic::new(codespan_severity(finding.severity))
+            .with_code(finding.rule.to_string())
+            .with_message(finding.message.clone())
+            .with_labels(labels)
+            .with_notes(notes);
+        term::emit(&mut *writer, &config, &files, &diagnostic).map_err(to_io)?;
+    }
+    for problem in &outcome.problems {
+        writeln!(writer, "{}: {}: {}", problem_level(problem.problem.kind), display_path(&problem.path), problem.problem.message)?;
+    }
+    drop(writer);
+    let summary = Summary::of(outcome);
+    writeln!(out, "{}", summary_line(&summary))
+}
+
+fn problem_level(kind: crate::fact::ProblemKind) -> &'static str {
+    if kind.is_error() { "error" } else { "note" }
+}
+
+pub fn summary_line(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    format!(
+        "credlint: {} scanned, {}, {}, {}; {}",
+        plural(summary.files_scanned, "file"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.notes, "note"),
+        plural(summary.problems, "file problem"),
+    )
+}
+
+fn codespan_severity(severity: Severity) -> CodespanSeverity {
+    match severity {
+        Severity::Error => CodespanSeverity::Error,
+        Severity::Warning => CodespanSeverity::Warning,
+        Severity::Note => CodespanSeverity::Note,
+    }
+}
+
+fn to_io(error: codespan_reporting::files::Error) -> io::Error {
+    match error {
+        codespan_reporting::files::Error::Io(error) => error,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// The remediation's first sentence, on one line.
+fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(end) => flat[..end].to_owned(),
+        None => flat.trim_end_matches('.').to_owned(),
+    }
+}

@@ -1,0 +1,104 @@
+//! `--format json`: a versioned wire schema, separate from the internal types so that refactoring
+//! never changes the output. Bump [`SCHEMA_VERSION`] on any incompatible change.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Summary, line_cols};
+use crate::ScanOutcome;
+use crate::source::display_path;
+use crate::span::LineCol;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    problems: Vec<JsonProblem<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    path: String,
+    start: LineCol,
+    end: LineCol,
+    byte_range: [usize; 2],
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    location: JsonLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    related: Vec<JsonLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonProblem<'a> {
+    path: String,
+    kind: crate::fact::ProblemKind,
+    message: &'a str,
+}
+
+pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
+    let location = |loc: &'_ crate::finding::Location| {
+        let (start, end) = line_cols(outcome, &loc.path, loc.span);
+        JsonLocation {
+            path: display_path(&loc.path),
+            start,
+            end,
+            byte_range: [loc.span.start, loc.span.end],
+            label: "",
+        }
+    };
+    let findings = outcome
+        .findings
+        .iter()
+        .map(|finding| JsonFinding {
+            rule: &finding.rule,
+            severity: finding.severity.as_str(),
+            message: &finding.message,
+            location: JsonLocation { label: &finding.primary.label, ..location(&finding.primary) },
+            secret: finding.redacted.as_deref(),
+            connection: finding.connection.as_deref(),
+            reason: finding.reason.as_deref(),
+            related: finding
+                .secondary
+                .iter()
+                .map(|loc| JsonLocation { label: &loc.label, ..location(loc) })
+                .collect(),
+        })
+        .collect();
+    let problems = outcome
+        .problems
+        .iter()
+        .map(|p| JsonProblem { path: display_path(&p.path), kind: p.problem.kind, message: &p.problem.message })
+        .collect();
+    let report = Report {
+        version: SCHEMA_VERSION,
+        tool: Tool { name: "credlint", version: env!("CARGO_PKG_VERSION") },
+        findings,
+        problems,
+        summary: Summary::of(outcome),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

@@ -1,0 +1,70 @@
+//! Reports: one small module per output format, all fed the same sorted [`ScanOutcome`].
+//!
+//! Reports see only redacted sources (`scan` masks every secret span before a file reaches
+//! here) and redacted values, so no format can print a secret.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::ScanOutcome;
+use crate::finding::Severity;
+use crate::rules::Catalogue;
+use crate::span::{LineCol, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with source snippets.
+    Human,
+    /// One JSON document (schema version 1, see README).
+    Json,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+    pub binary_files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub problems: usize,
+}
+
+impl Summary {
+    pub fn of(outcome: &ScanOutcome) -> Summary {
+        let count = |severity| outcome.findings.iter().filter(|f| f.severity == severity).count();
+        Summary {
+            files_scanned: outcome.files_scanned,
+            bytes_scanned: outcome.bytes_scanned,
+            binary_files: outcome.binary_files,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+            problems: outcome.problems.len(),
+        }
+    }
+}
+
+pub fn write(
+    format: Format,
+    outcome: &ScanOutcome,
+    catalogue: &Catalogue,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(outcome, catalogue, out, color),
+        Format::Json => json::write(outcome, out),
+    }
+}
+
+/// Start and end line/column of a span in a reported file (1-based, columns in chars).
+pub fn line_cols(outcome: &ScanOutcome, path: &std::path::Path, span: Span) -> (LineCol, LineCol) {
+    match outcome.sources.get(path) {
+        Some(file) => (file.lines.line_col(&file.text, span.start), file.lines.line_col(&file.text, span.end)),
+        None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+    }
+}

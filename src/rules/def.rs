@@ -1,0 +1,80 @@
+//! The rule-file syntax: plain serde structs, exactly as written in `rules/*.toml`.
+//!
+//! Nothing here is validated beyond what serde checks (`deny_unknown_fields` catches typos);
+//! [`super::compile`] turns these into the compiled catalogue and reports errors with TOML lines.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// One rule file: rule metadata, extraction patterns, or both.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFileDef {
+    #[serde(default)]
+    pub rule: Vec<Spanned<RuleDef>>,
+    #[serde(default)]
+    pub pattern: Vec<Spanned<PatternDef>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: Spanned<String>,
+    /// PascalCase name, distinct from the id (SARIF `name`).
+    pub name: String,
+    pub severity: Spanned<String>,
+    /// One line: what is found.
+    pub summary: String,
+    /// Why it matters.
+    pub description: String,
+    /// What to do instead.
+    pub remediation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// CWE ids, e.g. `798`.
+    #[serde(default)]
+    pub cwe: Vec<u32>,
+    /// SARIF `security-severity`, in (0, 10].
+    pub security_severity: f64,
+    /// SARIF `precision`: very-high, high, medium, low.
+    pub precision: Spanned<String>,
+    #[serde(default)]
+    pub examples: Vec<Spanned<ExampleDef>>,
+    #[serde(default)]
+    pub negative_examples: Vec<Spanned<ExampleDef>>,
+}
+
+/// A snippet with the file name that gives it a kind.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDef {
+    pub file: String,
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternDef {
+    pub id: Spanned<String>,
+    pub description: String,
+    /// File kinds the pattern applies to (`FileKind::name`), or `["*"]`.
+    pub kinds: Spanned<Vec<String>>,
+    /// Case-insensitive literal keywords; the regex runs only on files holding one.
+    pub keywords: Spanned<Vec<String>>,
+    /// The regex, with named groups and `{{macro}}` fragments (see `rules/README.md`).
+    pub regex: Spanned<String>,
+    /// What the match is: `basic`, `bearer`, `header`, `url-userinfo`, `config-field`.
+    pub scheme: Spanned<String>,
+    /// How captured values are read: `code` (the file's language), `shell`, or `raw`.
+    #[serde(default)]
+    pub syntax: Option<Spanned<String>>,
+    /// A fixed name prior for the secret (`password` for `basic_auth=`), when the match has none.
+    #[serde(default)]
+    pub secret_name: Option<String>,
+    /// Snippets that must produce a fact through this pattern.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Snippets that must not.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}

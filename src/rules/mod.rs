@@ -1,0 +1,450 @@
+//! The rule catalogue: rule metadata and extraction patterns, loaded from TOML and compiled.
+//!
+//! Two layers (STYLE.md): [`def`] holds the serde structs exactly as written; this module
+//! validates them into [`Rule`] and [`Pattern`] (compiled regexes, known kinds and schemes) and
+//! builds the keyword prefilter. Every error names the file and the TOML line. The embedded rules
+//! (`rules/` at build time) load first; `--rules DIR` adds files after them.
+
+pub mod def;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+use toml::Spanned;
+
+use self::def::{ExampleDef, PatternDef, RuleDef, RuleFileDef};
+use crate::fact::Scheme;
+use crate::finding::Severity;
+use crate::source::FileKind;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// The rules that `check` and `analyze` implement; a rule file may describe only these.
+pub const IMPLEMENTED_RULES: &[&str] = &["basic-auth-password", "credential-in-url", "hardcoded-credential"];
+
+/// A compiled pattern can't grow beyond this (a user's rule file must not exhaust memory).
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// A rule-loading error, pointing at the rule file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{file}:{line}: {message}")]
+    Invalid { file: String, line: usize, message: String },
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One rule's metadata and examples.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub name: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub description: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub cwe: Vec<u32>,
+    pub security_severity: f64,
+    pub precision: String,
+    pub examples: Vec<ExampleDef>,
+    pub negative_examples: Vec<ExampleDef>,
+    /// Where the rule was defined (`rules/basic-auth-password.toml:1`).
+    pub origin: String,
+}
+
+/// How a pattern's captured values are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// The language of the file: quotes, identifiers, environment reads.
+    Code,
+    /// Shell words: bare words are literals, `$X` is a reference.
+    Shell,
+    /// Verbatim text (URLs, headers): only template references are recognised.
+    Raw,
+}
+
+/// A compiled extraction pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub id: Arc<str>,
+    pub description: String,
+    /// `None` means every kind.
+    pub kinds: Option<Vec<FileKind>>,
+    pub keywords: Vec<String>,
+    pub regex: Regex,
+    pub scheme: Scheme,
+    pub syntax: Syntax,
+    pub secret_name: Option<String>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    pub origin: String,
+}
+
+impl Pattern {
+    pub fn applies_to(&self, kind: FileKind) -> bool {
+        self.kinds.as_ref().is_none_or(|kinds| kinds.contains(&kind))
+    }
+}
+
+/// Every rule and pattern, with the prefilter over all pattern keywords.
+#[derive(Debug)]
+pub struct Catalogue {
+    rules: BTreeMap<Arc<str>, Rule>,
+    patterns: Vec<Pattern>,
+    prefilter: AhoCorasick,
+    /// For each prefilter keyword, the patterns it gates.
+    keyword_patterns: Vec<Vec<usize>>,
+}
+
+impl Catalogue {
+    /// The embedded catalogue.
+    pub fn embedded() -> Result<Catalogue, RuleError> {
+        Catalogue::load(EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())))
+    }
+
+    /// The embedded catalogue plus every `*.toml` in `dirs`.
+    pub fn with_dirs(dirs: &[impl AsRef<Path>]) -> Result<Catalogue, RuleError> {
+        let mut files: Vec<(String, String)> =
+            EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+        for dir in dirs {
+            let dir = dir.as_ref();
+            let entries = std::fs::read_dir(dir)
+                .map_err(|source| RuleError::Io { file: dir.display().to_string(), source })?;
+            let mut paths: Vec<_> = entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| RuleError::Io { file: path.display().to_string(), source })?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+        Catalogue::load(files)
+    }
+
+    /// Parses and compiles rule files given as (name, text).
+    pub fn load(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, RuleError> {
+        let mut rules = BTreeMap::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        for (file, text) in files {
+            let def: RuleFileDef = toml::from_str(&text).map_err(|error| RuleError::Invalid {
+                line: error.span().map_or(1, |span| line_of(&text, span.start)),
+                message: error.message().to_owned(),
+                file: file.clone(),
+            })?;
+            let at = |span: std::ops::Range<usize>, message: String| RuleError::Invalid {
+                file: file.clone(),
+                line: line_of(&text, span.start),
+                message,
+            };
+            for rule in def.rule {
+                let span = rule.span();
+                let rule = compile_rule(rule.into_inner(), &file, &text, &at)?;
+                if rules.contains_key(&rule.id) {
+                    return Err(at(span, format!("duplicate rule id `{}`", rule.id)));
+                }
+                rules.insert(rule.id.clone(), rule);
+            }
+            for pattern in def.pattern {
+                let span = pattern.span();
+                let pattern = compile_pattern(pattern.into_inner(), &file, &text, &at)?;
+                if patterns.iter().any(|known| known.id == pattern.id) {
+                    return Err(at(span, format!("duplicate pattern id `{}`", pattern.id)));
+                }
+                patterns.push(pattern);
+            }
+        }
+        for id in IMPLEMENTED_RULES {
+            if !rules.contains_key(*id) {
+                return Err(RuleError::Invalid {
+                    file: "rules/".to_owned(),
+                    line: 1,
+                    message: format!("rule `{id}` is implemented but no rule file documents it"),
+                });
+            }
+        }
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_patterns: Vec<Vec<usize>> = Vec::new();
+        for (index, pattern) in patterns.iter().enumerate() {
+            for keyword in &pattern.keywords {
+                let keyword = keyword.to_ascii_lowercase();
+                match keywords.iter().position(|known| *known == keyword) {
+                    Some(at) => keyword_patterns[at].push(index),
+                    None => {
+                        keywords.push(keyword);
+                        keyword_patterns.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .map_err(|error| RuleError::Invalid {
+                file: "rules/".to_owned(),
+                line: 1,
+                message: format!("cannot build the keyword prefilter: {error}"),
+            })?;
+        Ok(Catalogue { rules, patterns, prefilter, keyword_patterns })
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// The patterns whose keywords occur in `text`, in catalogue order: one pass over the text.
+    pub fn candidate_patterns(&self, text: &str, kind: FileKind) -> Vec<&Pattern> {
+        let mut hit = vec![false; self.patterns.len()];
+        let mut remaining = self.patterns.iter().filter(|p| p.applies_to(kind)).count();
+        if remaining == 0 {
+            return Vec::new();
+        }
+        for found in self.prefilter.find_overlapping_iter(text) {
+            for &index in &self.keyword_patterns[found.pattern().as_usize()] {
+                if !hit[index] && self.patterns[index].applies_to(kind) {
+                    hit[index] = true;
+                    remaining -= 1;
+                }
+            }
+            if remaining == 0 {
+                break;
+            }
+        }
+        self.patterns.iter().zip(hit).filter_map(|(pattern, hit)| hit.then_some(pattern)).collect()
+    }
+
+    /// Every keyword of every pattern, for the benchmark's ripgrep comparison.
+    pub fn keywords(&self) -> Vec<String> {
+        let mut all: Vec<String> =
+            self.patterns.iter().flat_map(|p| p.keywords.iter().map(|k| k.to_ascii_lowercase())).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+fn compile_rule(
+    def: RuleDef,
+    file: &str,
+    text: &str,
+    at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
+) -> Result<Rule, RuleError> {
+    let id = def.id.get_ref().clone();
+    if !is_kebab_id(&id) {
+        return Err(at(def.id.span(), format!("rule id `{id}` must be lowercase kebab-case")));
+    }
+    if !IMPLEMENTED_RULES.contains(&id.as_str()) {
+        return Err(at(def.id.span(), format!("no check implements rule `{id}`")));
+    }
+    let severity = parse_severity(&def.severity).map_err(|message| at(def.severity.span(), message))?;
+    for (field, value) in [
+        ("summary", &def.summary),
+        ("description", &def.description),
+        ("remediation", &def.remediation),
+        ("name", &def.name),
+    ] {
+        if value.trim().is_empty() {
+            return Err(at(def.id.span(), format!("rule `{id}` has an empty `{field}`")));
+        }
+    }
+    if def.name.contains('-') || !def.name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return Err(at(def.id.span(), format!("rule `{id}`: `name` must be PascalCase")));
+    }
+    if !(def.security_severity > 0.0 && def.security_severity <= 10.0) {
+        return Err(at(def.id.span(), format!("rule `{id}`: `security_severity` must be in (0, 10]")));
+    }
+    let precision = def.precision.get_ref().clone();
+    if !["very-high", "high", "medium", "low"].contains(&precision.as_str()) {
+        return Err(at(def.precision.span(), format!("unknown precision `{precision}`")));
+    }
+    if def.examples.is_empty() || def.negative_examples.is_empty() {
+        return Err(at(def.id.span(), format!("rule `{id}` needs examples and negative_examples")));
+    }
+    let examples = check_examples(def.examples, at)?;
+    let negative_examples = check_examples(def.negative_examples, at)?;
+    Ok(Rule {
+        origin: format!("{file}:{}", line_of(text, def.id.span().start)),
+        id: id.into(),
+        name: def.name,
+        severity,
+        summary: def.summary,
+        description: def.description.trim().to_owned(),
+        remediation: def.remediation.trim().to_owned(),
+        references: def.references,
+        cwe: def.cwe,
+        security_severity: def.security_severity,
+        precision,
+        examples,
+        negative_examples,
+    })
+}
+
+fn check_examples(
+    examples: Vec<Spanned<ExampleDef>>,
+    at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
+) -> Result<Vec<ExampleDef>, RuleError> {
+    examples
+        .into_iter()
+        .map(|example| {
+            let span = example.span();
+            let example = example.into_inner();
+            if FileKind::detect(Path::new(&example.file)).is_none() {
+                return Err(at(span, format!("example file `{}` has no known kind", example.file)));
+            }
+            Ok(example)
+        })
+        .collect()
+}
+
+fn compile_pattern(
+    def: PatternDef,
+    file: &str,
+    text: &str,
+    at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
+) -> Result<Pattern, RuleError> {
+    let id = def.id.get_ref().clone();
+    if !is_kebab_id(&id) {
+        return Err(at(def.id.span(), format!("pattern id `{id}` must be lowercase kebab-case")));
+    }
+    let kinds = if def.kinds.get_ref().iter().any(|k| k == "*") {
+        None
+    } else {
+        let mut kinds = Vec::new();
+        for name in def.kinds.get_ref() {
+            let kind = FileKind::from_name(name)
+                .ok_or_else(|| at(def.kinds.span(), format!("unknown file kind `{name}`")))?;
+            kinds.push(kind);
+        }
+        Some(kinds)
+    };
+    if def.keywords.get_ref().is_empty() || def.keywords.get_ref().iter().any(|k| k.trim().len() < 2) {
+        return Err(at(def.keywords.span(), format!("pattern `{id}` needs keywords of 2 or more characters")));
+    }
+    let source = expand_macros(def.regex.get_ref()).map_err(|message| at(def.regex.span(), message))?;
+    let regex = RegexBuilder::new(&source)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|error| at(def.regex.span(), format!("pattern `{id}`: invalid regex: {error}")))?;
+    let groups: Vec<&str> = regex.capture_names().flatten().collect();
+    const KNOWN_GROUPS: [&str; 7] = ["user", "secret", "userpass", "blob", "target", "name", "url"];
+    if let Some(unknown) = groups.iter().find(|g| !KNOWN_GROUPS.contains(g)) {
+        return Err(at(def.regex.span(), format!("pattern `{id}`: unknown group `{unknown}`")));
+    }
+    if !groups.iter().any(|g| ["secret", "userpass", "blob"].contains(g)) {
+        return Err(at(def.regex.span(), format!("pattern `{id}` needs a `secret`, `userpass` or `blob` group")));
+    }
+    let scheme = match def.scheme.get_ref().as_str() {
+        "basic" => Scheme::Basic,
+        "bearer" => Scheme::Bearer,
+        "header" => Scheme::Header,
+        "url-userinfo" => Scheme::UrlUserinfo,
+        "config-field" => Scheme::ConfigField,
+        other => return Err(at(def.scheme.span(), format!("unknown scheme `{other}`"))),
+    };
+    let syntax = match def.syntax.as_ref().map(|s| s.get_ref().as_str()) {
+        None | Some("code") => Syntax::Code,
+        Some("shell") => Syntax::Shell,
+        Some("raw") => Syntax::Raw,
+        Some(other) => {
+            let span = def.syntax.as_ref().map_or(def.id.span(), Spanned::span);
+            return Err(at(span, format!("unknown syntax `{other}` (code, shell, raw)")));
+        }
+    };
+    if def.examples.is_empty() {
+        return Err(at(def.id.span(), format!("pattern `{id}` needs at least one example")));
+    }
+    Ok(Pattern {
+        origin: format!("{file}:{}", line_of(text, def.id.span().start)),
+        id: id.into(),
+        description: def.description,
+        kinds,
+        keywords: def.keywords.into_inner(),
+        regex,
+        scheme,
+        syntax,
+        secret_name: def.secret_name,
+        examples: def.examples,
+        negative_examples: def.negative_examples,
+    })
+}
+
+/// Regex fragments rule files share, written `{{name}}`.
+const MACROS: &[(&str, &str)] = &[
+    // A quoted string in most languages, with Python's prefixes.
+    ("str", r#"(?:[rRbBfFuU]{0,2}"(?:[^"\\\n]|\\.)*"|[rRbBfFuU]{0,2}'(?:[^'\\\n]|\\.)*'|`[^`]*`)"#),
+    // A value expression: a string, or a name with member access, subscripts and one call level.
+    (
+        "expr",
+        r#"(?:[rRbBfFuU]{0,2}"(?:[^"\\\n]|\\.)*"|[rRbBfFuU]{0,2}'(?:[^'\\\n]|\\.)*'|`[^`]*`|[$@]?[A-Za-z_][\w$]*(?:(?:\.|::|->)[A-Za-z_][\w$]*|\[\s*(?:"[^"\n]*"|'[^'\n]*'|\w+)\s*\]|\((?:[^()\n]|\([^()\n]*\))*\))*)"#,
+    ),
+    // One shell word, possibly built from quoted and unquoted parts.
+    ("shellword", r#"(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|\\.|[^\s'"\\;|&<>()`])+"#),
+    // A URL.
+    ("url", r#"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'"<>`]+"#),
+];
+
+fn expand_macros(source: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or("unclosed `{{` in regex")?;
+        let name = &after[..end];
+        let (_, body) = MACROS
+            .iter()
+            .find(|(macro_name, _)| *macro_name == name)
+            .ok_or_else(|| format!("unknown regex macro `{{{{{name}}}}}`"))?;
+        out.push_str(body);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn parse_severity(value: &Spanned<String>) -> Result<Severity, String> {
+    match value.get_ref().as_str() {
+        "error" => Ok(Severity::Error),
+        "warning" => Ok(Severity::Warning),
+        "note" => Ok(Severity::Note),
+        other => Err(format!("unknown severity `{other}` (error, warning, note)")),
+    }
+}
+
+fn is_kebab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| !part.is_empty())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.id, self.severity.as_str())
+    }
+}

@@ -1,0 +1,312 @@
+//! A file as the pipeline sees it: its path, text, detected kind and line index.
+//!
+//! [`FileKind`] is detected from the name alone (extension, well-known file names), never from the
+//! content, so detection is free. The text is always valid UTF-8: invalid sequences were replaced
+//! by `walk` when the file was read.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::span::LineIndex;
+
+/// Languages and configuration formats credlint tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    Python,
+    JavaScript,
+    Java,
+    Go,
+    Ruby,
+    Php,
+    CSharp,
+    PowerShell,
+    Shell,
+    Rust,
+    Groovy,
+    Terraform,
+    Yaml,
+    Json,
+    Toml,
+    Ini,
+    Properties,
+    Env,
+    Xml,
+    Netrc,
+    Npmrc,
+    GitCredentials,
+    GitConfig,
+    Dockerfile,
+    Markdown,
+    Text,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 26] = [
+        FileKind::Python,
+        FileKind::JavaScript,
+        FileKind::Java,
+        FileKind::Go,
+        FileKind::Ruby,
+        FileKind::Php,
+        FileKind::CSharp,
+        FileKind::PowerShell,
+        FileKind::Shell,
+        FileKind::Rust,
+        FileKind::Groovy,
+        FileKind::Terraform,
+        FileKind::Yaml,
+        FileKind::Json,
+        FileKind::Toml,
+        FileKind::Ini,
+        FileKind::Properties,
+        FileKind::Env,
+        FileKind::Xml,
+        FileKind::Netrc,
+        FileKind::Npmrc,
+        FileKind::GitCredentials,
+        FileKind::GitConfig,
+        FileKind::Dockerfile,
+        FileKind::Markdown,
+        FileKind::Text,
+    ];
+
+    /// The name used in rule files (`kinds = ["python", "shell"]`) and in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Python => "python",
+            FileKind::JavaScript => "javascript",
+            FileKind::Java => "java",
+            FileKind::Go => "go",
+            FileKind::Ruby => "ruby",
+            FileKind::Php => "php",
+            FileKind::CSharp => "csharp",
+            FileKind::PowerShell => "powershell",
+            FileKind::Shell => "shell",
+            FileKind::Rust => "rust",
+            FileKind::Groovy => "groovy",
+            FileKind::Terraform => "terraform",
+            FileKind::Yaml => "yaml",
+            FileKind::Json => "json",
+            FileKind::Toml => "toml",
+            FileKind::Ini => "ini",
+            FileKind::Properties => "properties",
+            FileKind::Env => "env",
+            FileKind::Xml => "xml",
+            FileKind::Netrc => "netrc",
+            FileKind::Npmrc => "npmrc",
+            FileKind::GitCredentials => "git-credentials",
+            FileKind::GitConfig => "git-config",
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::Markdown => "markdown",
+            FileKind::Text => "text",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// A file name that has this kind, for examples that need a path.
+    pub fn example_file_name(self) -> &'static str {
+        match self {
+            FileKind::Python => "example.py",
+            FileKind::JavaScript => "example.js",
+            FileKind::Java => "Example.java",
+            FileKind::Go => "example.go",
+            FileKind::Ruby => "example.rb",
+            FileKind::Php => "example.php",
+            FileKind::CSharp => "Example.cs",
+            FileKind::PowerShell => "example.ps1",
+            FileKind::Shell => "example.sh",
+            FileKind::Rust => "example.rs",
+            FileKind::Groovy => "Jenkinsfile",
+            FileKind::Terraform => "main.tf",
+            FileKind::Yaml => "example.yml",
+            FileKind::Json => "example.json",
+            FileKind::Toml => "example.toml",
+            FileKind::Ini => "example.ini",
+            FileKind::Properties => "application.properties",
+            FileKind::Env => ".env",
+            FileKind::Xml => "settings.xml",
+            FileKind::Netrc => ".netrc",
+            FileKind::Npmrc => ".npmrc",
+            FileKind::GitCredentials => ".git-credentials",
+            FileKind::GitConfig => ".gitconfig",
+            FileKind::Dockerfile => "Dockerfile",
+            FileKind::Markdown => "README.md",
+            FileKind::Text => "notes.txt",
+        }
+    }
+
+    /// Comment leaders for this kind, used by fixture annotations and inline suppressions.
+    pub fn line_comment_leaders(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Python
+            | FileKind::Ruby
+            | FileKind::PowerShell
+            | FileKind::Shell
+            | FileKind::Yaml
+            | FileKind::Toml
+            | FileKind::Env
+            | FileKind::Netrc
+            | FileKind::Npmrc
+            | FileKind::GitCredentials
+            | FileKind::Dockerfile
+            | FileKind::Properties
+            | FileKind::Text => &["#"],
+            FileKind::Ini | FileKind::GitConfig => &["#", ";"],
+            FileKind::Terraform => &["#", "//"],
+            FileKind::Php => &["//", "#"],
+            FileKind::JavaScript
+            | FileKind::Java
+            | FileKind::Go
+            | FileKind::CSharp
+            | FileKind::Rust
+            | FileKind::Groovy => &["//"],
+            FileKind::Xml | FileKind::Markdown => &["<!--"],
+            FileKind::Json => &[],
+        }
+    }
+
+    /// Detects the kind from the file name, or `None` for files credlint has nothing to say about.
+    pub fn detect(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        let lower = name.to_ascii_lowercase();
+        let by_name = match lower.as_str() {
+            ".netrc" | "_netrc" | "netrc" => Some(FileKind::Netrc),
+            ".npmrc" | "npmrc" => Some(FileKind::Npmrc),
+            ".git-credentials" | "git-credentials" => Some(FileKind::GitCredentials),
+            ".gitconfig" | ".gitmodules" => Some(FileKind::GitConfig),
+            "dockerfile" | "containerfile" => Some(FileKind::Dockerfile),
+            "jenkinsfile" => Some(FileKind::Groovy),
+            ".env" | ".envrc" => Some(FileKind::Env),
+            "pip.conf" | "pip.ini" | ".pypirc" => Some(FileKind::Ini),
+            ".yarnrc" | ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "makefile" => {
+                Some(FileKind::Shell)
+            }
+            ".yarnrc.yml" => Some(FileKind::Yaml),
+            _ => None,
+        };
+        if by_name.is_some() {
+            return by_name;
+        }
+        // `config` inside a `.git` directory is git config; `.env.local`, `.env.production`…
+        if lower == "config" && path.parent().and_then(Path::file_name).is_some_and(|p| p == ".git") {
+            return Some(FileKind::GitConfig);
+        }
+        if lower.starts_with(".env.") || lower.ends_with(".env") {
+            return Some(FileKind::Env);
+        }
+        if lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+            return Some(FileKind::Dockerfile);
+        }
+        if lower.starts_with("jenkinsfile") {
+            return Some(FileKind::Groovy);
+        }
+        // Templates and samples keep the kind of what they template: `settings.xml.example`.
+        let effective = ["example", "sample", "template", "tmpl", "dist", "orig", "bak", "j2", "tpl"]
+            .iter()
+            .find_map(|suffix| lower.strip_suffix(&format!(".{suffix}")))
+            .unwrap_or(&lower);
+        let extension = Path::new(effective).extension()?.to_str()?;
+        Some(match extension {
+            "py" | "pyw" | "pyi" => FileKind::Python,
+            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => {
+                FileKind::JavaScript
+            }
+            "java" | "kt" | "kts" | "scala" => FileKind::Java,
+            "groovy" | "gradle" | "jenkinsfile" => FileKind::Groovy,
+            "go" => FileKind::Go,
+            "rb" | "rake" | "gemspec" => FileKind::Ruby,
+            "php" => FileKind::Php,
+            "cs" | "csx" | "vb" => FileKind::CSharp,
+            "ps1" | "psm1" | "psd1" => FileKind::PowerShell,
+            "sh" | "bash" | "zsh" | "ksh" | "fish" | "bats" | "cmd" | "bat" | "mk" => FileKind::Shell,
+            "rs" => FileKind::Rust,
+            "tf" | "tfvars" | "hcl" => FileKind::Terraform,
+            "yml" | "yaml" => FileKind::Yaml,
+            "json" | "jsonc" | "json5" => FileKind::Json,
+            "toml" => FileKind::Toml,
+            "ini" | "cfg" | "conf" | "cnf" => FileKind::Ini,
+            "properties" => FileKind::Properties,
+            "env" => FileKind::Env,
+            "xml" | "config" | "csproj" | "pom" => FileKind::Xml,
+            "netrc" => FileKind::Netrc,
+            "md" | "markdown" | "rst" | "adoc" | "txt" => {
+                if extension == "txt" { FileKind::Text } else { FileKind::Markdown }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// One file's text and what the pipeline needs to know about it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it (relative to the scan root where possible), for reports.
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: Arc<str>,
+    pub lines: Arc<LineIndex>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, kind: FileKind, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let lines = Arc::new(LineIndex::new(&text));
+        SourceFile { path: path.into(), kind, text, lines }
+    }
+
+    /// A file from a name and text, its kind detected from the name (tests and rule examples).
+    pub fn from_name(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let path = path.into();
+        let kind = FileKind::detect(&path).unwrap_or(FileKind::Text);
+        SourceFile::new(path, kind, text)
+    }
+
+    /// The path with forward slashes, as every report shows it.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+}
+
+/// A path with forward slashes and no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_kinds_from_names() {
+        let cases = [
+            ("src/app.py", Some(FileKind::Python)),
+            ("home/.netrc", Some(FileKind::Netrc)),
+            (".env.production", Some(FileKind::Env)),
+            ("deploy/Dockerfile", Some(FileKind::Dockerfile)),
+            ("ci/Jenkinsfile", Some(FileKind::Groovy)),
+            ("settings.xml.example", Some(FileKind::Xml)),
+            ("repo/.git/config", Some(FileKind::GitConfig)),
+            (".github/workflows/ci.yml", Some(FileKind::Yaml)),
+            ("image.png", None),
+            ("LICENSE", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(FileKind::detect(Path::new(path)), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn kind_names_round_trip() {
+        for kind in FileKind::ALL {
+            assert_eq!(FileKind::from_name(kind.name()), Some(kind));
+            assert_eq!(FileKind::detect(Path::new(kind.example_file_name())), Some(kind), "{kind:?}");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Walking: the only stage that reads the filesystem.
+//!
+//! Finds files in parallel with the `ignore` crate (`.gitignore`, `.ignore`, excludes), reads each
+//! one, and hands a [`SourceFile`] to the caller's function on the walker's own thread, so a file's
+//! text lives only while it is scanned. Hidden directories are skipped (`.git`, `.venv`…) except
+//! the ones that hold CI and credential configuration; hidden *files* (`.netrc`, `.env`) are read.
+//! Symlinks are not followed, so a link loop can't trap the walk. Paths given explicitly are
+//! scanned even when ignored; excludes apply to what is found below them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::gitignore::Gitignore;
+use ignore::{DirEntry, WalkBuilder, WalkState};
+
+use crate::fact::{Problem, ProblemKind};
+use crate::source::{FileKind, SourceFile};
+
+/// Hidden directories that hold configuration worth scanning.
+const HIDDEN_DIRS_SCANNED: &[&str] = &[
+    ".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer", ".docker", ".m2", ".mvn", ".azure",
+    ".azure-pipelines", ".tekton", ".drone", ".woodpecker", ".vscode", ".config", ".aws", ".kube",
+];
+
+/// Extensions that never hold text worth reading: skipped without opening the file.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "ico", "bmp", "webp", "tiff", "psd", "pdf", "zip", "gz", "tgz", "xz", "bz2",
+    "zst", "7z", "rar", "jar", "war", "ear", "class", "so", "dylib", "dll", "exe", "o", "a", "rlib", "rmeta",
+    "wasm", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "mov", "avi", "webm", "ogg", "flac", "wav",
+    "pyc", "pyo", "whl", "egg", "sqlite", "db", "bin", "dat", "pack", "idx", "crate",
+];
+
+/// How many leading bytes are inspected for a NUL byte (the binary test git and ripgrep use).
+const BINARY_SNIFF_LEN: usize = 8192;
+
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    pub paths: Vec<PathBuf>,
+    /// Files larger than this are skipped and reported.
+    pub max_file_size: u64,
+    pub threads: usize,
+    /// Also descend into every hidden directory.
+    pub hidden: bool,
+    /// Compiled excludes (config file and command line).
+    pub excludes: Vec<Gitignore>,
+}
+
+/// What the walk hands to the scanner.
+#[derive(Debug)]
+pub enum Walked {
+    File(SourceFile),
+    /// A file that was not scanned, and why.
+    Problem { path: PathBuf, problem: Problem },
+    /// A binary file: counted, not scanned, not reported one by one.
+    Binary { path: PathBuf },
+}
+
+/// Walks `options.paths`, calling `scan` on every file from the walker's threads; returns the
+/// results in no particular order (callers sort).
+pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -> Vec<R> {
+    let results = Mutex::new(Vec::new());
+    let Some((first, rest)) = options.paths.split_first() else { return Vec::new() };
+    let mut builder = WalkBuilder::new(first);
+    for path in rest {
+        builder.add(path);
+    }
+    let hidden = options.hidden;
+    let excludes = options.excludes.clone();
+    builder
+        .hidden(false)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .threads(options.threads)
+        .filter_entry(move |entry| keep_entry(entry, hidden, &excludes));
+    builder.build_parallel().run(|| {
+        let scan = &scan;
+        let results = &results;
+        Box::new(move |entry| {
+            let walked = match entry {
+                Ok(entry) => match read_entry(&entry, options.max_file_size) {
+                    Some(walked) => walked,
+                    None => return WalkState::Continue,
+                },
+                Err(error) => {
+                    let path = error_path(&error).unwrap_or_default();
+                    Walked::Problem { path, problem: problem(ProblemKind::Unreadable, error.to_string()) }
+                }
+            };
+            let result = scan(walked);
+            results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(result);
+            WalkState::Continue
+        })
+    });
+    results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn keep_entry(entry: &DirEntry, hidden: bool, excludes: &[Gitignore]) -> bool {
+    if entry.depth() == 0 {
+        return true;
+    }
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    let name = entry.file_name().to_string_lossy();
+    if is_dir && name.starts_with('.') && !hidden && !HIDDEN_DIRS_SCANNED.contains(&name.as_ref()) {
+        return false;
+    }
+    if is_dir && (name == ".git" || name == ".hg" || name == ".svn") {
+        return false;
+    }
+    !is_excluded(entry.path(), is_dir, excludes)
+}
+
+/// Whether an exclude matches the path itself (parents were already pruned by the walk).
+pub fn is_excluded(path: &Path, is_dir: bool, excludes: &[Gitignore]) -> bool {
+    let absolute = absolute(path);
+    excludes.iter().any(|gitignore| {
+        let Ok(relative) = absolute.strip_prefix(gitignore.path()) else { return false };
+        gitignore.matched(relative, is_dir).is_ignore()
+    })
+}
+
+/// `path` made absolute against the working directory, with `.` components removed.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+}
+
+fn read_entry(entry: &DirEntry, max_file_size: u64) -> Option<Walked> {
+    let file_type = entry.file_type()?;
+    if !file_type.is_file() {
+        return None;
+    }
+    let path = entry.path().to_path_buf();
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if extension.as_deref().is_some_and(|e| BINARY_EXTENSIONS.contains(&e)) {
+        return None;
+    }
+    Some(read_file(path, max_file_size))
+}
+
+/// Reads one file into a [`SourceFile`], or says why it wasn't.
+pub fn read_file(path: PathBuf, max_file_size: u64) -> Walked {
+    let size = match std::fs::metadata(&path) {
+        Ok(metadata) => metadata.len(),
+        Err(error) => return Walked::Problem { problem: problem(ProblemKind::Unreadable, error.to_string()), path },
+    };
+    if size > max_file_size {
+        let message = format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes");
+        return Walked::Problem { path, problem: problem(ProblemKind::Skipped, message) };
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) => return Walked::Problem { problem: problem(ProblemKind::Unreadable, error.to_string()), path },
+    };
+    match decode_text(bytes) {
+        Some(text) => {
+            let kind = FileKind::detect(&path).unwrap_or(FileKind::Text);
+            Walked::File(SourceFile::new(path, kind, text))
+        }
+        None => Walked::Binary { path },
+    }
+}
+
+/// The text of a file: UTF-16 with a BOM is decoded, invalid UTF-8 is replaced, and a file with a
+/// NUL byte near its start is binary (`None`).
+pub fn decode_text(bytes: Vec<u8>) -> Option<String> {
+    if let Some(text) = decode_utf16_with_bom(&bytes) {
+        return Some(text);
+    }
+    if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
+        return None;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
+}
+
+fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (body, little) = match bytes {
+        [0xFF, 0xFE, body @ ..] => (body, true),
+        [0xFE, 0xFF, body @ ..] => (body, false),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|pair| {
+        if little { u16::from_le_bytes([pair[0], pair[1]]) } else { u16::from_be_bytes([pair[0], pair[1]]) }
+    });
+    Some(char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
+}
+
+fn problem(kind: ProblemKind, message: String) -> Problem {
+    Problem { kind, message }
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_decoding() {
+        assert_eq!(decode_text(b"a\xffb".to_vec()).unwrap(), "a\u{fffd}b");
+        assert_eq!(decode_text(b"\xEF\xBB\xBFabc".to_vec()).unwrap(), "abc");
+        assert_eq!(decode_text(vec![0xFF, 0xFE, b'h', 0, b'i', 0]).unwrap(), "hi");
+        assert!(decode_text(b"PK\x03\x04\0\0".to_vec()).is_none());
+    }
+}

@@ -1,0 +1,121 @@
+//! The fixture harness: every flagged line must be annotated and every annotation flagged.
+//!
+//! An annotation is a comment on the line above the flagged line, in the file's own comment
+//! syntax: `# expect: basic-auth-password, hardcoded-credential`. `# ok: rule` marks a line that must
+//! stay silent (the exact comparison already enforces it; the marker is for the reader and is
+//! counted). Files without comments (JSON) use a sidecar `<file>.expect` with `LINE: rule, rule`.
+//! All mismatches of all files are printed together.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use credlint::source::{FileKind, SourceFile};
+
+use super::support::{CATALOGUE, fixture_files, repo_root};
+
+/// Expected (1-based line, rule) pairs, and how many lines were marked `ok:`.
+struct Expectations {
+    flagged: BTreeSet<(usize, String)>,
+    ok_lines: usize,
+}
+
+fn annotation<'l>(line: &'l str, leaders: &[&str], marker: &str) -> Option<&'l str> {
+    let trimmed = line.trim_start();
+    let leader = leaders.iter().find(|leader| trimmed.starts_with(**leader))?;
+    let rest = trimmed[leader.len()..].trim_start();
+    let rest = rest.strip_prefix(marker)?;
+    Some(rest.trim().trim_end_matches("-->").trim())
+}
+
+fn expectations(path: &Path, file: &SourceFile) -> Result<Expectations, String> {
+    let mut flagged = BTreeSet::new();
+    let mut ok_lines = 0;
+    let sidecar = path.with_file_name(format!("{}.expect", path.file_name().unwrap().to_string_lossy()));
+    if sidecar.exists() {
+        let text = std::fs::read_to_string(&sidecar).map_err(|e| e.to_string())?;
+        for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+            let (number, rules) = line.split_once(':').ok_or(format!("{}: bad line `{line}`", sidecar.display()))?;
+            let number: usize = number.trim().parse().map_err(|_| format!("{}: bad line number", sidecar.display()))?;
+            for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                if rule == "ok" {
+                    ok_lines += 1;
+                } else {
+                    flagged.insert((number, rule.to_owned()));
+                }
+            }
+        }
+        return Ok(Expectations { flagged, ok_lines });
+    }
+    let leaders = file.kind.line_comment_leaders();
+    let lines: Vec<&str> = file.text.lines().collect();
+    let is_annotation = |line: &str| {
+        annotation(line, leaders, "expect:").is_some() || annotation(line, leaders, "ok:").is_some()
+    };
+    for (index, line) in lines.iter().enumerate() {
+        let target = || {
+            (index + 1..lines.len()).find(|&i| !is_annotation(lines[i])).map(|i| i + 1).ok_or(format!(
+                "{}:{}: annotation with no line after it",
+                path.display(),
+                index + 1
+            ))
+        };
+        if let Some(rules) = annotation(line, leaders, "expect:") {
+            let target = target()?;
+            for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                flagged.insert((target, rule.to_owned()));
+            }
+        } else if annotation(line, leaders, "ok:").is_some() {
+            target()?;
+            ok_lines += 1;
+        }
+    }
+    Ok(Expectations { flagged, ok_lines })
+}
+
+#[test]
+fn fixtures_flag_exactly_their_annotated_lines() {
+    let mut problems = Vec::new();
+    let (mut flagged_total, mut ok_total, mut files) = (0, 0, 0);
+    for path in fixture_files() {
+        let relative = path.strip_prefix(repo_root()).unwrap().to_path_buf();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let kind = FileKind::detect(&path).unwrap_or(FileKind::Text);
+        let file = SourceFile::new(relative.clone(), kind, text);
+        let expected = match expectations(&path, &file) {
+            Ok(expected) => expected,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        for (_, rule) in &expected.flagged {
+            if CATALOGUE.rule(rule).is_none() {
+                problems.push(format!("{}: names unknown rule `{rule}`", relative.display()));
+            }
+        }
+        files += 1;
+        flagged_total += expected.flagged.len();
+        ok_total += expected.ok_lines;
+        let (_, findings) = credlint::scan_source(&file, &CATALOGUE);
+        let actual: BTreeSet<(usize, String)> = findings
+            .iter()
+            .map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string()))
+            .collect();
+        for (line, rule) in expected.flagged.difference(&actual) {
+            problems.push(format!("{}:{line}: expected {rule}, not flagged", relative.display()));
+        }
+        for (line, rule) in actual.difference(&expected.flagged) {
+            let message = findings
+                .iter()
+                .find(|f| file.lines.line_of(f.primary.span.start) + 1 == *line && &*f.rule == rule)
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            problems.push(format!("{}:{line}: unexpected {rule}: {message}", relative.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{} fixture mismatches:\n{}", problems.len(), problems.join("\n"));
+    // The fixtures are the specification: keep their coverage from shrinking unnoticed.
+    assert!(files >= 10, "only {files} fixture files");
+    assert!(flagged_total >= 40, "only {flagged_total} flagged expectations");
+    assert!(ok_total >= 40, "only {ok_total} `ok:` lines");
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary: fixtures, rule examples, the CLI as a process, output shape.
+
+mod cli;
+mod fixtures;
+mod rule_examples;
+mod snapshots;
+mod support;
+mod walk;

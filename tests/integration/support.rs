@@ -1,0 +1,42 @@
+//! Shared helpers: the embedded catalogue, fixture discovery, the built binary.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use credlint::rules::Catalogue;
+
+pub static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::embedded().expect("embedded rules load"));
+
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `fixtures/` except multi-file scenarios and annotation sidecars.
+pub fn fixture_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    collect(&repo_root().join("fixtures"), &mut files);
+    files.retain(|path| path.extension().is_none_or(|ext| ext != "expect"));
+    files.sort();
+    files
+}
+
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|name| name == "repos") {
+                continue;
+            }
+            collect(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+pub fn credlint() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_credlint"));
+    command.env_remove("NO_COLOR").env("RUST_BACKTRACE", "0");
+    command
+}
