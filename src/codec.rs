@@ -18,11 +18,7 @@ const fn crc32_table() -> [u32; 256] {
         let mut c = i as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
+            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
             k += 1;
         }
         table[i] = c;
@@ -33,6 +29,7 @@ const fn crc32_table() -> [u32; 256] {
 
 /// CRC-32 as used by zlib, PNG, Ethernet and Python's `binascii.crc32` (ISO-HDLC / IEEE): the
 /// checksum that Atlassian, GitHub and npm tokens carry.
+#[must_use]
 pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in bytes {
@@ -48,6 +45,7 @@ const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 ///
 /// A number that needs more than `width` digits is returned whole rather than truncated, so that a
 /// comparison against a fixed-width field can never succeed by accident.
+#[must_use]
 pub fn base62_encode_u32_padded(n: u32, width: usize) -> String {
     // A u32 needs at most 6 base62 digits (62^6 > 2^32).
     let mut digits = [0u8; 6];
@@ -101,17 +99,14 @@ enum Alphabet {
 /// wrong length, a length that no encoder produces, or non-zero bits in the last character. Being
 /// strict is the point: the classifier uses a successful decode as evidence that a value *is* an
 /// encoding, so random text must not decode by accident.
+#[must_use]
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let bytes = s.as_bytes();
     let data_len = bytes.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
     let padding = bytes.len() - data_len;
     if data_len == 0 {
         // Only an empty string is valid here: "=" or "==" alone is garbage.
-        return if bytes.is_empty() {
-            Some(Vec::new())
-        } else {
-            None
-        };
+        return if bytes.is_empty() { Some(Vec::new()) } else { None };
     }
     let data = &bytes[..data_len];
     // A final quantum of one character cannot encode a whole byte.
@@ -161,11 +156,7 @@ pub(crate) fn base64_encode(bytes: &[u8], url_safe: bool, pad: bool) -> String {
     };
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..4 {
@@ -188,10 +179,7 @@ mod tests {
         assert_eq!(crc32(b""), 0);
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
         assert_eq!(crc32(b"a"), 0xE8B7_BE43);
-        assert_eq!(
-            crc32(b"The quick brown fox jumps over the lazy dog"),
-            0x414F_A339
-        );
+        assert_eq!(crc32(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
     }
 
     #[test]
@@ -219,30 +207,16 @@ mod tests {
             ("Zm9vYmFy", b"foobar"),
         ];
         for (encoded, decoded) in vectors {
-            assert_eq!(
-                base64_decode(encoded).as_deref(),
-                Some(decoded),
-                "{encoded}"
-            );
+            assert_eq!(base64_decode(encoded).as_deref(), Some(decoded), "{encoded}");
             let unpadded = encoded.trim_end_matches('=');
-            assert_eq!(
-                base64_decode(unpadded).as_deref(),
-                Some(decoded),
-                "{unpadded}"
-            );
+            assert_eq!(base64_decode(unpadded).as_deref(), Some(decoded), "{unpadded}");
         }
     }
 
     #[test]
     fn base64_accepts_both_alphabets_but_not_mixed() {
-        assert_eq!(
-            base64_decode("+/+/").as_deref(),
-            Some(&[0xFB, 0xFF, 0xBF][..])
-        );
-        assert_eq!(
-            base64_decode("-_-_").as_deref(),
-            Some(&[0xFB, 0xFF, 0xBF][..])
-        );
+        assert_eq!(base64_decode("+/+/").as_deref(), Some(&[0xFB, 0xFF, 0xBF][..]));
+        assert_eq!(base64_decode("-_-_").as_deref(), Some(&[0xFB, 0xFF, 0xBF][..]));
         assert_eq!(base64_decode("+_+_"), None);
     }
 
@@ -274,11 +248,7 @@ mod tests {
         for len in [0, 1, 2, 3, 4, 5, 33, 256] {
             for (url_safe, pad) in [(false, true), (false, false), (true, true), (true, false)] {
                 let encoded = base64_encode(&data[..len], url_safe, pad);
-                assert_eq!(
-                    base64_decode(&encoded).as_deref(),
-                    Some(&data[..len]),
-                    "{encoded}"
-                );
+                assert_eq!(base64_decode(&encoded).as_deref(), Some(&data[..len]), "{encoded}");
             }
         }
     }

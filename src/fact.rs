@@ -188,7 +188,8 @@ pub struct Problem {
 pub enum ProblemKind {
     /// The file could not be read: the exit code becomes 2.
     Unreadable,
-    /// A parser rejected the file; the text patterns still ran: the exit code becomes 2.
+    /// A parser rejected the file; the text patterns still ran, so this is a note: the exit code
+    /// does not change.
     Unparsable,
     /// The file was skipped on purpose (size cap, binary): reported, exit code unchanged.
     Skipped,
@@ -196,7 +197,7 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     pub fn is_error(self) -> bool {
-        matches!(self, ProblemKind::Unreadable | ProblemKind::Unparsable)
+        matches!(self, ProblemKind::Unreadable)
     }
 }
 

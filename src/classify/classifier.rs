@@ -40,6 +40,7 @@ const MAX_DEPTH: u8 = 3;
 /// the value beats the name, which only decides values that could be either.
 ///
 /// Never panics, whatever the input; the reason never contains the value.
+#[must_use]
 pub fn classify_literal(value: &str, prior: NamePrior) -> Classification {
     classify_at(value, prior, 0)
 }
@@ -47,6 +48,7 @@ pub fn classify_literal(value: &str, prior: NamePrior) -> Classification {
 /// Decodes an HTTP Basic credential blob (`Authorization: Basic …`, docker `auth`, npm `_auth`)
 /// into `(user, secret)`. A leading `Basic ` is tolerated. Returns `None` unless the text is
 /// canonical base64 of UTF-8 containing a `:`; the user or the secret may be empty.
+#[must_use]
 pub fn decode_basic_blob(b64: &str) -> Option<(String, String)> {
     let mut text = b64.trim();
     if let Some(rest) = strip_prefix_ignore_case(text, "basic ") {
@@ -60,11 +62,7 @@ pub fn decode_basic_blob(b64: &str) -> Option<(String, String)> {
 fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
     let v = value.trim();
     if v.is_empty() {
-        return verdict(
-            SecretClass::Placeholder,
-            Confidence::High,
-            "empty or whitespace",
-        );
+        return verdict(SecretClass::Placeholder, Confidence::High, "empty or whitespace");
     }
     if depth < MAX_DEPTH
         && let Some(c) = unwrap(v, prior, depth)
@@ -73,12 +71,7 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
     }
 
     let checked = tokens::checksummed(v);
-    if let Some(FormatMatch::Token {
-        format,
-        confidence,
-        reason,
-    }) = checked
-    {
+    if let Some(FormatMatch::Token { format, confidence, reason }) = checked {
         return verdict(SecretClass::Token { format }, confidence, reason);
     }
     if let Some((reason, confidence)) = placeholder::placeholder(v) {
@@ -88,11 +81,7 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
         return verdict(SecretClass::Placeholder, Confidence::High, reason);
     }
     match tokens::unverified(v) {
-        Some(FormatMatch::Token {
-            format,
-            confidence,
-            reason,
-        }) => {
+        Some(FormatMatch::Token { format, confidence, reason }) => {
             return verdict(SecretClass::Token { format }, confidence, reason);
         }
         Some(FormatMatch::Example { reason }) => {
@@ -108,37 +97,24 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
     judge_shape(v, prior)
 }
 
-fn verdict(
-    class: SecretClass,
-    confidence: Confidence,
-    reason: impl Into<String>,
-) -> Classification {
-    Classification {
-        class,
-        confidence,
-        reason: reason.into(),
-    }
+fn verdict(class: SecretClass, confidence: Confidence, reason: impl Into<String>) -> Classification {
+    Classification { class, confidence, reason: reason.into() }
 }
 
 /// Classifies `inner` and says which wrapper it came out of.
 fn wrapped(inner: &str, prior: NamePrior, depth: u8, wrapper: &str) -> Classification {
     let c = classify_at(inner, prior, depth + 1);
-    Classification {
-        reason: format!("{wrapper}: {}", c.reason),
-        ..c
-    }
+    Classification { reason: format!("{wrapper}: {}", c.reason), ..c }
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
 /// `${NAME:-default}`, `${NAME:=default}`, `${NAME:default}` (Spring), `${NAME-default}`.
-static DEFAULTED_VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:=|:|-|=)(.*)\}$").expect("static regex")
-});
+static DEFAULTED_VARIABLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:=|:|-|=)(.*)\}$").expect("static regex"));
 
 /// Step 2: values that carry the secret inside a wrapper.
 fn unwrap(v: &str, prior: NamePrior, depth: u8) -> Option<Classification> {
@@ -158,20 +134,10 @@ fn unwrap(v: &str, prior: NamePrior, depth: u8) -> Option<Classification> {
     if let Some(caps) = DEFAULTED_VARIABLE.captures(v)
         && let Some(default) = caps.get(1)
     {
-        return Some(wrapped(
-            default.as_str(),
-            prior,
-            depth,
-            "the default of a variable reference",
-        ));
+        return Some(wrapped(default.as_str(), prior, depth, "the default of a variable reference"));
     }
     if let Some(rest) = v.strip_prefix("{noop}") {
-        return Some(wrapped(
-            rest,
-            prior,
-            depth,
-            "a spring {noop} plaintext password",
-        ));
+        return Some(wrapped(rest, prior, depth, "a spring {noop} plaintext password"));
     }
     None
 }
@@ -192,35 +158,24 @@ fn user_secret_blob(v: &str, prior: NamePrior, depth: u8) -> Option<Classificati
 }
 
 static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-        .expect("static regex")
+    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$").expect("static regex")
 });
 
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(19[5-9][0-9]|20[0-4][0-9])").expect("static regex"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(19[5-9][0-9]|20[0-4][0-9])").expect("static regex"));
 
 /// Step 8: password or generated token, from the value's shape and the name prior.
 fn judge_shape(v: &str, prior: NamePrior) -> Classification {
     use Confidence::{High, Low, Medium};
-    let generic = SecretClass::Token {
-        format: TokenFormat::Generic,
-    };
+    let generic = SecretClass::Token { format: TokenFormat::Generic };
     let password = SecretClass::Password;
 
     if UUID.is_match(v) {
-        let distinct: std::collections::BTreeSet<char> = v
-            .chars()
-            .filter(|&c| c != '-')
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let distinct: std::collections::BTreeSet<char> =
+            v.chars().filter(|&c| c != '-').map(|c| c.to_ascii_lowercase()).collect();
         return if distinct.len() <= 2 {
             verdict(SecretClass::Placeholder, High, "an example uuid")
         } else {
-            verdict(
-                generic,
-                Medium,
-                "a uuid: machine-generated, not a human password",
-            )
+            verdict(generic, Medium, "a uuid: machine-generated, not a human password")
         };
     }
 
@@ -228,66 +183,28 @@ fn judge_shape(v: &str, prior: NamePrior) -> Classification {
     if n >= 20 && shape::looks_random(v) {
         let single_alphabet = shape::token_alphabet(v).is_some();
         let (class, confidence, reason) = match (single_alphabet, n, prior) {
-            (true, 33.., _) => (
-                generic,
-                Medium,
-                "long, single-alphabet, high-entropy value: a generated token",
-            ),
-            (true, 24.., NamePrior::Token) => (
-                generic,
-                Medium,
-                "random single-alphabet value under a token name",
-            ),
-            (true, 24.., NamePrior::Neutral) => (
-                generic,
-                Low,
-                "random single-alphabet value of ambiguous length, more likely a generated token",
-            ),
-            (true, _, NamePrior::Token) => {
-                (generic, Low, "short random value; the token name decides")
+            (true, 33.., _) => (generic, Medium, "long, single-alphabet, high-entropy value: a generated token"),
+            (true, 24.., NamePrior::Token) => (generic, Medium, "random single-alphabet value under a token name"),
+            (true, 24.., NamePrior::Neutral) => {
+                (generic, Low, "random single-alphabet value of ambiguous length, more likely a generated token")
             }
-            (true, _, NamePrior::Neutral) => (
-                password,
-                Low,
-                "short random value, more likely a generated password",
-            ),
-            (false, 24.., NamePrior::Token) => (
-                generic,
-                Low,
-                "random value with symbols; the token name decides",
-            ),
-            (false, 24.., NamePrior::Neutral) => (
-                password,
-                Low,
-                "random value with symbols, more likely a generated password",
-            ),
-            (_, _, NamePrior::Password) => (
-                password,
-                Medium,
-                "random-looking value; the password name decides",
-            ),
-            (false, _, _) => (
-                password,
-                Medium,
-                "random value with symbols: a generated password",
-            ),
+            (true, _, NamePrior::Token) => (generic, Low, "short random value; the token name decides"),
+            (true, _, NamePrior::Neutral) => (password, Low, "short random value, more likely a generated password"),
+            (false, 24.., NamePrior::Token) => (generic, Low, "random value with symbols; the token name decides"),
+            (false, 24.., NamePrior::Neutral) => {
+                (password, Low, "random value with symbols, more likely a generated password")
+            }
+            (_, _, NamePrior::Password) => (password, Medium, "random-looking value; the password name decides"),
+            (false, _, _) => (password, Medium, "random value with symbols: a generated password"),
         };
         return verdict(class, confidence, reason);
     }
 
     let hallmarks = password_hallmarks(v, n);
     if hallmarks.is_empty() {
-        verdict(
-            password,
-            Medium,
-            "not a known token format and not random enough for a generated token",
-        )
+        verdict(password, Medium, "not a known token format and not random enough for a generated token")
     } else {
-        verdict(
-            password,
-            High,
-            format!("looks like a human password: {}", hallmarks.join(", ")),
-        )
+        verdict(password, High, format!("looks like a human password: {}", hallmarks.join(", ")))
     }
 }
 
@@ -306,19 +223,12 @@ fn password_hallmarks(v: &str, n: usize) -> Vec<&'static str> {
         found.push("a year");
     }
     let classes = Classes::of(v);
-    let ends_plain = v
-        .chars()
-        .last()
-        .is_some_and(|c| c.is_ascii_digit() || !c.is_alphanumeric());
+    let ends_plain = v.chars().last().is_some_and(|c| c.is_ascii_digit() || !c.is_alphanumeric());
     if ends_plain && (classes.lower || classes.upper) {
         found.push("trailing digits or symbols");
     }
     let h = shannon_entropy(v);
-    let low = if n >= 16 {
-        h < 3.5
-    } else {
-        h < 0.8 * (n as f64).log2()
-    };
+    let low = if n >= 16 { h < 3.5 } else { h < 0.8 * (n as f64).log2() };
     if low {
         found.push("low entropy");
     }
@@ -345,9 +255,7 @@ mod tests {
         }
 
         fn string(&mut self, alphabet: &[u8], len: usize) -> String {
-            (0..len)
-                .map(|_| char::from(alphabet[(self.next() % alphabet.len() as u64) as usize]))
-                .collect()
+            (0..len).map(|_| char::from(alphabet[(self.next() % alphabet.len() as u64) as usize])).collect()
         }
 
         fn bytes(&mut self, len: usize) -> Vec<u8> {
@@ -380,10 +288,7 @@ mod tests {
     /// `prefix` + 30 random base62 + the base62 CRC-32: GitHub's and npm's layout.
     fn checksummed(prefix: &str, seed: u64) -> String {
         let random = Rng(seed).string(B62, 30);
-        format!(
-            "{prefix}{random}{}",
-            base62_encode_u32_padded(crc32(random.as_bytes()), 6)
-        )
+        format!("{prefix}{random}{}", base62_encode_u32_padded(crc32(random.as_bytes()), 6))
     }
 
     /// A Data Center PAT: base64 of 12 digits, ':' and 20 random bytes.
@@ -426,6 +331,7 @@ mod tests {
     const PW: Want = Want::Password;
 
     /// The table: (value, prior, expected class, minimum confidence when it matters).
+    #[rustfmt::skip]
     fn table() -> Vec<(String, NamePrior, Want, Option<Confidence>)> {
         use Confidence::{High, Low, Medium};
         let s = |v: &str| v.to_owned();
@@ -435,6 +341,14 @@ mod tests {
         let gho = checksummed("gho_", 4);
         let npm = checksummed("npm_", 5);
         let mut r = Rng(99);
+        let github_pat = format!("github_pat_{}_{}", r.string(B62, 22), r.string(B62, 59));
+        let atbb = format!("ATBB{}{}", r.string(B62, 24), r.string(b"0123456789ABCDEF", 8));
+        let xoxb = format!(
+            "xoxb-{}-{}-{}",
+            r.string(DIGITS, 12),
+            r.string(DIGITS, 13),
+            r.string(B62, 24)
+        );
         vec![
             // Atlassian Cloud tokens: valid CRC-32, broken CRC-32, truncated, with any prior.
             (ata.clone(), Neutral, Tk(F::AtlassianApiToken), Some(High)),
@@ -442,104 +356,37 @@ mod tests {
             (broken_tail(&ata), Token, Ph, Some(High)),
             (ata[..60].to_owned(), Neutral, Ph, None),
             (s("ATATT3xFfGF0..."), Token, Ph, None),
-            (
-                atc.clone(),
-                Neutral,
-                Tk(F::AtlassianAccessToken),
-                Some(High),
-            ),
+            (atc.clone(), Neutral, Tk(F::AtlassianAccessToken), Some(High)),
             (broken_tail(&atc), Neutral, Ph, Some(High)),
             (s("ATCTT3xFfGN..."), Neutral, Ph, None),
             // GitHub classic tokens and npm.
             (ghp.clone(), Neutral, Tk(F::Github), Some(High)),
             (gho.clone(), Password, Tk(F::Github), Some(High)),
             (broken_tail(&ghp), Token, Ph, Some(High)),
-            (
-                s("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
-                Token,
-                Ph,
-                None,
-            ),
+            (s("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), Token, Ph, None),
             (s("ghp_your_token_here"), Token, Ph, None),
             (npm.clone(), Neutral, Tk(F::Npm), Some(High)),
             (broken_tail(&npm), Token, Tk(F::Npm), Some(Medium)),
-            (
-                format!("github_pat_{}_{}", r.string(B62, 22), r.string(B62, 59)),
-                Neutral,
-                Tk(F::Github),
-                Some(High),
-            ),
+            (github_pat, Neutral, Tk(F::Github), Some(High)),
             // Bitbucket app passwords and Data Center tokens.
-            (
-                format!(
-                    "ATBB{}{}",
-                    r.string(B62, 24),
-                    r.string(b"0123456789ABCDEF", 8)
-                ),
-                Password,
-                Tk(F::BitbucketAppPassword),
-                Some(High),
-            ),
+            (atbb, Password, Tk(F::BitbucketAppPassword), Some(High)),
             (s("ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), Neutral, Ph, None),
-            (
-                format!("BBDC-{}", r.string(B62, 44)),
-                Neutral,
-                Tk(F::BitbucketDcToken),
-                Some(High),
-            ),
+            (format!("BBDC-{}", r.string(B62, 44)), Neutral, Tk(F::BitbucketDcToken), Some(High)),
             (s("BBDC-..."), Neutral, Ph, None),
             (s("BBDC-your-token"), Neutral, Ph, None),
             // Data Center PATs: the decoded layout, and a look-alike that does not decode to it.
             (dc_pat(6), Neutral, Tk(F::AtlassianDcPat), Some(High)),
             (dc_pat(7), Password, Tk(F::AtlassianDcPat), Some(High)),
-            (
-                format!("M{}", r.string(B62, 43)),
-                Neutral,
-                Tk(F::Generic),
-                Some(Medium),
-            ),
+            (format!("M{}", r.string(B62, 43)), Neutral, Tk(F::Generic), Some(Medium)),
             (s("MDM0MjM5NDc2MDxxxxxxxx…"), Neutral, Ph, None),
             // GitLab, Slack, JWT.
-            (
-                format!("glpat-{}", r.string(B62, 20)),
-                Neutral,
-                Tk(F::Gitlab),
-                Some(High),
-            ),
+            (format!("glpat-{}", r.string(B62, 20)), Neutral, Tk(F::Gitlab), Some(High)),
             (s("glpat-XXXXXXXXXXXXXXXXXXXX"), Token, Ph, None),
-            (
-                format!("glrt-{}", r.string(B62, 20)),
-                Neutral,
-                Tk(F::Gitlab),
-                Some(High),
-            ),
-            (
-                format!(
-                    "xoxb-{}-{}-{}",
-                    r.string(DIGITS, 12),
-                    r.string(DIGITS, 13),
-                    r.string(B62, 24)
-                ),
-                Neutral,
-                Tk(F::Slack),
-                Some(High),
-            ),
+            (format!("glrt-{}", r.string(B62, 20)), Neutral, Tk(F::Gitlab), Some(High)),
+            (xoxb, Neutral, Tk(F::Slack), Some(High)),
             (s("xoxb-your-bot-token"), Token, Ph, None),
-            (
-                jwt(r#"{"sub":"svc-ci","iat":1700000000}"#, 8),
-                Neutral,
-                Tk(F::Jwt),
-                Some(High),
-            ),
-            (
-                jwt(
-                    r#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#,
-                    9,
-                ),
-                Token,
-                Ph,
-                None,
-            ),
+            (jwt(r#"{"sub":"svc-ci","iat":1700000000}"#, 8), Neutral, Tk(F::Jwt), Some(High)),
+            (jwt(r#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#, 9), Token, Ph, None),
             // Generic tokens and the ambiguous middle, where the name prior decides.
             (r.string(B62, 40), Password, Tk(F::Generic), Some(Medium)),
             (r.string(HEX, 40), Neutral, Tk(F::Generic), Some(Medium)),
@@ -549,12 +396,7 @@ mod tests {
             (Rng(11).string(B62, 22), Token, Tk(F::Generic), Some(Low)),
             (Rng(11).string(B62, 22), Password, PW, Some(Medium)),
             (Rng(11).string(B62, 22), Neutral, PW, Some(Low)),
-            (
-                s("6f1c0d3e-9b2a-4c5d-8e7f-a1b2c3d4e5f6"),
-                Neutral,
-                Tk(F::Generic),
-                Some(Medium),
-            ),
+            (s("6f1c0d3e-9b2a-4c5d-8e7f-a1b2c3d4e5f6"), Neutral, Tk(F::Generic), Some(Medium)),
             (s("00000000-0000-0000-0000-000000000000"), Neutral, Ph, None),
             // Real-looking passwords: the value beats a token name.
             (s("P@ssw0rd$1"), Neutral, PW, Some(High)),
@@ -572,9 +414,10 @@ mod tests {
             (s("Password123!"), Password, PW, Some(High)),
             (s("adminpassword"), Password, PW, Some(High)),
             (s("mysecretpassword"), Password, PW, Some(High)),
+            (s("Adminpassword"), Password, PW, Some(High)),
             // Placeholders from DOMAIN.md §7.
             (s(""), Password, Ph, Some(High)),
-            (s("   "), Password, Ph, Some(High)),
+            (s(" "), Password, Ph, Some(High)),
             (s("changeme"), Password, Ph, Some(High)),
             (s("ChangeIt"), Password, Ph, Some(High)),
             (s("password"), Password, Ph, Some(High)),
@@ -599,12 +442,7 @@ mod tests {
             (s("JIRA_API_TOKEN"), Token, Ph, Some(High)),
             (s("API_TOKEN_OBTAINED_FROM_JIRA_UI"), Token, Ph, Some(High)),
             (s("GENERATE-TOKEN-HERE"), Token, Ph, Some(High)),
-            (
-                s("REPLACE_WITH_YOUR_PERSONAL_ACCESS_TOKEN"),
-                Token,
-                Ph,
-                Some(High),
-            ),
+            (s("REPLACE_WITH_YOUR_PERSONAL_ACCESS_TOKEN"), Token, Ph, Some(High)),
             (s("replace-me"), Neutral, Ph, Some(High)),
             (s("insert_token"), Neutral, Ph, Some(High)),
             (s("seu_token_atlassian"), Token, Ph, Some(High)),
@@ -640,60 +478,20 @@ mod tests {
             (s("jiraPassword"), Password, Ph, Some(High)),
             (s("no-check"), Neutral, Ph, Some(High)),
             (s("~/.netrc"), Neutral, Ph, None),
-            (
-                s("ENC[AES256_GCM,data:Tr0ub4dor,iv:abc,tag:def,type:str]"),
-                Password,
-                Ph,
-                None,
-            ),
-            (
-                s("{aGVsbG8gd29ybGQgdGhpcyBpcyBtYXZlbg==}"),
-                Password,
-                Ph,
-                None,
-            ),
+            (s("ENC[AES256_GCM,data:Tr0ub4dor,iv:abc,tag:def,type:str]"), Password, Ph, None),
+            (s("{aGVsbG8gd29ybGQgdGhpcyBpcyBtYXZlbg==}"), Password, Ph, None),
             (s("$ANSIBLE_VAULT;1.1;AES256"), Password, Ph, None),
             (s("ENC(bG9uZ2VuY3J5cHRlZA==)"), Password, Ph, None),
-            (
-                s("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"),
-                Password,
-                Ph,
-                None,
-            ),
+            (s("$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"), Password, Ph, None),
             (s("/run/secrets/jira_token"), Token, Ph, None),
             (s("abcdefghijklmnopqrstuvwxyz123456"), Token, Ph, None),
             // Wrappers: the content is classified.
-            (
-                format!("Bearer {ata}"),
-                Neutral,
-                Tk(F::AtlassianApiToken),
-                Some(High),
-            ),
-            (
-                format!("Basic {}", basic("me@example.com:Summer2024!")),
-                Neutral,
-                PW,
-                Some(High),
-            ),
-            (
-                format!("Basic {}", basic("me@example.com:your_api_token")),
-                Neutral,
-                Ph,
-                None,
-            ),
-            (
-                basic(&format!("me@example.com:{ata}")),
-                Token,
-                Tk(F::AtlassianApiToken),
-                Some(High),
-            ),
+            (format!("Bearer {ata}"), Neutral, Tk(F::AtlassianApiToken), Some(High)),
+            (format!("Basic {}", basic("me@example.com:Summer2024!")), Neutral, PW, Some(High)),
+            (format!("Basic {}", basic("me@example.com:your_api_token")), Neutral, Ph, None),
+            (basic(&format!("me@example.com:{ata}")), Token, Tk(F::AtlassianApiToken), Some(High)),
             (s("${JIRA_PASSWORD:-Summer2024!}"), Password, PW, Some(High)),
-            (
-                format!("${{JIRA_TOKEN:{ghp}}}"),
-                Token,
-                Tk(F::Github),
-                Some(High),
-            ),
+            (format!("${{JIRA_TOKEN:{ghp}}}"), Token, Tk(F::Github), Some(High)),
             (s("${JIRA_TOKEN:}"), Token, Ph, None),
             (s("{noop}hunter2"), Password, PW, Some(High)),
         ]
@@ -714,12 +512,7 @@ mod tests {
                 ));
             }
         }
-        assert!(
-            failures.is_empty(),
-            "{} rows failed:\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
+        assert!(failures.is_empty(), "{} rows failed:\n{}", failures.len(), failures.join("\n"));
     }
 
     #[test]
@@ -756,40 +549,21 @@ mod tests {
         for value in [ata, ghp] {
             let c = classify_literal(&value, Token);
             assert_eq!(c.class, SecretClass::Placeholder);
-            assert!(
-                c.reason.starts_with("documentation example"),
-                "{}",
-                c.reason
-            );
+            assert!(c.reason.starts_with("documentation example"), "{}", c.reason);
             assert!(c.reason.contains("checksum fails"), "{}", c.reason);
         }
     }
 
     #[test]
     fn decodes_basic_blobs() {
-        assert_eq!(
-            decode_basic_blob("dXNlcjpwYXNz"),
-            Some(("user".to_owned(), "pass".to_owned()))
-        );
-        assert_eq!(
-            decode_basic_blob("Basic dXNlcjpwYXNz"),
-            Some(("user".to_owned(), "pass".to_owned()))
-        );
+        assert_eq!(decode_basic_blob("dXNlcjpwYXNz"), Some(("user".to_owned(), "pass".to_owned())));
+        assert_eq!(decode_basic_blob("Basic dXNlcjpwYXNz"), Some(("user".to_owned(), "pass".to_owned())));
         // Only the first colon separates: secrets may contain colons.
-        assert_eq!(
-            decode_basic_blob(&basic("u:a:b")),
-            Some(("u".to_owned(), "a:b".to_owned()))
-        );
-        assert_eq!(
-            decode_basic_blob(&basic(":")),
-            Some((String::new(), String::new()))
-        );
+        assert_eq!(decode_basic_blob(&basic("u:a:b")), Some(("u".to_owned(), "a:b".to_owned())));
+        assert_eq!(decode_basic_blob(&basic(":")), Some((String::new(), String::new())));
         assert_eq!(decode_basic_blob(&basic("no colon")), None);
         assert_eq!(decode_basic_blob("not base64!"), None);
-        assert_eq!(
-            decode_basic_blob(&base64_encode(&[0xFF, b':', 0xFE], false, true)),
-            None
-        );
+        assert_eq!(decode_basic_blob(&base64_encode(&[0xFF, b':', 0xFE], false, true)), None);
     }
 
     #[test]
@@ -833,16 +607,8 @@ mod tests {
         // A known format ignores the prior; a human password ignores it too.
         let ata = atlassian("ATATT3xFfGF0", 14);
         for prior in [Password, Token, Neutral] {
-            assert_eq!(
-                classify_literal(&ata, prior).class,
-                SecretClass::Token {
-                    format: F::AtlassianApiToken
-                }
-            );
-            assert_eq!(
-                classify_literal("Summer2024!", prior).class,
-                SecretClass::Password
-            );
+            assert_eq!(classify_literal(&ata, prior).class, SecretClass::Token { format: F::AtlassianApiToken });
+            assert_eq!(classify_literal("Summer2024!", prior).class, SecretClass::Password);
         }
     }
 }

@@ -25,132 +25,43 @@
 use super::NamePrior;
 
 /// Words that mean "password" on their own.
+#[rustfmt::skip]
 const PASSWORD_WORDS: &[&str] = &[
-    "password",
-    "passwords",
-    "passwd",
-    "pwd",
-    "pass",
-    "pw",
-    "passphrase",
-    "passcode",
-    "pword",
-    "pswd",
-    "passwort",
-    "kennwort",
-    "senha",
-    "contrasena",
-    "contraseña",
-    "motdepasse",
+    "password", "passwords", "passwd", "pwd", "pass", "pw", "passphrase", "passcode", "pword",
+    "pswd", "passwort", "kennwort", "senha", "contrasena", "contraseña", "motdepasse",
 ];
 
 /// Compound suffixes that mean "password" at the end of one lower-case word (`jirapassword`).
 const PASSWORD_SUFFIXES: &[&str] = &["password", "passwd", "passphrase", "pwd", "pass"];
 
 /// English words ending in `pass` that are not passwords.
+#[rustfmt::skip]
 const NOT_PASSWORD_PASS: &[&str] = &[
-    "compass",
-    "encompass",
-    "bypass",
-    "overpass",
-    "underpass",
-    "surpass",
-    "trespass",
-    "impass",
+    "compass", "encompass", "bypass", "overpass", "underpass", "surpass", "trespass", "impass",
 ];
 
 /// Words that mean "token" on their own.
+#[rustfmt::skip]
 const TOKEN_WORDS: &[&str] = &[
-    "token",
-    "pat",
-    "bearer",
-    "apikey",
-    "apitoken",
-    "accesstoken",
-    "authtoken",
-    "privatetoken",
+    "token", "pat", "bearer", "apikey", "apitoken", "accesstoken", "authtoken", "privatetoken",
 ];
 
 /// Words naming something about a credential rather than the credential itself.
+#[rustfmt::skip]
 const METADATA_WORDS: &[&str] = &[
-    "url",
-    "uri",
-    "endpoint",
-    "type",
-    "expiry",
-    "expires",
-    "expiration",
-    "expire",
-    "expired",
-    "ttl",
-    "lifetime",
-    "name",
-    "id",
-    "ids",
-    "file",
-    "path",
-    "dir",
-    "length",
-    "len",
-    "min",
-    "max",
-    "count",
-    "policy",
-    "regex",
-    "pattern",
-    "hint",
-    "reset",
-    "field",
-    "label",
-    "prompt",
-    "placeholder",
-    "hash",
-    "hashed",
-    "digest",
-    "salt",
-    "enabled",
-    "enable",
-    "disabled",
-    "required",
-    "strength",
-    "validator",
-    "validation",
-    "rules",
-    "format",
-    "prefix",
-    "scope",
-    "scopes",
-    "header",
-    "helper",
-    "manager",
-    "store",
-    "storage",
-    "provider",
-    "mode",
-    "kind",
-    "created",
-    "updated",
-    "age",
+    "url", "uri", "endpoint", "type", "expiry", "expires", "expiration", "expire", "expired", "ttl",
+    "lifetime", "name", "id", "ids", "file", "path", "dir", "length", "len", "min", "max", "count",
+    "policy", "regex", "pattern", "hint", "reset", "field", "label", "prompt", "placeholder",
+    "hash", "hashed", "digest", "salt", "enabled", "enable", "disabled", "required", "strength",
+    "validator", "validation", "rules", "format", "prefix", "scope", "scopes", "header", "helper",
+    "manager", "store", "storage", "provider", "mode", "kind", "created", "updated", "age",
 ];
 
 /// Qualifiers that make a following `token` something other than a credential.
+#[rustfmt::skip]
 const NOT_CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
-    "csrf",
-    "xsrf",
-    "anticsrf",
-    "antiforgery",
-    "page",
-    "next",
-    "nextpage",
-    "cancellation",
-    "cancel",
-    "sync",
-    "continuation",
-    "pagination",
-    "max",
-    "num",
-    "lexer",
-    "parser",
+    "csrf", "xsrf", "anticsrf", "antiforgery", "page", "next", "nextpage", "cancellation", "cancel",
+    "sync", "continuation", "pagination", "max", "num", "lexer", "parser",
 ];
 
 /// Splits a name into lower-case words: on separators, camelCase humps (`HTTPPassword` is `http`,
@@ -167,15 +78,11 @@ fn split_words(name: &str) -> Vec<String> {
             continue;
         }
         // A non-empty current word means the previous character was alphanumeric and is in it.
-        if let (false, Some(&prev)) = (
-            current.is_empty(),
-            i.checked_sub(1).and_then(|p| chars.get(p)),
-        ) {
+        if let (false, Some(&prev)) = (current.is_empty(), i.checked_sub(1).and_then(|p| chars.get(p))) {
             let next = chars.get(i + 1).copied();
             let hump = prev.is_lowercase() && c.is_uppercase();
             // The last capital of an acronym starts the next word: `HTTPPassword`.
-            let acronym_end =
-                prev.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase());
+            let acronym_end = prev.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase());
             let digit_edge = prev.is_ascii_digit() != c.is_ascii_digit();
             if hump || acronym_end || digit_edge {
                 words.push(std::mem::take(&mut current));
@@ -208,12 +115,11 @@ fn is_token_word(word: &str) -> bool {
     // makes it something else (`csrftoken`).
     word.len() > "token".len() + 1
         && word.ends_with("token")
-        && !NOT_CREDENTIAL_TOKEN_QUALIFIERS
-            .iter()
-            .any(|q| word.len() == q.len() + "token".len() && word.starts_with(q))
+        && !NOT_CREDENTIAL_TOKEN_QUALIFIERS.iter().any(|q| word.len() == q.len() + "token".len() && word.starts_with(q))
 }
 
 /// What a name suggests about the secret stored under it. See the module header for the rules.
+#[must_use]
 pub fn name_prior(name: &str) -> NamePrior {
     let words = split_words(name);
     let mut password = false;
@@ -222,26 +128,18 @@ pub fn name_prior(name: &str) -> NamePrior {
     while i < words.len() {
         let word = words[i].as_str();
         let next = words.get(i + 1).map(String::as_str);
-        let prev = i
-            .checked_sub(1)
-            .and_then(|p| words.get(p))
-            .map(String::as_str);
+        let prev = i.checked_sub(1).and_then(|p| words.get(p)).map(String::as_str);
         let rest = &words[i + 1..];
         let about_it = rest.iter().any(|w| METADATA_WORDS.contains(&w.as_str()));
 
         // Two-word phrases first, so that `app_password` is not also read as a password.
-        if matches!(word, "app" | "application") && next.is_some_and(|n| n.starts_with("password"))
-        {
-            token |= !words[i + 2..]
-                .iter()
-                .any(|w| METADATA_WORDS.contains(&w.as_str()));
+        if matches!(word, "app" | "application") && next.is_some_and(|n| n.starts_with("password")) {
+            token |= !words[i + 2..].iter().any(|w| METADATA_WORDS.contains(&w.as_str()));
             i += 2;
             continue;
         }
         if word == "api" && next == Some("key") {
-            token |= !words[i + 2..]
-                .iter()
-                .any(|w| METADATA_WORDS.contains(&w.as_str()));
+            token |= !words[i + 2..].iter().any(|w| METADATA_WORDS.contains(&w.as_str()));
             i += 2;
             continue;
         }
@@ -253,8 +151,7 @@ pub fn name_prior(name: &str) -> NamePrior {
         if is_password_word(word) && !about_it {
             password = true;
         } else if is_token_word(word) && !about_it {
-            let qualified_away = word == "token"
-                && prev.is_some_and(|p| NOT_CREDENTIAL_TOKEN_QUALIFIERS.contains(&p));
+            let qualified_away = word == "token" && prev.is_some_and(|p| NOT_CREDENTIAL_TOKEN_QUALIFIERS.contains(&p));
             token |= !qualified_away;
         }
         i += 1;

@@ -18,86 +18,22 @@ use super::{Confidence, shape};
 
 /// Whole values (normalised: lower case, `- _ . space` removed) that are placeholders. The list
 /// merges gitleaks' allowlist with the examples DOMAIN.md §7 found in real documentation.
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
-    "changeme",
-    "changeit",
-    "changethis",
-    "password",
-    "passwd",
-    "pass",
-    "pwd",
-    "pw",
-    "passphrase",
-    "secret",
-    "secrets",
-    "token",
-    "test",
-    "tests",
-    "testing",
-    "example",
-    "examples",
-    "sample",
-    "placeholder",
-    "dummy",
-    "fake",
-    "mock",
-    "none",
-    "null",
-    "nil",
-    "undefined",
-    "empty",
-    "blank",
-    "true",
-    "false",
-    "yes",
-    "no",
-    "on",
-    "off",
-    "xxx",
-    "xx",
-    "yyy",
-    "zzz",
-    "foo",
-    "bar",
-    "baz",
-    "qux",
-    "foobar",
-    "value",
-    "string",
-    "text",
-    "redacted",
-    "hidden",
-    "masked",
-    "removed",
-    "omitted",
-    "censored",
-    "todo",
-    "tbd",
-    "fixme",
-    "notset",
-    "unset",
-    "notused",
-    "unused",
-    "default",
-    "username",
-    "user",
-    "login",
-    "nocheck",
-    "n/a",
+    "changeme", "changeit", "changethis", "password", "passwd", "pass", "pwd", "pw", "passphrase",
+    "secret", "secrets", "token", "test", "tests", "testing", "example", "examples", "sample",
+    "placeholder", "dummy", "fake", "mock", "none", "null", "nil", "undefined", "empty", "blank",
+    "true", "false", "yes", "no", "on", "off", "xxx", "xx", "yyy", "zzz", "foo", "bar", "baz",
+    "qux", "foobar", "value", "string", "text", "redacted", "hidden", "masked", "removed",
+    "omitted", "censored", "todo", "tbd", "fixme", "notset", "unset", "notused", "unused",
+    "default", "username", "user", "login", "nocheck", "n/a",
     // Documentation examples quoted in DOMAIN.md §7.
-    "apitokenobtainedfromjiraui",
-    "seutokenatlassian",
-    "seutoken",
-    "suasenha",
-    "tutoken",
-    "tucontrasena",
-    "idoillusions",
-    "pass1234",
-    "gobbluthe",
+    "apitokenobtainedfromjiraui", "seutokenatlassian", "seutoken", "suasenha", "tutoken",
+    "tucontrasena", "idoillusions", "pass1234", "gobbluthe",
 ];
 
 /// A value made only of credential nouns and their qualifiers (`myApiToken`, `PAT_TOKEN`,
-/// `jira_password`, `mysecretpassword`): a name written where a value belongs, or a doc example.
+/// `jira_password`): a name written where a value belongs, or a documentation example.
 ///
 /// A run-together lower-case password composition (`adminpassword`, `mysecretpassword`) may be a
 /// real, weak password, so password nouns only count when the value is written like an identifier
@@ -112,10 +48,8 @@ static NAME_AS_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `YOUR_PASSWORD`, `your-api-token`, `YOUR@EMAIL.ORG`, `your_personal_access_token_here`.
 static YOUR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^your[a-z]*(token|password|pass|pwd|secret|key|pat|credential|username|user|email)",
-    )
-    .expect("static regex")
+    Regex::new(r"^your[a-z]*(token|password|pass|pwd|secret|key|pat|credential|username|user|email)")
+        .expect("static regex")
 });
 
 /// `replace_with_…`, `insert-your-token`, `enter_password`, `GENERATE-TOKEN-HERE`.
@@ -157,9 +91,8 @@ static LOWER_VARIABLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\$[a-z_][A-Za-z0-9_]*$").expect("static regex"));
 
 /// Template expressions anywhere in the value: the value is computed, not written.
-static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$\{[^}]*\}|\{\{.*\}\}|\$\([^)]*\)|<%.*%>|#\{[^}]*\}").expect("static regex")
-});
+static TEMPLATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$\{[^}]*\}|\{\{.*\}\}|\$\([^)]*\)|<%.*%>|#\{[^}]*\}").expect("static regex"));
 
 /// Password hashes: storable, not usable as a credential.
 static HASH: LazyLock<Regex> = LazyLock::new(|| {
@@ -171,32 +104,19 @@ static HASH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// File paths: `/run/secrets/jira_token`, `~/.netrc`, `C:\secrets\token.txt`.
 static PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^((~|\.{1,2})/[\w.\-]+(/[\w.\-]+)*/?|/[\w.\-]+(/[\w.\-]+)+/?|[A-Za-z]:\\[\w.\-\\ ]+)$",
-    )
-    .expect("static regex")
+    Regex::new(r"^((~|\.{1,2})/[\w.\-]+(/[\w.\-]+)*/?|/[\w.\-]+(/[\w.\-]+)+/?|[A-Za-z]:\\[\w.\-\\ ]+)$")
+        .expect("static regex")
 });
 
 /// Prefixes of encrypted values and of references into secret stores.
+#[rustfmt::skip]
 const ENCRYPTED_OR_STORED: &[&str] = &[
-    "ENC[",
-    "ENC(",
-    "{cipher}",
-    "$ANSIBLE_VAULT",
-    "!vault",
-    "vault:",
-    "secretref:",
-    "keyvaultref:",
-    "op://",
-    "arn:aws:secretsmanager:",
-    "arn:aws:ssm:",
-    "@Microsoft.KeyVault(",
+    "ENC[", "ENC(", "{cipher}", "$ANSIBLE_VAULT", "!vault", "vault:", "secretref:", "keyvaultref:",
+    "op://", "arn:aws:secretsmanager:", "arn:aws:ssm:", "@Microsoft.KeyVault(",
 ];
 
 /// Credential nouns that make a lower-case `$name` a variable.
-const VARIABLE_NOUNS: &[&str] = &[
-    "token", "pass", "pwd", "pw", "secret", "key", "auth", "user", "cred", "api", "pat",
-];
+const VARIABLE_NOUNS: &[&str] = &["token", "pass", "pwd", "pw", "secret", "key", "auth", "user", "cred", "api", "pat"];
 
 /// Why `v` (trimmed, non-empty) is a placeholder, or `None` when it may be a real secret.
 pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
@@ -207,10 +127,7 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     }
 
     let lower = v.to_lowercase();
-    let normalized: String = lower
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
-        .collect();
+    let normalized: String = lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect();
     if WORDS.contains(&normalized.as_str()) || WORDS.contains(&lower.as_str()) {
         return high("a placeholder word");
     }
@@ -227,16 +144,9 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
         || lower.ends_with("_here")
         || lower.ends_with(" here")
         || lower.ends_with(".here")
-        || [
-            "goeshere",
-            "tokenhere",
-            "passwordhere",
-            "keyhere",
-            "secrethere",
-            "valuehere",
-        ]
-        .iter()
-        .any(|s| normalized.ends_with(s))
+        || ["goeshere", "tokenhere", "passwordhere", "keyhere", "secrethere", "valuehere"]
+            .iter()
+            .any(|s| normalized.ends_with(s))
     {
         return high("a '… here' placeholder");
     }
@@ -261,8 +171,7 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     if REFERENCE.is_match(v) || is_named_lower_variable(v) {
         return high("a variable or template reference");
     }
-    if v.contains("***") || v.contains("•••") || v.contains("●●●") || lower.contains("xxxx")
-    {
+    if v.contains("***") || v.contains("•••") || v.contains("●●●") || lower.contains("xxxx") {
         return Some(("a masked value", Confidence::Medium));
     }
     if v.contains("...") || v.contains('…') {
@@ -296,8 +205,7 @@ fn is_upper_snake_variable(v: &str) -> bool {
     ];
     let identifier = v.contains('_')
         && v.starts_with(|c: char| c.is_ascii_uppercase())
-        && v.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     identifier && v.split('_').any(|w| NOUNS.contains(&w))
 }
 
@@ -305,12 +213,10 @@ fn is_name_as_value(v: &str, normalized: &str) -> bool {
     let Some(caps) = NAME_AS_VALUE.captures(normalized) else {
         return false;
     };
-    let token_noun = caps
-        .name("noun")
-        .is_some_and(|n| matches!(n.as_str(), "token" | "apitoken" | "apikey" | "key" | "pat"));
-    let identifier_like = v.contains(['-', '_', '.', ' '])
-        || v.chars().skip(1).any(char::is_uppercase)
-        || v.starts_with(|c: char| c.is_uppercase());
+    let token_noun =
+        caps.name("noun").is_some_and(|n| matches!(n.as_str(), "token" | "apitoken" | "apikey" | "key" | "pat"));
+    // A capital first letter alone is how people write passwords (`Adminpassword`), not names.
+    let identifier_like = v.contains(['-', '_', '.', ' ']) || v.chars().skip(1).any(char::is_uppercase);
     token_noun || identifier_like
 }
 

@@ -10,6 +10,7 @@ use super::words;
 ///
 /// Observed values (DOMAIN.md §5): real tokens 4.2–5.6, human passwords 2.7–3.9. The maximum for
 /// a string of `n` characters is `log2(n)`, so thresholds must depend on the length.
+#[must_use]
 pub fn shannon_entropy(s: &str) -> f64 {
     // Sorting and counting runs keeps this O(n log n) even for hostile strings with many distinct
     // characters.
@@ -142,10 +143,7 @@ pub(crate) fn is_sequential(s: &str) -> bool {
     if chars.len() < 8 {
         return false;
     }
-    let steps = chars
-        .windows(2)
-        .filter(|w| u32::from(w[1]) == u32::from(w[0]) + 1)
-        .count();
+    let steps = chars.windows(2).filter(|w| u32::from(w[1]) == u32::from(w[0]) + 1).count();
     steps * 10 >= (chars.len() - 1) * 7
 }
 
@@ -195,11 +193,7 @@ mod tests {
     #[test]
     fn entropy_matches_domain_table() {
         // DOMAIN.md §5 lists these observed values, to two decimals.
-        let table = [
-            ("69WalpurgisNacht69", 3.84),
-            ("P@ssw0rd$1", 3.12),
-            ("changeme", 2.75),
-        ];
+        let table = [("69WalpurgisNacht69", 3.84), ("P@ssw0rd$1", 3.12), ("changeme", 2.75)];
         for (value, expected) in table {
             let h = shannon_entropy(value);
             assert!((h - expected).abs() < 0.01, "{value}: {h}");
@@ -213,10 +207,7 @@ mod tests {
     fn alphabets_pick_the_smallest_fit() {
         assert_eq!(token_alphabet("deadbeef0123"), Some(TokenAlphabet::Hex));
         assert_eq!(token_alphabet("DEADBEEF0123"), Some(TokenAlphabet::Hex));
-        assert_eq!(
-            token_alphabet("MFRGGZDFMZTWQ2LK"),
-            Some(TokenAlphabet::Base32)
-        );
+        assert_eq!(token_alphabet("MFRGGZDFMZTWQ2LK"), Some(TokenAlphabet::Base32));
         assert_eq!(token_alphabet("aZ09"), Some(TokenAlphabet::Base62));
         assert_eq!(token_alphabet("aZ+/09=="), Some(TokenAlphabet::Base64));
         assert_eq!(token_alphabet("aZ-_09"), Some(TokenAlphabet::Base64Url));

@@ -24,11 +24,7 @@ use super::{Confidence, TokenFormat, shape};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FormatMatch {
     /// A token of this format.
-    Token {
-        format: TokenFormat,
-        confidence: Confidence,
-        reason: &'static str,
-    },
+    Token { format: TokenFormat, confidence: Confidence, reason: &'static str },
     /// The prefix of a known format on a value that cannot be a real one (failed checksum,
     /// example body): a documentation example.
     Example { reason: &'static str },
@@ -36,9 +32,7 @@ pub(crate) enum FormatMatch {
 
 /// The formats that carry a checksum: a valid one proves a real (or carefully faked) token.
 pub(crate) fn checksummed(v: &str) -> Option<FormatMatch> {
-    atlassian_cloud(v)
-        .or_else(|| github_classic(v))
-        .or_else(|| npm(v))
+    atlassian_cloud(v).or_else(|| github_classic(v)).or_else(|| npm(v))
 }
 
 /// The formats that only have a prefix and a shape, and the Data Center PAT.
@@ -53,11 +47,7 @@ pub(crate) fn unverified(v: &str) -> Option<FormatMatch> {
 }
 
 fn token(format: TokenFormat, confidence: Confidence, reason: &'static str) -> Option<FormatMatch> {
-    Some(FormatMatch::Token {
-        format,
-        confidence,
-        reason,
-    })
+    Some(FormatMatch::Token { format, confidence, reason })
 }
 
 fn example(reason: &'static str) -> Option<FormatMatch> {
@@ -74,23 +64,17 @@ fn atlassian_cloud(v: &str) -> Option<FormatMatch> {
         return None;
     };
     let bytes = v.as_bytes();
-    let alphabet_ok = bytes
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'=');
+    let alphabet_ok = bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'=');
     // The alphabet check makes every byte ASCII, so the byte offsets below are char boundaries.
     if alphabet_ok && bytes.len() >= 6 + 9 {
         let (signed, tail) = bytes.split_at(bytes.len() - 8);
         let tail_ok = signed.last() == Some(&b'=') && tail.iter().all(u8::is_ascii_hexdigit);
-        let expected = std::str::from_utf8(tail)
-            .ok()
-            .and_then(|t| u32::from_str_radix(t, 16).ok());
+        let expected = std::str::from_utf8(tail).ok().and_then(|t| u32::from_str_radix(t, 16).ok());
         if tail_ok && expected == Some(codec::crc32(signed)) {
             return match format {
-                TokenFormat::AtlassianApiToken => token(
-                    format,
-                    Confidence::High,
-                    "matches the atlassian api token format and its crc32 checksum",
-                ),
+                TokenFormat::AtlassianApiToken => {
+                    token(format, Confidence::High, "matches the atlassian api token format and its crc32 checksum")
+                }
                 _ => token(
                     format,
                     Confidence::High,
@@ -103,9 +87,7 @@ fn atlassian_cloud(v: &str) -> Option<FormatMatch> {
         TokenFormat::AtlassianApiToken => {
             example("documentation example: atlassian api token whose crc32 checksum fails")
         }
-        _ => example(
-            "documentation example: bitbucket cloud access token whose crc32 checksum fails",
-        ),
+        _ => example("documentation example: bitbucket cloud access token whose crc32 checksum fails"),
     }
 }
 
@@ -126,16 +108,10 @@ fn split_checksummed<'a>(v: &'a str, prefix: &str) -> Option<(&'a str, &'a str)>
 
 /// `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` classic tokens.
 fn github_classic(v: &str) -> Option<FormatMatch> {
-    let prefix = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-        .into_iter()
-        .find(|p| v.starts_with(p))?;
+    let prefix = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"].into_iter().find(|p| v.starts_with(p))?;
     if let Some((random, checksum)) = split_checksummed(v, prefix) {
         return if base62_checksum_ok(random, checksum) {
-            token(
-                TokenFormat::Github,
-                Confidence::High,
-                "matches the github token format and its crc32 checksum",
-            )
+            token(TokenFormat::Github, Confidence::High, "matches the github token format and its crc32 checksum")
         } else {
             example("documentation example: github token whose crc32 checksum fails")
         };
@@ -143,15 +119,8 @@ fn github_classic(v: &str) -> Option<FormatMatch> {
     // Other lengths exist (refresh tokens are longer); without the 36-character layout there is no
     // checksum to check, so a random body is a token of medium confidence.
     let body = &v[prefix.len()..];
-    if body.len() >= 30
-        && body.bytes().all(|b| b.is_ascii_alphanumeric())
-        && shape::looks_random(body)
-    {
-        token(
-            TokenFormat::Github,
-            Confidence::Medium,
-            "has a github token prefix and a random body",
-        )
+    if body.len() >= 30 && body.bytes().all(|b| b.is_ascii_alphanumeric()) && shape::looks_random(body) {
+        token(TokenFormat::Github, Confidence::Medium, "has a github token prefix and a random body")
     } else {
         example("documentation example: github token prefix with an example body")
     }
@@ -162,11 +131,7 @@ fn npm(v: &str) -> Option<FormatMatch> {
     let body = v.strip_prefix("npm_")?;
     if let Some((random, checksum)) = split_checksummed(v, "npm_") {
         return if base62_checksum_ok(random, checksum) {
-            token(
-                TokenFormat::Npm,
-                Confidence::High,
-                "matches the npm token format and its crc32 checksum",
-            )
+            token(TokenFormat::Npm, Confidence::High, "matches the npm token format and its crc32 checksum")
         } else if shape::looks_random(body) {
             token(
                 TokenFormat::Npm,
@@ -178,11 +143,7 @@ fn npm(v: &str) -> Option<FormatMatch> {
         };
     }
     if body.len() >= 20 && shape::looks_random(body) {
-        token(
-            TokenFormat::Npm,
-            Confidence::Medium,
-            "has an npm token prefix and a random body",
-        )
+        token(TokenFormat::Npm, Confidence::Medium, "has an npm token prefix and a random body")
     } else {
         example("documentation example: npm token prefix with an example body")
     }
@@ -190,8 +151,7 @@ fn npm(v: &str) -> Option<FormatMatch> {
 
 /// True when every byte of `body` is ASCII alphanumeric or one of `extra`.
 fn body_in(body: &str, extra: &[u8]) -> bool {
-    body.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
+    body.bytes().all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
 
 /// `ATBB…`: Bitbucket Cloud app passwords. The tail is probably a CRC-32 too, but that is
@@ -199,16 +159,8 @@ fn body_in(body: &str, extra: &[u8]) -> bool {
 fn bitbucket_app_password(v: &str) -> Option<FormatMatch> {
     let body = v.strip_prefix("ATBB")?;
     if body.len() >= 20 && body_in(body, b"_=.-") && shape::looks_random(body) {
-        let confidence = if body.len() == 32 && body_in(body, b"") {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
-        token(
-            TokenFormat::BitbucketAppPassword,
-            confidence,
-            "matches the bitbucket app password format",
-        )
+        let confidence = if body.len() == 32 && body_in(body, b"") { Confidence::High } else { Confidence::Medium };
+        token(TokenFormat::BitbucketAppPassword, confidence, "matches the bitbucket app password format")
     } else {
         example("documentation example: bitbucket app password prefix with an example body")
     }
@@ -218,16 +170,8 @@ fn bitbucket_app_password(v: &str) -> Option<FormatMatch> {
 fn bitbucket_dc(v: &str) -> Option<FormatMatch> {
     let body = v.strip_prefix("BBDC-")?;
     if body.len() >= 20 && body_in(body, b"+/@_-") && shape::looks_random(body) {
-        let confidence = if (40..=50).contains(&body.len()) {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
-        token(
-            TokenFormat::BitbucketDcToken,
-            confidence,
-            "matches the bitbucket data center access token format",
-        )
+        let confidence = if (40..=50).contains(&body.len()) { Confidence::High } else { Confidence::Medium };
+        token(TokenFormat::BitbucketDcToken, confidence, "matches the bitbucket data center access token format")
     } else {
         example("documentation example: bitbucket data center token prefix with an example body")
     }
@@ -237,16 +181,8 @@ fn bitbucket_dc(v: &str) -> Option<FormatMatch> {
 fn github_fine_grained(v: &str) -> Option<FormatMatch> {
     let body = v.strip_prefix("github_pat_")?;
     if body.len() >= 40 && body_in(body, b"_") && shape::looks_random(body) {
-        let confidence = if body.len() == 82 {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        };
-        token(
-            TokenFormat::Github,
-            confidence,
-            "matches the github fine-grained token format",
-        )
+        let confidence = if body.len() == 82 { Confidence::High } else { Confidence::Medium };
+        token(TokenFormat::Github, confidence, "matches the github fine-grained token format")
     } else {
         example("documentation example: github fine-grained token prefix with an example body")
     }
@@ -272,11 +208,7 @@ fn gitlab(v: &str) -> Option<FormatMatch> {
     let prefix = PREFIXES.iter().find(|p| v.starts_with(*p))?;
     let body = &v[prefix.len()..];
     if body.len() >= 20 && body_in(body, b"_.-") && shape::looks_random(body) {
-        token(
-            TokenFormat::Gitlab,
-            Confidence::High,
-            "matches a gitlab token format",
-        )
+        token(TokenFormat::Gitlab, Confidence::High, "matches a gitlab token format")
     } else {
         example("documentation example: gitlab token prefix with an example body")
     }
@@ -284,26 +216,12 @@ fn gitlab(v: &str) -> Option<FormatMatch> {
 
 /// Slack bot, user, app, workspace, refresh and configuration tokens.
 fn slack(v: &str) -> Option<FormatMatch> {
-    const PREFIXES: &[&str] = &[
-        "xoxe.xoxp-",
-        "xoxe.xoxb-",
-        "xoxa-",
-        "xoxb-",
-        "xoxo-",
-        "xoxp-",
-        "xoxr-",
-        "xoxs-",
-        "xoxe-",
-        "xapp-",
-    ];
+    const PREFIXES: &[&str] =
+        &["xoxe.xoxp-", "xoxe.xoxb-", "xoxa-", "xoxb-", "xoxo-", "xoxp-", "xoxr-", "xoxs-", "xoxe-", "xapp-"];
     let prefix = PREFIXES.iter().find(|p| v.starts_with(*p))?;
     let body = &v[prefix.len()..];
     if body.len() >= 10 && body_in(body, b"-") && shape::looks_random(body) {
-        token(
-            TokenFormat::Slack,
-            Confidence::High,
-            "matches a slack token format",
-        )
+        token(TokenFormat::Slack, Confidence::High, "matches a slack token format")
     } else {
         example("documentation example: slack token prefix with an example body")
     }
@@ -325,11 +243,7 @@ fn jwt(v: &str) -> Option<FormatMatch> {
     if payload.contains("\"John Doe\"") {
         return example("documentation example: the jwt.io sample token");
     }
-    token(
-        TokenFormat::Jwt,
-        Confidence::High,
-        "matches the json web token format",
-    )
+    token(TokenFormat::Jwt, Confidence::High, "matches the json web token format")
 }
 
 /// Decodes one base64url JWT segment and returns it when it is a JSON object's text.

@@ -5,9 +5,11 @@
 //! rejects is still scanned.
 
 mod bindings;
+mod config;
 pub mod expr;
 mod netrc;
 mod pattern;
+mod rust;
 pub mod target;
 
 use crate::fact::Facts;
@@ -17,6 +19,15 @@ use crate::source::{FileKind, SourceFile};
 pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     let mut facts = match file.kind {
         FileKind::Netrc => netrc::extract(file),
+        FileKind::Rust => rust::extract(file),
+        FileKind::Yaml
+        | FileKind::Json
+        | FileKind::Toml
+        | FileKind::Ini
+        | FileKind::Properties
+        | FileKind::Xml
+        | FileKind::Npmrc
+        | FileKind::GitConfig => config::extract(file),
         _ => Facts::default(),
     };
     let candidates = catalogue.candidate_patterns(&file.text, file.kind);
