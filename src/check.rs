@@ -6,12 +6,16 @@
 //! - `credential-in-url`: a literal secret in a URL's userinfo (it replaces `hardcoded-credential`
 //!   there, so one literal gives one storage finding).
 //!
+//! - `cleartext-credential`: a credential sent to an `http://` URL on a host that is not loopback.
+//!
 //! A token sent as basic auth is *not* a `basic-auth-password` finding: Atlassian Cloud requires it.
+//! In test, example and documentation files every finding is a note, unless the value is a
+//! known-format token whose checksum holds (a real token is real wherever it sits).
 
 use std::sync::Arc;
 
-use crate::classify::{Classification, NamePrior, SecretClass, classify_literal, name_prior};
-use crate::fact::{CredentialUse, Facts, Scheme, Value};
+use crate::classify::{Classification, Confidence, NamePrior, SecretClass, classify_literal, name_prior};
+use crate::fact::{CredentialUse, Facts, RefKind, Scheme, Value};
 use crate::finding::{Finding, Location, Severity};
 use crate::redact::redact;
 use crate::rules::Catalogue;
@@ -20,11 +24,14 @@ use crate::source::SourceFile;
 pub const BASIC_AUTH_PASSWORD: &str = "basic-auth-password";
 pub const HARDCODED_CREDENTIAL: &str = "hardcoded-credential";
 pub const CREDENTIAL_IN_URL: &str = "credential-in-url";
+pub const CLEARTEXT_CREDENTIAL: &str = "cleartext-credential";
 
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
     let mut findings = Vec::new();
     for credential in &facts.uses {
-        check_use(file, credential, catalogue, &mut findings);
+        let in_test_or_doc = file.is_test_or_doc()
+            || facts.test_or_doc_regions.iter().any(|r| r.start <= credential.span.start && credential.span.end <= r.end);
+        check_use(file, credential, in_test_or_doc, catalogue, &mut findings);
     }
     findings
 }
@@ -38,10 +45,28 @@ pub fn connection_label(credential: &CredentialUse) -> Option<String> {
         .or_else(|| credential.connection.clone())
 }
 
-fn check_use(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogue, findings: &mut Vec<Finding>) {
+fn check_use(
+    file: &SourceFile,
+    credential: &CredentialUse,
+    in_test_or_doc: bool,
+    catalogue: &Catalogue,
+    findings: &mut Vec<Finding>,
+) {
     let prior = credential.secret_name.as_deref().map_or(NamePrior::Neutral, name_prior);
     let connection = connection_label(credential);
+    let classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
+    if classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder) {
+        return;
+    }
+    let verified_token = classification
+        .as_ref()
+        .is_some_and(|c| matches!(c.class, SecretClass::Token { .. }) && c.confidence == Confidence::High);
+    // A documentation host or loopback in a URL's userinfo is an example or a local service.
+    let example_url = credential.scheme == Scheme::UrlUserinfo
+        && credential.target.as_ref().and_then(|t| t.host.as_deref()).is_some_and(is_example_or_loopback_host);
+    let context_note = (in_test_or_doc || example_url) && !verified_token;
     let to = connection.as_deref().map(|c| format!(" to `{c}`")).unwrap_or_default();
+    let for_connection = connection.as_deref().map(|c| format!(" for `{c}`")).unwrap_or_default();
     let mut emit = |rule: &str, severity: Option<Severity>, message: String, label: String, reason: Option<String>| {
         let Some(meta) = catalogue.rule(rule) else { return };
         let mut secondary = Vec::new();
@@ -55,9 +80,10 @@ fn check_use(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogu
             // The secret was bound elsewhere: show where it is used too.
             secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".to_owned() });
         }
+        let severity = if context_note { Severity::Note } else { severity.unwrap_or(meta.severity) };
         findings.push(Finding {
             rule: Arc::clone(&meta.id),
-            severity: severity.unwrap_or(meta.severity),
+            severity,
             message,
             primary: Location { path: file.path.clone(), span: credential.secret.span(), label },
             secondary,
@@ -66,9 +92,18 @@ fn check_use(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogu
             reason,
         });
     };
+    if let Some(url) = cleartext_url(file, credential) {
+        emit(
+            CLEARTEXT_CREDENTIAL,
+            None,
+            format!("credential sent over cleartext HTTP{to}"),
+            format!("`{url}` is not HTTPS: anyone on the path can read the credential"),
+            None,
+        );
+    }
     match &credential.secret {
-        Value::Literal { text, via, .. } => {
-            let Classification { class, reason, .. } = classify_literal(text, prior);
+        Value::Literal { via, .. } => {
+            let Some(Classification { class, reason, .. }) = classification else { return };
             let via = via.as_deref().map(|via| format!(" ({via})")).unwrap_or_default();
             let what = match class {
                 SecretClass::Placeholder => return,
@@ -88,7 +123,7 @@ fn check_use(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogu
                 emit(
                     CREDENTIAL_IN_URL,
                     None,
-                    format!("{what} embedded in a URL{to}"),
+                    format!("{what} embedded in a URL{for_connection}"),
                     "URLs end up in logs, shell history and error messages".to_owned(),
                     Some(reason),
                 );
@@ -96,14 +131,16 @@ fn check_use(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogu
                 emit(
                     HARDCODED_CREDENTIAL,
                     None,
-                    format!("hardcoded {what}{to}"),
+                    format!("hardcoded {what}{for_connection}"),
                     format!("a literal can't be revoked without a code change{via}"),
                     Some(reason),
                 );
             }
         }
-        Value::Reference { name, .. } => {
-            if credential.scheme.is_basic() && name_prior(name) == NamePrior::Password {
+        Value::Reference { kind, name, .. } => {
+            // A command's output (`$(security find-generic-password …)`) is named by nothing.
+            let named_password = *kind != RefKind::Command && name_prior(name) == NamePrior::Password;
+            if credential.scheme.is_basic() && named_password {
                 let severity = catalogue.rule(BASIC_AUTH_PASSWORD).map(|rule| rule.severity.downgraded());
                 emit(
                     BASIC_AUTH_PASSWORD,
@@ -116,4 +153,38 @@ fn check_use(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogu
         }
         Value::Unknown { .. } => {}
     }
+}
+
+/// The `http://` URL a credential is sent to, when its host is not loopback.
+fn cleartext_url(file: &SourceFile, credential: &CredentialUse) -> Option<String> {
+    if credential.scheme == Scheme::ConfigField {
+        return None;
+    }
+    let url = match credential.scheme {
+        Scheme::UrlUserinfo => file.text.get(credential.span.range())?,
+        _ => credential.target.as_ref()?.text.as_str(),
+    };
+    let scheme_end = url.find("://")?;
+    if !url[..scheme_end].eq_ignore_ascii_case("http") {
+        return None;
+    }
+    let host = crate::extract::target::host_of(url)?;
+    if is_loopback_host(&host) {
+        return None;
+    }
+    // Show the scheme and host only: the rest of a URL may carry the credential itself.
+    Some(format!("http://{host}"))
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
+}
+
+/// Loopback, or a name reserved for documentation (RFC 2606, RFC 6761).
+fn is_example_or_loopback_host(host: &str) -> bool {
+    let example_domain = ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")));
+    let reserved_tld = [".example", ".test", ".invalid", ".local"].iter().any(|tld| host.ends_with(tld));
+    is_loopback_host(host) || example_domain || reserved_tld
 }

@@ -35,6 +35,9 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Print the prefilter keywords instead, one per line (for benchmarks against ripgrep).
+        #[arg(long)]
+        keywords: bool,
     },
     /// Print one rule's documentation and examples.
     Explain {
@@ -49,6 +52,23 @@ pub enum FailOn {
     Warning,
     Note,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl MinSeverity {
+    fn severity(self) -> Severity {
+        match self {
+            MinSeverity::Error => Severity::Error,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Note => Severity::Note,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +92,10 @@ pub struct ScanArgs {
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Report findings at or above this severity. Notes are what credlint finds in tests,
+    /// examples and documentation: counted in the summary, shown with `--min-severity note`.
+    #[arg(long, value_enum, default_value_t = MinSeverity::Warning)]
+    pub min_severity: MinSeverity,
     /// Configuration file (default: .credlint.toml found upward from the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -101,8 +125,15 @@ pub struct ScanArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
-        Command::Rules { format } => {
+        Command::Rules { format, keywords } => {
             let catalogue = Catalogue::embedded()?;
+            if keywords {
+                let mut out = io::stdout().lock();
+                for keyword in catalogue.keywords() {
+                    writeln!(out, "{keyword}")?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             print_rules(&catalogue, format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -154,7 +185,11 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         },
         rule_settings: config.rule_settings.clone(),
     };
-    let outcome = scan(&settings, &catalogue);
+    let mut outcome = scan(&settings, &catalogue);
+    let shown = args.min_severity.severity();
+    let before = outcome.findings.len();
+    outcome.findings.retain(|finding| finding.severity >= shown);
+    outcome.hidden_findings = before - outcome.findings.len();
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,

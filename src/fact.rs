@@ -98,6 +98,15 @@ impl Value {
         }
     }
 
+    /// The same value with its span moved `offset` bytes right.
+    pub fn shifted(self, offset: usize) -> Self {
+        match self {
+            Value::Literal { text, span, via } => Value::Literal { text, span: span.shifted(offset), via },
+            Value::Reference { kind, name, span } => Value::Reference { kind, name, span: span.shifted(offset) },
+            Value::Unknown { expr, span } => Value::Unknown { expr, span: span.shifted(offset) },
+        }
+    }
+
     pub fn literal(text: impl Into<String>, span: Span) -> Self {
         Value::Literal { text: text.into(), span, via: None }
     }
@@ -149,6 +158,20 @@ pub struct CredentialUse {
     pub span: Span,
     /// The extractor (pattern id or parser) that found it, for `--explain`-style debugging.
     pub extractor: String,
+}
+
+impl CredentialUse {
+    /// The same use with every span moved `offset` bytes right (facts found in an embedded
+    /// snippet, such as a Markdown code block, placed back into the enclosing file).
+    pub fn shifted(self, offset: usize) -> Self {
+        CredentialUse {
+            user: self.user.map(|user| user.shifted(offset)),
+            secret: self.secret.shifted(offset),
+            target: self.target.map(|target| Target { span: target.span.shifted(offset), ..target }),
+            span: self.span.shifted(offset),
+            ..self
+        }
+    }
 }
 
 /// Token APIs that mint credentials.
@@ -208,9 +231,25 @@ pub struct Facts {
     pub creations: Vec<TokenCreation>,
     /// Parse notes: the file was still scanned by the text patterns.
     pub problems: Vec<Problem>,
+    /// Test and documentation regions inside the file (test modules, doc comments).
+    pub test_or_doc_regions: Vec<Span>,
 }
 
 impl Facts {
+    /// Every span moved `offset` bytes right.
+    pub fn shifted(self, offset: usize) -> Facts {
+        Facts {
+            uses: self.uses.into_iter().map(|u| u.shifted(offset)).collect(),
+            creations: self
+                .creations
+                .into_iter()
+                .map(|c| TokenCreation { span: c.span.shifted(offset), ..c })
+                .collect(),
+            problems: self.problems,
+            test_or_doc_regions: self.test_or_doc_regions.into_iter().map(|r| r.shifted(offset)).collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.uses.is_empty() && self.creations.is_empty() && self.problems.is_empty()
     }
@@ -219,5 +258,6 @@ impl Facts {
         self.uses.extend(other.uses);
         self.creations.extend(other.creations);
         self.problems.extend(other.problems);
+        self.test_or_doc_regions.extend(other.test_or_doc_regions);
     }
 }

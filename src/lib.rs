@@ -57,6 +57,8 @@ pub struct ScanOutcome {
     pub bytes_scanned: u64,
     /// Files skipped because they hold binary data.
     pub binary_files: usize,
+    /// Findings below `--min-severity`, counted but not reported.
+    pub hidden_findings: usize,
 }
 
 impl ScanOutcome {

@@ -251,13 +251,29 @@ pub struct SourceFile {
     pub kind: FileKind,
     pub text: Arc<str>,
     pub lines: Arc<LineIndex>,
+    /// The path below the scanned root (`tests/x.py` when `repo/` was scanned), which context
+    /// rules read: a file is test or documentation code by where it sits in what was scanned.
+    pub scope: PathBuf,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, kind: FileKind, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
         let lines = Arc::new(LineIndex::new(&text));
-        SourceFile { path: path.into(), kind, text, lines }
+        let path = path.into();
+        SourceFile { scope: path.clone(), path, kind, text, lines }
+    }
+
+    /// The same file with its path below the scanned root.
+    pub fn with_scope(mut self, scope: impl Into<PathBuf>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
+    /// Whether the file is test, example or documentation material (DOMAIN.md §7): findings there
+    /// are notes unless the value is a verified real-shaped token.
+    pub fn is_test_or_doc(&self) -> bool {
+        is_test_or_doc_path(&self.scope, self.kind)
     }
 
     /// A file from a name and text, its kind detected from the name (tests and rule examples).
@@ -271,6 +287,39 @@ impl SourceFile {
     pub fn display_path(&self) -> String {
         display_path(&self.path)
     }
+}
+
+/// Test, example and documentation locations, by directory and file name.
+pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
+    const DIRS: &[&str] = &[
+        "test", "tests", "testdata", "test-data", "testing", "__tests__", "__mocks__", "mocks", "spec", "specs",
+        "fixtures", "fixture", "example", "examples", "sample", "samples", "demo", "demos", "doc", "docs",
+    ];
+    if kind == FileKind::Markdown {
+        return true;
+    }
+    let mut components = scope.components().filter_map(|c| c.as_os_str().to_str()).peekable();
+    let mut file_name = "";
+    while let Some(component) = components.next() {
+        if components.peek().is_none() {
+            file_name = component;
+        } else if DIRS.contains(&component.to_ascii_lowercase().as_str()) {
+            return true;
+        }
+    }
+    let lower = file_name.to_ascii_lowercase();
+    let stem = lower.split('.').next().unwrap_or_default();
+    lower.ends_with("_test.go")
+        || lower.ends_with("_test.py")
+        || lower.ends_with("_spec.rb")
+        || lower.contains(".test.")
+        || lower.contains(".spec.")
+        || stem.starts_with("test_")
+        || stem.ends_with("test")
+        || stem.ends_with("tests")
+        || [".example", ".sample", ".template", ".dist", ".tmpl"].iter().any(|suffix| lower.ends_with(suffix))
+        || lower.contains(".example.")
+        || lower.contains(".sample.")
 }
 
 /// A path with forward slashes and no leading `./`.
@@ -299,6 +348,20 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(FileKind::detect(Path::new(path)), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn test_and_doc_paths() {
+        let yes = ["tests/a.py", "src/__mocks__/x.js", "pkg/x_test.go", "docs/setup.sh", "README.md", "settings.xml.example", "app.test.ts", "test_sync.py", "JiraClientTest.java"];
+        let no = ["src/sync.py", "deploy/run.sh", "contest/x.py", "latest/x.sh", "attestation.py"];
+        for path in yes {
+            let kind = FileKind::detect(Path::new(path)).unwrap_or(FileKind::Text);
+            assert!(is_test_or_doc_path(Path::new(path), kind), "{path}");
+        }
+        for path in no {
+            let kind = FileKind::detect(Path::new(path)).unwrap_or(FileKind::Text);
+            assert!(!is_test_or_doc_path(Path::new(path), kind), "{path}");
         }
     }
 

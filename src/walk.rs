@@ -83,6 +83,10 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
         Box::new(move |entry| {
             let walked = match entry {
                 Ok(entry) => match read_entry(&entry, options.max_file_size) {
+                    Some(Walked::File(file)) => {
+                        let scope = scope_of(&file.path, &options.paths);
+                        Walked::File(file.with_scope(scope))
+                    }
                     Some(walked) => walked,
                     None => return WalkState::Continue,
                 },
@@ -97,6 +101,16 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
         })
     });
     results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The path below the longest scanned root that holds it (a root that is a file keeps its name).
+fn scope_of(path: &Path, roots: &[PathBuf]) -> PathBuf {
+    roots
+        .iter()
+        .filter_map(|root| path.strip_prefix(root).ok())
+        .filter(|rest| !rest.as_os_str().is_empty())
+        .min_by_key(|rest| rest.components().count())
+        .map_or_else(|| PathBuf::from(path.file_name().unwrap_or_default()), Path::to_path_buf)
 }
 
 fn keep_entry(entry: &DirEntry, hidden: bool, excludes: &[Gitignore]) -> bool {

@@ -65,7 +65,7 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
         return verdict(SecretClass::Placeholder, Confidence::High, "empty or whitespace");
     }
     if depth < MAX_DEPTH
-        && let Some(c) = unwrap(v, prior, depth)
+        && let Some(c) = open_wrapper(v, prior, depth)
     {
         return c;
     }
@@ -112,12 +112,15 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
-/// `${NAME:-default}`, `${NAME:=default}`, `${NAME:default}` (Spring), `${NAME-default}`.
-static DEFAULTED_VARIABLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\$\{[A-Za-z_][A-Za-z0-9_.]*(?::-|:=|:|-|=)(.*)\}$").expect("static regex"));
+/// `${NAME:-default}`, `${NAME:=default}`, `${NAME:default}` (Spring), `${NAME-default}`. The
+/// shell's `${NAME:?message}` and `${NAME:+alternate}` are excluded: a message is not a value, and
+/// an alternate is only used when the variable is already set.
+static DEFAULTED_VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\$\{[A-Za-z_][A-Za-z0-9_.]*(?<sep>:-|:=|:|-|=)(?<default>.*)\}$").expect("static regex")
+});
 
 /// Step 2: values that carry the secret inside a wrapper.
-fn unwrap(v: &str, prior: NamePrior, depth: u8) -> Option<Classification> {
+fn open_wrapper(v: &str, prior: NamePrior, depth: u8) -> Option<Classification> {
     for scheme in ["bearer ", "token "] {
         if let Some(rest) = strip_prefix_ignore_case(v, scheme) {
             let rest = rest.trim_start();
@@ -132,9 +135,13 @@ fn unwrap(v: &str, prior: NamePrior, depth: u8) -> Option<Classification> {
         return Some(wrapped(&secret, prior, depth, "a basic auth blob"));
     }
     if let Some(caps) = DEFAULTED_VARIABLE.captures(v)
-        && let Some(default) = caps.get(1)
+        && let (Some(sep), Some(default)) = (caps.name("sep"), caps.name("default"))
     {
-        return Some(wrapped(default.as_str(), prior, depth, "the default of a variable reference"));
+        let default = default.as_str();
+        let shell_message_or_alternate = sep.as_str() == ":" && default.starts_with(['?', '+']);
+        if !shell_message_or_alternate {
+            return Some(wrapped(default, prior, depth, "the default of a variable reference"));
+        }
     }
     if let Some(rest) = v.strip_prefix("{noop}") {
         return Some(wrapped(rest, prior, depth, "a spring {noop} plaintext password"));
@@ -493,6 +500,9 @@ mod tests {
             (s("${JIRA_PASSWORD:-Summer2024!}"), Password, PW, Some(High)),
             (format!("${{JIRA_TOKEN:{ghp}}}"), Token, Tk(F::Github), Some(High)),
             (s("${JIRA_TOKEN:}"), Token, Ph, None),
+            (s("${JIRA_PASSWORD:?JIRA_PASSWORD is not set}"), Password, Ph, Some(High)),
+            (s("${JIRA_PASSWORD:+Summer2024!}"), Password, Ph, Some(High)),
+            (s("${jira.password:Summer2024!}"), Password, PW, Some(High)),
             (s("{noop}hunter2"), Password, PW, Some(High)),
         ]
     }

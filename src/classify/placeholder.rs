@@ -30,6 +30,8 @@ const WORDS: &[&str] = &[
     // Documentation examples quoted in DOMAIN.md §7.
     "apitokenobtainedfromjiraui", "seutokenatlassian", "seutoken", "suasenha", "tutoken",
     "tucontrasena", "idoillusions", "pass1234", "gobbluthe",
+    // RFC 7617's basic-auth example, copied into countless tests and docs.
+    "aladdin", "opensesame",
 ];
 
 /// A value made only of credential nouns and their qualifiers (`myApiToken`, `PAT_TOKEN`,

@@ -57,9 +57,22 @@ fn interpret_at_depth(captured: Captured<'_>, syntax: Syntax, bindings: &Binding
     let plain = |value| Resolved { value, name: None };
     match syntax {
         Syntax::Raw => plain(interpret_raw(captured)),
-        Syntax::Shell => plain(interpret_shell(captured)),
+        Syntax::Shell => resolve_shell_variable(interpret_shell(captured), bindings, depth),
         Syntax::Code => interpret_code(captured, bindings, depth),
     }
+}
+
+/// `$NAME` where the same script assigned `NAME=…` before: the assigned value, named `NAME`.
+/// An environment variable nobody in the file assigns stays a reference.
+pub fn resolve_shell_variable(value: Value, bindings: &Bindings, depth: usize) -> Resolved {
+    if let Value::Reference { kind: RefKind::Env, ref name, span } = value
+        && depth < MAX_RESOLVE_DEPTH
+        && let Some(binding) = bindings.lookup(name, span.start).filter(|b| b.at < span.start)
+    {
+        let bound = interpret_at_depth(binding.value, binding.syntax, bindings, depth + 1);
+        return Resolved { value: bound.value, name: Some(bound.name.unwrap_or_else(|| name.clone())) };
+    }
+    Resolved { value, name: None }
 }
 
 /// A whole-value template or variable reference: `${{ secrets.X }}`, `${X}`, `$X`, `{{ x }}`,
@@ -105,7 +118,10 @@ pub fn template_reference(text: &str) -> Option<TemplateRef<'_>> {
         let name = caps.get(1)?;
         let default = caps.get(2)?;
         let kind = if name.as_str().contains('.') { RefKind::Template } else { RefKind::Env };
-        if default.as_str().is_empty() || default.as_str().starts_with('$') {
+        // `${X:?message}` fails when X is unset and `${X:+alt}` substitutes only when it is set:
+        // neither is a default value.
+        let not_a_default = |text: &str| text.is_empty() || text.starts_with(['$', '?', '+']);
+        if not_a_default(default.as_str()) || caps.get(0).is_some_and(|m| m.as_str()[name.end()..].starts_with("?")) {
             return Some(TemplateRef::Reference(kind, name.as_str()));
         }
         return Some(TemplateRef::Default { kind, name: name.as_str(), default: default.range() });

@@ -6,7 +6,9 @@
 
 mod bindings;
 mod config;
+pub mod context;
 pub mod expr;
+mod markdown;
 mod netrc;
 mod pattern;
 mod rust;
@@ -30,8 +32,19 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         | FileKind::GitConfig => config::extract(file),
         _ => Facts::default(),
     };
+    if file.kind == FileKind::Markdown {
+        for block in markdown::code_blocks(&file.text) {
+            let snippet = SourceFile::new(file.path.clone(), block.kind, &file.text[block.span.range()]);
+            let mut found = extract(&snippet, catalogue).shifted(block.span.start);
+            found.problems.clear();
+            facts.extend(found);
+        }
+    }
     let candidates = catalogue.candidate_patterns(&file.text, file.kind);
     pattern::extract_with_patterns(file, &candidates, &mut facts.uses);
+    if !facts.uses.is_empty() {
+        facts.test_or_doc_regions = context::test_or_doc_regions(file);
+    }
     dedup_uses(&mut facts);
     facts
 }

@@ -67,6 +67,10 @@ struct Entry {
 fn finish(entry: Option<Entry>, facts: &mut Facts) {
     let Some(entry) = entry else { return };
     let Some((password, password_span)) = entry.password else { return };
+    // `login anonymous` is the anonymous-FTP convention: the "password" is an e-mail address.
+    if entry.login.as_ref().is_some_and(|(login, _)| login.eq_ignore_ascii_case("anonymous")) {
+        return;
+    }
     let target = entry.machine.map(|(host, span)| Target { host: Some(host.to_ascii_lowercase()), text: host, span });
     facts.uses.push(CredentialUse {
         scheme: Scheme::Netrc,

@@ -5,8 +5,9 @@
 //! and the connection target comes from the group, the enclosing call or the shell command.
 
 use super::bindings::Bindings;
-use super::expr::{Captured, ShellWord, interpret};
+use super::expr::{Captured, ShellWord, interpret, resolve_shell_variable};
 use super::target::{host_of, target_of_command, target_of_enclosing_call};
+use crate::classify::decode_basic_blob;
 use crate::fact::{CredentialUse, Target, Value};
 use crate::rules::{Pattern, Syntax};
 use crate::source::SourceFile;
@@ -49,7 +50,9 @@ fn use_from_match(
             // `curl -u "user:"`: an empty password is no credential.
             return None;
         }
-        (Some(word.value(user)), word.value(secret))
+        let resolved = resolve_shell_variable(word.value(secret), bindings, 0);
+        secret_name = resolved.name;
+        (Some(word.value(user)), resolved.value)
     } else if let Some(blob) = captured("blob") {
         let blob_value = interpret(blob, Syntax::Raw, bindings).value;
         match blob_value {
@@ -129,10 +132,3 @@ fn unquote_code(captured: Captured<'_>) -> Captured<'_> {
     }
 }
 
-// TEMP until classify exports it.
-fn decode_basic_blob(b64: &str) -> Option<(String, String)> {
-    let bytes = crate::codec::base64_decode(b64)?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (user, secret) = text.split_once(':')?;
-    Some((user.to_owned(), secret.to_owned()))
-}

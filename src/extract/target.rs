@@ -35,8 +35,8 @@ pub fn host_of(url: &str) -> Option<String> {
 fn target_from_value(value: &Value, fallback: Captured<'_>) -> Option<Target> {
     match value {
         Value::Literal { text, span, .. } => {
-            let host = host_of(text);
-            (host.is_some() || text.contains("://")).then(|| Target { text: text.clone(), host, span: *span })
+            let urlish = text.contains("://") || looks_like_host(text);
+            urlish.then(|| Target { text: text.clone(), host: host_of(text), span: *span })
         }
         Value::Reference { name, span, .. } if looks_like_url_name(name) => {
             Some(Target { text: fallback.text.to_owned(), host: None, span: *span })
@@ -55,9 +55,29 @@ fn looks_like_url_name(name: &str) -> bool {
     ["url", "uri", "host", "server", "base", "endpoint", "site", "domain", "api"].iter().any(|w| lower.contains(w))
 }
 
-/// The target of the call enclosing `at`: a URL-named keyword argument, else the first argument.
+/// A bare host name: dotted, no user part, no spaces (`jira.example.com`, `jira.corp:8443`).
+fn looks_like_host(text: &str) -> bool {
+    !text.contains('@') && text.contains('.') && !text.ends_with('.') && host_of(text).is_some_and(|h| h.len() == text.split(':').next().unwrap_or("").len())
+}
+
+/// How many enclosing calls are searched for a target (`get(url, auth=HTTPBasicAuth(u, p))`).
+const MAX_CALL_LEVELS: usize = 3;
+
+/// The target of the calls enclosing `at`, innermost first: a URL-named keyword argument, else
+/// the first argument when it looks like a URL.
 pub fn target_of_enclosing_call(text: &str, at: usize, bindings: &Bindings) -> Option<Target> {
-    let open = enclosing_open_paren(text, at)?;
+    let mut at = at;
+    for _ in 0..MAX_CALL_LEVELS {
+        let open = enclosing_open_paren(text, at)?;
+        if let Some(target) = target_of_call(text, open, bindings) {
+            return Some(target);
+        }
+        at = open;
+    }
+    None
+}
+
+fn target_of_call(text: &str, open: usize, bindings: &Bindings) -> Option<Target> {
     let args = call_arguments(text, open)?;
     static URL_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"^["']?(?:url|uri|server|base_url|baseURL|baseUrl|base_uri|host|site|endpoint|jira_url|rootUri)["']?\s*(?:=>?|:)\s*"#)
@@ -69,7 +89,22 @@ pub fn target_of_enclosing_call(text: &str, at: usize, bindings: &Bindings) -> O
     });
     let candidate = keyword.or_else(|| args.first().copied().filter(|arg| !arg.text.contains('=')))?;
     let resolved = interpret(candidate, Syntax::Code, bindings);
-    target_from_value(&resolved.value, candidate)
+    let mut target = target_from_value(&resolved.value, candidate)?;
+    if target.host.is_none() {
+        target.host = interpolated_base_host(&target.text, candidate.offset, bindings);
+    }
+    Some(target)
+}
+
+/// The host of `f"{base}/rest/…"` / `` `${base}/rest` `` when `base` is bound to a URL literal.
+fn interpolated_base_host(text: &str, at: usize, bindings: &Bindings) -> Option<String> {
+    static LEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^[fF]?["'`]?\$?\{\s*([A-Za-z_][\w.]*)\s*\}"#).expect("valid regex")
+    });
+    let name = LEADING.captures(text)?.get(1)?.as_str();
+    let binding = bindings.lookup(name, at)?;
+    let value = interpret(binding.value, binding.syntax, bindings).value;
+    host_of(value.as_literal()?).filter(|_| value.as_literal().is_some_and(|v| v.contains("://")))
 }
 
 /// The byte offset of the `(` of the innermost call that contains `at`, within 2 KiB.

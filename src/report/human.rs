@@ -61,8 +61,13 @@ fn problem_level(kind: crate::fact::ProblemKind) -> &'static str {
 
 pub fn summary_line(summary: &Summary) -> String {
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let hidden = if summary.hidden > 0 {
+        format!(", {} more below --min-severity", summary.hidden)
+    } else {
+        String::new()
+    };
     format!(
-        "credlint: {} scanned, {}, {}, {}; {}",
+        "credlint: {} scanned, {}, {}, {}{hidden}; {}",
         plural(summary.files_scanned, "file"),
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),

@@ -30,6 +30,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings below `--min-severity`: counted, not listed.
+    pub hidden: usize,
     pub problems: usize,
 }
 
@@ -43,6 +45,7 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
+            hidden: outcome.hidden_findings,
             problems: outcome.problems.len(),
         }
     }

@@ -1,0 +1,91 @@
+//! Where in a file the code is test or documentation material, so that `check` can report what
+//! is found there as notes: Rust `#[cfg(test)]`/`#[test]` items and doc comments (`///`, `//!`).
+//!
+//! Whole test and documentation *files* are recognised by path (`source::is_test_or_doc_path`);
+//! this module finds the regions inside ordinary source files.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::source::{FileKind, SourceFile};
+use crate::span::Span;
+
+pub fn test_or_doc_regions(file: &SourceFile) -> Vec<Span> {
+    match file.kind {
+        FileKind::Rust => rust_regions(&file.text),
+        _ => Vec::new(),
+    }
+}
+
+fn rust_regions(text: &str) -> Vec<Span> {
+    static TEST_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"#\[\s*(?:cfg\s*\(\s*(?:all\s*\(\s*)?test\b[^\]]*|test|[\w:]+::test(?:\([^\]]*\))?)\s*\]")
+            .expect("valid regex")
+    });
+    static DOC_COMMENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^[ \t]*//[/!][^\n]*").expect("valid regex"));
+    let mut regions: Vec<Span> =
+        DOC_COMMENT.find_iter(text).map(|m| Span::new(m.start(), m.end())).collect();
+    for attribute in TEST_ATTRIBUTE.find_iter(text) {
+        if let Some(end) = item_end(text, attribute.end()) {
+            regions.push(Span::new(attribute.start(), end));
+        }
+    }
+    regions.sort();
+    regions
+}
+
+/// The end of the item after an attribute: its matching `}` (strings and comments skipped), or
+/// its `;` for a body-less item.
+fn item_end(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b';' if depth == 0 => return Some(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_test_modules_and_doc_comments_are_regions() {
+        let text = "/// let u = \"https://a:b@x\";\nfn real() {}\n#[cfg(test)]\nmod tests {\n    fn t() { let s = \"}\"; }\n}\nfn after() {}\n";
+        let file = SourceFile::from_name("lib.rs", text);
+        let regions = test_or_doc_regions(&file);
+        let covered = |needle: &str| {
+            let at = text.find(needle).unwrap();
+            regions.iter().any(|r| r.start <= at && at < r.end)
+        };
+        assert!(covered("https://a:b@x"));
+        assert!(covered("fn t()"));
+        assert!(!covered("fn real"));
+        assert!(!covered("fn after"));
+    }
+}
