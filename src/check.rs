@@ -29,11 +29,15 @@ pub const CLEARTEXT_CREDENTIAL: &str = "cleartext-credential";
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
     let mut findings = Vec::new();
     for credential in &facts.uses {
-        let in_test_or_doc = file.is_test_or_doc()
-            || facts.test_or_doc_regions.iter().any(|r| r.start <= credential.span.start && credential.span.end <= r.end);
-        check_use(file, credential, in_test_or_doc, catalogue, &mut findings);
+        check_use(file, credential, in_test_or_doc(file, facts, credential), catalogue, &mut findings);
     }
     findings
+}
+
+/// Whether a use sits in a test, example or documentation file or region.
+pub fn in_test_or_doc(file: &SourceFile, facts: &Facts, credential: &CredentialUse) -> bool {
+    file.is_test_or_doc()
+        || facts.test_or_doc_regions.iter().any(|r| r.start <= credential.span.start && credential.span.end <= r.end)
 }
 
 /// The connection as a reader names it: the host, the target text, or the named connection.

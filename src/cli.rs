@@ -39,6 +39,10 @@ pub enum Command {
         #[arg(long)]
         keywords: bool,
     },
+    /// Print the credential graph: which credential serves which connections, with every use.
+    ///
+    /// Secrets appear only redacted. Exit status 0, or 2 on an error.
+    Graph(GraphArgs),
     /// Print one rule's documentation and examples.
     Explain {
         /// The rule id, e.g. basic-auth-password.
@@ -78,24 +82,12 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What to scan and how: shared by `scan` and `graph`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct InputArgs {
     /// Files and directories to scan. Files named here are scanned even if ignored.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output (the exit code does not change).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-    /// Report findings at or above this severity. Notes are what credlint finds in tests,
-    /// examples and documentation: counted in the summary, shown with `--min-severity note`.
-    #[arg(long, value_enum, default_value_t = MinSeverity::Warning)]
-    pub min_severity: MinSeverity,
     /// Configuration file (default: .credlint.toml found upward from the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -117,14 +109,56 @@ pub struct ScanArgs {
     /// Also descend into hidden directories (hidden files are always scanned).
     #[arg(long)]
     pub hidden: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output (the exit code does not change).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Report findings at or above this severity. Notes are what credlint finds in tests,
+    /// examples and documentation: counted in the summary, shown with `--min-severity note`.
+    #[arg(long, value_enum, default_value_t = MinSeverity::Warning)]
+    pub min_severity: MinSeverity,
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
 
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
+    pub format: GraphFormat,
+    /// Write the graph to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Credentials, their connections and every use, as JSON.
+    Json,
+    /// Graphviz: `credlint graph --format dot | dot -Tsvg > graph.svg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown that renders it.
+    Mermaid,
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Graph(args) => run_graph(args),
         Command::Rules { format, keywords } => {
             let catalogue = Catalogue::embedded()?;
             if keywords {
@@ -150,7 +184,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+/// Loads the config and the catalogue, and turns the input arguments into scan settings.
+fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
     let config_path = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),
         (None, true) => None,
@@ -184,7 +219,29 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             excludes,
         },
         rule_settings: config.rule_settings.clone(),
+        analyze: crate::analyze::AnalyzeSettings { allow_shared: config.allow_shared.clone() },
     };
+    Ok((settings, catalogue))
+}
+
+fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    let (settings, catalogue) = prepare(&args.input)?;
+    let outcome = scan(&settings, &catalogue);
+    let mut buffer = Vec::new();
+    report::graph::write(args.format, &outcome, &mut buffer)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, buffer).with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&buffer)?;
+            out.flush()?;
+        }
+    }
+    Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let (settings, catalogue) = prepare(&args.input)?;
     let mut outcome = scan(&settings, &catalogue);
     let shown = args.min_severity.severity();
     let before = outcome.findings.len();

@@ -29,6 +29,17 @@ pub struct ConfigFile {
     /// Per-rule severity: `"error"`, `"warning"`, `"note"` or `"off"`.
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pub shared_credential: SharedCredentialFile,
+}
+
+/// `[shared-credential]`: credentials whose sharing is deliberate.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SharedCredentialFile {
+    /// Reference names (`JIRA_TOKEN`, `secrets.DEPLOY_KEY`) allowed to serve several connections.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// A per-rule override.
@@ -46,6 +57,7 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     pub rules_dirs: Vec<PathBuf>,
     pub rule_settings: BTreeMap<String, RuleSetting>,
+    pub allow_shared: Vec<String>,
 }
 
 impl Config {
@@ -87,6 +99,7 @@ impl Config {
             max_file_size: file.max_file_size,
             rules_dirs: file.rules_dirs.into_iter().map(|dir| root.join(dir)).collect(),
             rule_settings,
+            allow_shared: file.shared_credential.allow,
         })
     }
 

@@ -195,6 +195,11 @@ pub struct TokenCreation {
     pub expiry_days: Option<u64>,
     /// The request explicitly asks for a token that never expires.
     pub never_expires: bool,
+    /// The expiry the request states when it is not a day count that can be read: a date
+    /// (`tokenExpirationDateTime`, GitLab's `expires_at`) or an expression, as written. With
+    /// `expiry_days` and `never_expires` unset, `None` here means the request states no expiry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_text: Option<String>,
     pub span: Span,
     pub extractor: String,
 }

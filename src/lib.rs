@@ -5,6 +5,7 @@
 //! [`report`] writes them. [`scan`] wires the stages together; [`scan_source`] runs the pure
 //! per-file part on one in-memory file (tests, rule examples).
 
+pub mod analyze;
 pub mod check;
 pub mod classify;
 pub mod cli;
@@ -23,6 +24,7 @@ pub mod walk;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::analyze::{AnalyzeSettings, Site};
 use crate::config::RuleSetting;
 use crate::fact::{CredentialUse, Facts, Problem, Value};
 use crate::finding::Finding;
@@ -35,6 +37,7 @@ use crate::walk::{WalkOptions, Walked};
 pub struct ScanSettings {
     pub walk: WalkOptions,
     pub rule_settings: BTreeMap<String, RuleSetting>,
+    pub analyze: AnalyzeSettings,
 }
 
 /// A file that could not be scanned (or only partly), and why.
@@ -49,8 +52,10 @@ pub struct FileProblem {
 pub struct ScanOutcome {
     /// Sorted by (path, span, rule).
     pub findings: Vec<Finding>,
-    /// The files that findings point into, for reports that show source.
+    /// The files that hold credential uses (findings point into them), secrets masked.
     pub sources: BTreeMap<PathBuf, SourceFile>,
+    /// The credential graph over every use, for `credlint graph`.
+    pub graph: analyze::Graph,
     /// Sorted by path.
     pub problems: Vec<FileProblem>,
     pub files_scanned: usize,
@@ -75,10 +80,39 @@ pub fn scan_source(file: &SourceFile, catalogue: &Catalogue) -> (Facts, Vec<Find
     (facts, findings)
 }
 
+/// The per-file pipeline and the whole-repository analysis over in-memory files (tests, rule
+/// examples): what `scan` would find in a tree holding exactly these files.
+pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &AnalyzeSettings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut sites = Vec::new();
+    for file in files {
+        let (facts, file_findings) = scan_source(file, catalogue);
+        sites.extend(sites_of(file, &facts));
+        findings.extend(file_findings);
+    }
+    let graph = analyze::build_graph(sites);
+    findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
+    facts
+        .uses
+        .iter()
+        .map(|credential| Site {
+            path: file.path.clone(),
+            test_or_doc: check::in_test_or_doc(file, facts, credential),
+            credential: credential.clone(),
+        })
+        .collect()
+}
+
 struct FileResult {
     scanned: bool,
     binary: bool,
     file: Option<SourceFile>,
+    sites: Vec<Site>,
     findings: Vec<Finding>,
     problems: Vec<FileProblem>,
     bytes: u64,
@@ -96,13 +130,15 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
                 .map(|problem| FileProblem { path: file.path.clone(), problem })
                 .collect();
             let bytes = file.text.len() as u64;
-            let kept = (!findings.is_empty()).then(|| redacted_source(&file, &facts.uses));
-            FileResult { scanned: true, binary: false, file: kept, findings, problems, bytes }
+            let kept = (!facts.uses.is_empty()).then(|| redacted_source(&file, &facts.uses));
+            let sites = sites_of(&file, &facts);
+            FileResult { scanned: true, binary: false, file: kept, sites, findings, problems, bytes }
         }
         Walked::Binary { .. } => FileResult {
             scanned: false,
             binary: true,
             file: None,
+            sites: Vec::new(),
             findings: Vec::new(),
             problems: Vec::new(),
             bytes: 0,
@@ -111,22 +147,29 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
             scanned: false,
             binary: false,
             file: None,
+            sites: Vec::new(),
             findings: Vec::new(),
             problems: vec![FileProblem { path, problem }],
             bytes: 0,
         },
     });
     let mut outcome = ScanOutcome::default();
+    let mut sites = Vec::new();
     for result in results {
         outcome.files_scanned += usize::from(result.scanned);
         outcome.binary_files += usize::from(result.binary);
         outcome.bytes_scanned += result.bytes;
         outcome.problems.extend(result.problems);
         outcome.findings.extend(result.findings);
+        sites.extend(result.sites);
         if let Some(file) = result.file {
             outcome.sources.insert(file.path.clone(), file);
         }
     }
+    // Walk order depends on threads: sort the sites so the graph and its findings do not.
+    sites.sort_by(|a, b| (&a.path, a.credential.span).cmp(&(&b.path, b.credential.span)));
+    outcome.graph = analyze::build_graph(sites);
+    outcome.findings.extend(analyze::shared_credentials(&outcome.graph, catalogue, &settings.analyze));
     apply_rule_settings(&mut outcome.findings, &settings.rule_settings);
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));

@@ -57,6 +57,10 @@ fn interpret_at_depth(captured: Captured<'_>, syntax: Syntax, bindings: &Binding
     let plain = |value| Resolved { value, name: None };
     match syntax {
         Syntax::Raw => plain(interpret_raw(captured)),
+        Syntax::Store => {
+            let id = captured.text.trim_matches(|c| c == '"' || c == '\'');
+            plain(Value::Reference { kind: RefKind::Store, name: id.to_owned(), span: captured.span() })
+        }
         Syntax::Shell => resolve_shell_variable(interpret_shell(captured), bindings, depth),
         Syntax::Code => interpret_code(captured, bindings, depth),
     }

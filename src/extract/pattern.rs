@@ -43,7 +43,7 @@ fn use_from_match(
     let (user, secret) = if let Some(userpass) = captured("userpass") {
         let word = match pattern.syntax {
             Syntax::Code => ShellWord::parse(unquote_code(userpass)),
-            Syntax::Shell | Syntax::Raw => ShellWord::parse(userpass),
+            Syntax::Shell | Syntax::Raw | Syntax::Store => ShellWord::parse(userpass),
         };
         let (user, secret) = word.split_userpass()?;
         if secret.is_empty() {
@@ -106,16 +106,20 @@ fn use_from_match(
         None => match pattern.syntax {
             Syntax::Shell => target_of_command(text, Span::new(use_at, whole.end())),
             Syntax::Code => target_of_enclosing_call(text, use_at, bindings),
-            Syntax::Raw => None,
+            // Headers and URLs appear in code and in commands alike.
+            Syntax::Raw => target_of_enclosing_call(text, use_at, bindings)
+                .or_else(|| target_of_command(text, Span::new(use_at, whole.end())).filter(|t| t.host.is_some())),
+            Syntax::Store => None,
         },
     };
+    let connection = if target.is_none() { pattern.connection.clone() } else { None };
     Some(CredentialUse {
         scheme: pattern.scheme,
         user,
         secret,
         secret_name,
         target,
-        connection: None,
+        connection,
         span,
         extractor: pattern.id.to_string(),
     })

@@ -87,7 +87,9 @@ fn target_of_call(text: &str, open: usize, bindings: &Bindings) -> Option<Target
         let m = URL_KEYWORD.find(arg.text)?;
         Some(Captured::new(&arg.text[m.end()..], arg.offset + m.end()))
     });
-    let candidate = keyword.or_else(|| args.first().copied().filter(|arg| !arg.text.contains('=')))?;
+    static KEYWORD_ARGUMENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z_]\w*\s*(?:=[^=]|:[^:])").expect("valid regex"));
+    let candidate = keyword.or_else(|| args.first().copied().filter(|arg| !KEYWORD_ARGUMENT.is_match(arg.text)))?;
     let resolved = interpret(candidate, Syntax::Code, bindings);
     let mut target = target_from_value(&resolved.value, candidate)?;
     if target.host.is_none() {

@@ -71,6 +71,9 @@ pub struct PatternDef {
     /// A fixed name prior for the secret (`password` for `basic_auth=`), when the match has none.
     #[serde(default)]
     pub secret_name: Option<String>,
+    /// The named connection a match serves when no target is visible (`pipeline`): unique per file.
+    #[serde(default)]
+    pub connection: Option<String>,
     /// Snippets that must produce a fact through this pattern.
     #[serde(default)]
     pub examples: Vec<String>,

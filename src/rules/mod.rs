@@ -25,7 +25,7 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The rules that `check` and `analyze` implement; a rule file may describe only these.
 pub const IMPLEMENTED_RULES: &[&str] =
-    &["basic-auth-password", "cleartext-credential", "credential-in-url", "hardcoded-credential"];
+    &["basic-auth-password", "cleartext-credential", "credential-in-url", "hardcoded-credential", "shared-credential"];
 
 /// A compiled pattern can't grow beyond this (a user's rule file must not exhaust memory).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
@@ -71,6 +71,8 @@ pub enum Syntax {
     Shell,
     /// Verbatim text (URLs, headers): only template references are recognised.
     Raw,
+    /// The id of a secret in a credentials store (Jenkins `credentialsId`): always a reference.
+    Store,
 }
 
 /// A compiled extraction pattern.
@@ -85,6 +87,7 @@ pub struct Pattern {
     pub scheme: Scheme,
     pub syntax: Syntax,
     pub secret_name: Option<String>,
+    pub connection: Option<String>,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     pub origin: String,
@@ -368,9 +371,10 @@ fn compile_pattern(
         None | Some("code") => Syntax::Code,
         Some("shell") => Syntax::Shell,
         Some("raw") => Syntax::Raw,
+        Some("store") => Syntax::Store,
         Some(other) => {
             let span = def.syntax.as_ref().map_or(def.id.span(), Spanned::span);
-            return Err(at(span, format!("unknown syntax `{other}` (code, shell, raw)")));
+            return Err(at(span, format!("unknown syntax `{other}` (code, shell, raw, store)")));
         }
     };
     if def.examples.is_empty() {
@@ -386,6 +390,7 @@ fn compile_pattern(
         scheme,
         syntax,
         secret_name: def.secret_name,
+        connection: def.connection,
         examples: def.examples,
         negative_examples: def.negative_examples,
     })

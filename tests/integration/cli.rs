@@ -200,3 +200,30 @@ fn no_output_format_prints_a_fixture_secret() {
         }
     }
 }
+
+#[test]
+fn the_graph_prints_in_every_format_without_a_secret() {
+    let secrets = fixture_secrets();
+    for (format, start) in [("json", "{"), ("dot", "digraph credentials {"), ("mermaid", "flowchart LR")] {
+        let output = credlint()
+            .args(["graph", "--format", format, "fixtures/repos"])
+            .current_dir(repo_root())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.starts_with(start), "{format}: {stdout}");
+        assert!(stdout.contains("ATLASSIAN_API_TOKEN"), "{format}: {stdout}");
+        for secret in &secrets {
+            assert!(!stdout.contains(secret.as_str()), "{format} graph shows a secret");
+        }
+        // The scenario's literal token never appears whole either.
+        assert!(!stdout.contains("pTyGJMuHbEL31IeL2HPc"), "{format} graph shows a scenario token");
+    }
+    let json = credlint().args(["graph", "fixtures/repos/dc-pat-two-hosts"]).current_dir(repo_root()).output().unwrap();
+    let graph: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let credential = &graph["credentials"][0];
+    assert_eq!(credential["shared"], true);
+    assert_eq!(credential["connections"].as_array().unwrap().len(), 2);
+    assert_eq!(credential["connections"][0]["uses"][0]["path"], "fixtures/repos/dc-pat-two-hosts/confluence/export.sh");
+}

@@ -2,6 +2,7 @@
 
 mod cli;
 mod fixtures;
+mod repos;
 mod rule_examples;
 mod snapshots;
 mod support;

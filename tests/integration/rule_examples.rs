@@ -15,7 +15,7 @@ fn every_rule_fires_on_its_examples_and_not_on_its_negative_examples() {
             .chain(rule.negative_examples.iter().map(|e| (e, false)))
         {
             let file = SourceFile::from_name(&example.file, example.code.as_str());
-            let (_, findings) = credlint::scan_source(&file, &CATALOGUE);
+            let findings = credlint::scan_sources(&[file], &CATALOGUE, &Default::default());
             let fired = findings.iter().any(|f| f.rule == rule.id);
             if fired != should_fire {
                 let verb = if should_fire { "does not fire" } else { "fires" };

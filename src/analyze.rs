@@ -1,0 +1,413 @@
+//! Whole-repository analysis: the credential graph, and the rules that need it.
+//!
+//! Every credential use of every file becomes a *site*. Sites are grouped into credentials by
+//! identity — a literal's decoded value (compared as a keyed hash that never leaves memory), or a
+//! reference's name normalised across ecosystems (`secrets.JIRA_TOKEN`, `$JIRA_TOKEN`,
+//! `os.environ["JIRA_TOKEN"]` are one name) — and a definition that binds a name to a literal
+//! (`JIRA_TOKEN=…` in a `.env`) joins the two identities (union-find). Each site serves a
+//! *connection*: its target host, else its named consumer (CI job, service, server id), else its
+//! script. `shared-credential` fires for a credential that serves two or more connections.
+//!
+//! Pure: facts in, graph and findings out. Linear in the number of sites.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasher, RandomState};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::classify::{SecretClass, classify_literal, name_prior};
+use crate::fact::{CredentialUse, RefKind, Scheme, Value};
+use crate::finding::{Finding, Location};
+use crate::redact::redact;
+use crate::rules::Catalogue;
+use crate::source::display_path;
+
+pub const SHARED_CREDENTIAL: &str = "shared-credential";
+
+/// Per-run tokens minted by the CI for one job: sharing them is by design (DOMAIN.md §4).
+const EPHEMERAL: &[&str] = &[
+    "GITHUB_TOKEN",
+    "CI_JOB_TOKEN",
+    "CI_REGISTRY_PASSWORD",
+    "CI_DEPENDENCY_PROXY_PASSWORD",
+    "ACTIONS_RUNTIME_TOKEN",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "BITBUCKET_STEP_OIDC_TOKEN",
+    "SYSTEM_ACCESSTOKEN",
+];
+
+/// One credential use, with where it is.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub path: PathBuf,
+    pub credential: CredentialUse,
+    /// In a test, example or documentation file or region: left out of the graph.
+    pub test_or_doc: bool,
+}
+
+/// What the analysis needs to know beyond the sites.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeSettings {
+    /// Reference names whose sharing is deliberate (`[shared-credential] allow` in the config).
+    pub allow_shared: Vec<String>,
+}
+
+/// A credential: the sites that use it, grouped by the connection each serves.
+#[derive(Debug, Clone)]
+pub struct CredentialNode {
+    /// How a report names it: the reference name, or the redacted literal.
+    pub label: String,
+    /// Every reference name the credential goes by, normalised.
+    pub names: BTreeSet<String>,
+    pub literal: bool,
+    /// Connection key → (readable label, site indices).
+    pub connections: BTreeMap<String, Connection>,
+    /// Sites that define the credential without using it (a `.env` entry, a CI variable).
+    pub definitions: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub label: String,
+    pub sites: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub sites: Vec<Site>,
+    pub credentials: Vec<CredentialNode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Identity {
+    Literal(u64),
+    Name(String),
+}
+
+/// Union-find over identities, with path halving.
+#[derive(Debug, Default)]
+struct Groups {
+    index: HashMap<Identity, usize>,
+    parent: Vec<usize>,
+}
+
+impl Groups {
+    fn id(&mut self, identity: Identity) -> usize {
+        let next = self.parent.len();
+        let id = *self.index.entry(identity).or_insert(next);
+        if id == next {
+            self.parent.push(next);
+        }
+        id
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            self.parent[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// The name under which a reference is the same secret everywhere: `secrets.jira_token`,
+/// `$JIRA_TOKEN` and `env.JIRA_TOKEN` are all `JIRA_TOKEN`; store ids keep their own namespace.
+pub fn normalise_name(kind: RefKind, name: &str) -> Option<String> {
+    let bare = name.trim().trim_start_matches('$').trim_matches(|c| c == '{' || c == '}');
+    let bare = ["secrets.", "env.", "vars.", "ENV.", "process.env."]
+        .iter()
+        .find_map(|prefix| bare.strip_prefix(prefix))
+        .unwrap_or(bare);
+    if bare.is_empty() {
+        return None;
+    }
+    match kind {
+        RefKind::Command => None,
+        RefKind::Env | RefKind::CiSecret => Some(bare.to_ascii_uppercase()),
+        RefKind::Template => Some(format!("template:{bare}")),
+        RefKind::Store => Some(format!("store:{bare}")),
+    }
+}
+
+fn is_ephemeral(name: &str) -> bool {
+    EPHEMERAL.contains(&name)
+}
+
+/// Whether a site defines a credential rather than using it for a connection.
+fn is_definition(credential: &CredentialUse) -> bool {
+    credential.scheme == Scheme::ConfigField && credential.target.is_none() && credential.connection.is_none()
+}
+
+/// The connection a site serves: (key, label). Keys of hosts are global; a named consumer or a
+/// script is only unique within its file.
+fn connection_of(site: &Site) -> (String, String) {
+    let path = display_path(&site.path);
+    let credential = &site.credential;
+    if let Some(target) = &credential.target {
+        return match &target.host {
+            Some(host) => {
+                let product = atlassian_cloud_product(host, &target.text);
+                let shown = product.map_or_else(|| host.clone(), |p| format!("{host} {p}"));
+                (format!("host {shown}"), shown)
+            }
+            None => (format!("target {}", target.text), target.text.clone()),
+        };
+    }
+    if let Some(named) = &credential.connection {
+        return (format!("{path} {named}"), format!("{named} in {path}"));
+    }
+    (format!("script {path}"), path)
+}
+
+/// Atlassian Cloud serves several products from one site (`acme.atlassian.net/wiki` is
+/// Confluence): each product is its own connection.
+fn atlassian_cloud_product(host: &str, url: &str) -> Option<&'static str> {
+    if !(host.ends_with(".atlassian.net") || host == "api.atlassian.com") {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    Some(if lower.contains("/wiki") || lower.contains("/ex/confluence") {
+        "Confluence"
+    } else if lower.contains("/rest/servicedeskapi") {
+        "Jira Service Management"
+    } else {
+        "Jira"
+    })
+}
+
+pub fn build_graph(sites: Vec<Site>) -> Graph {
+    let key = RandomState::new();
+    let mut groups = Groups::default();
+    let mut site_group: Vec<Option<usize>> = Vec::with_capacity(sites.len());
+    let mut names_of: HashMap<usize, String> = HashMap::new();
+    let mut literal_of: HashMap<usize, String> = HashMap::new();
+    for site in &sites {
+        if site.test_or_doc {
+            site_group.push(None);
+            continue;
+        }
+        let credential = &site.credential;
+        let group = match &credential.secret {
+            Value::Literal { text, .. } => {
+                let prior = credential.secret_name.as_deref().map_or(crate::classify::NamePrior::Neutral, name_prior);
+                let class = classify_literal(text, prior).class;
+                if class == SecretClass::Placeholder {
+                    None
+                } else {
+                    let literal = groups.id(Identity::Literal(key.hash_one(text)));
+                    literal_of.entry(literal).or_insert_with(|| match class {
+                        SecretClass::Token { format } => format!("{} ({})", format.describe(), redact(text)),
+                        _ => format!("a password ({})", redact(text)),
+                    });
+                    // `JIRA_TOKEN=ATATT…` defines the name: uses of `$JIRA_TOKEN` are this literal.
+                    if is_definition(credential)
+                        && let Some(name) =
+                            credential.secret_name.as_deref().and_then(|n| normalise_name(RefKind::Env, n))
+                        && !is_ephemeral(&name)
+                    {
+                        let named = groups.id(Identity::Name(name.clone()));
+                        names_of.entry(named).or_insert(name);
+                        groups.union(literal, named);
+                    }
+                    Some(literal)
+                }
+            }
+            Value::Reference { kind, name, .. } => {
+                normalise_name(*kind, name).filter(|name| !is_ephemeral(name)).map(|name| {
+                    let id = groups.id(Identity::Name(name.clone()));
+                    names_of.entry(id).or_insert(name);
+                    id
+                })
+            }
+            Value::Unknown { .. } => None,
+        };
+        site_group.push(group);
+    }
+    let mut by_root: BTreeMap<usize, CredentialNode> = BTreeMap::new();
+    let mut roots: Vec<Option<usize>> = site_group.iter().map(|g| g.map(|g| groups.find(g))).collect();
+    // Names and literals of every identity, gathered onto their group's root.
+    let mut root_names: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    let mut root_literal: HashMap<usize, String> = HashMap::new();
+    for (id, name) in &names_of {
+        root_names.entry(groups.find(*id)).or_default().insert(name.clone());
+    }
+    for (id, literal) in &literal_of {
+        root_literal.entry(groups.find(*id)).or_insert_with(|| literal.clone());
+    }
+    for (index, root) in roots.iter_mut().enumerate() {
+        let Some(root) = *root else { continue };
+        let node = by_root.entry(root).or_insert_with(|| {
+            let names = root_names.remove(&root).unwrap_or_default();
+            let literal = root_literal.get(&root).cloned();
+            let label = match (names.iter().next(), &literal) {
+                (Some(name), _) => format!("`{}`", name.trim_start_matches("store:").trim_start_matches("template:")),
+                (None, Some(described)) => format!("the same hardcoded {}", described.trim_start_matches("an ").trim_start_matches("a ")),
+                (None, None) => "a credential".to_owned(),
+            };
+            CredentialNode {
+                label,
+                names,
+                literal: literal.is_some(),
+                connections: BTreeMap::new(),
+                definitions: Vec::new(),
+            }
+        });
+        let site = &sites[index];
+        if is_definition(&site.credential) {
+            node.definitions.push(index);
+            continue;
+        }
+        let (key, label) = connection_of(site);
+        node.connections.entry(key).or_insert_with(|| Connection { label, sites: Vec::new() }).sites.push(index);
+    }
+    Graph { sites, credentials: by_root.into_values().collect() }
+}
+
+/// `shared-credential` findings: one per credential serving two or more connections.
+pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &AnalyzeSettings) -> Vec<Finding> {
+    let Some(rule) = catalogue.rule(SHARED_CREDENTIAL) else { return Vec::new() };
+    let allowed: BTreeSet<String> =
+        settings.allow_shared.iter().filter_map(|n| normalise_name(RefKind::Env, n)).collect();
+    let mut findings = Vec::new();
+    for credential in &graph.credentials {
+        if credential.connections.len() < 2 || credential.names.iter().any(|n| allowed.contains(n)) {
+            continue;
+        }
+        let mut uses: Vec<(usize, &str)> = credential
+            .connections
+            .values()
+            .flat_map(|c| c.sites.iter().map(move |&s| (s, c.label.as_str())))
+            .collect();
+        uses.sort_by(|a, b| {
+            let (sa, sb) = (&graph.sites[a.0], &graph.sites[b.0]);
+            (&sa.path, sa.credential.span).cmp(&(&sb.path, sb.credential.span))
+        });
+        let Some(&(first, first_label)) = uses.first() else { continue };
+        let location = |index: usize, label: String| {
+            let site = &graph.sites[index];
+            Location { path: site.path.clone(), span: site.credential.secret.span(), label }
+        };
+        // Each connection once, with the file of its first use for the reader to find it.
+        let labels: Vec<String> = credential
+            .connections
+            .values()
+            .map(|c| {
+                let path = c.sites.first().map(|&s| display_path(&graph.sites[s].path)).unwrap_or_default();
+                if c.label.contains(&path) { c.label.clone() } else { format!("{} ({path})", c.label) }
+            })
+            .collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let message = format!(
+            "{} is shared by {} connections: {}",
+            credential.label,
+            labels.len(),
+            join_connections(&labels)
+        );
+        let mut secondary: Vec<Location> = uses[1..]
+            .iter()
+            .map(|&(index, label)| location(index, format!("also used for {label}")))
+            .collect();
+        secondary.extend(credential.definitions.iter().map(|&index| location(index, "defined here".to_owned())));
+        let first_site = &graph.sites[first];
+        findings.push(Finding {
+            rule: Arc::clone(&rule.id),
+            severity: rule.severity,
+            message,
+            primary: location(first, format!("used for {first_label}")),
+            secondary,
+            redacted: first_site.credential.secret.as_literal().map(redact),
+            connection: Some(first_label.to_owned()),
+            reason: Some(format!(
+                "revoking it would break {} other connection{}",
+                labels.len() - 1,
+                if labels.len() == 2 { "" } else { "s" }
+            )),
+        });
+    }
+    findings
+}
+
+fn join_connections(labels: &[&str]) -> String {
+    match labels {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fact::Target;
+    use crate::span::Span;
+
+    fn site(path: &str, secret: Value, host: Option<&str>) -> Site {
+        Site {
+            path: PathBuf::from(path),
+            test_or_doc: false,
+            credential: CredentialUse {
+                scheme: Scheme::Bearer,
+                user: None,
+                secret,
+                secret_name: None,
+                target: host.map(|h| Target { text: format!("https://{h}/"), host: Some(h.to_owned()), span: Span::new(0, 1) }),
+                connection: None,
+                span: Span::new(0, 10),
+                extractor: "test".to_owned(),
+            },
+        }
+    }
+
+    fn reference(kind: RefKind, name: &str) -> Value {
+        Value::Reference { kind, name: name.to_owned(), span: Span::new(2, 5) }
+    }
+
+    #[test]
+    fn names_normalise_across_ecosystems() {
+        let sites = vec![
+            site("sync.py", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
+            site("ci.yml", reference(RefKind::CiSecret, "jira_token"), Some("confluence.example.com")),
+        ];
+        let graph = build_graph(sites);
+        assert_eq!(graph.credentials.len(), 1);
+        assert_eq!(graph.credentials[0].connections.len(), 2);
+    }
+
+    #[test]
+    fn one_host_is_one_connection_and_ephemeral_tokens_are_exempt() {
+        let sites = vec![
+            site("a.sh", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
+            site("b.sh", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
+            site("c.yml", reference(RefKind::CiSecret, "GITHUB_TOKEN"), Some("api.github.com")),
+            site("d.yml", reference(RefKind::CiSecret, "GITHUB_TOKEN"), Some("uploads.github.com")),
+        ];
+        let graph = build_graph(sites);
+        assert_eq!(graph.credentials.len(), 1);
+        assert_eq!(graph.credentials[0].connections.len(), 1);
+    }
+
+    #[test]
+    fn a_definition_joins_a_literal_to_its_name() {
+        let mut definition = site(".env", Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)), None);
+        definition.credential.scheme = Scheme::ConfigField;
+        definition.credential.secret_name = Some("BB_TOKEN".to_owned());
+        let sites = vec![
+            definition,
+            site("deploy.sh", reference(RefKind::Env, "BB_TOKEN"), Some("bitbucket.org")),
+            site("mirror.py", Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)), Some("git.example.com")),
+        ];
+        let graph = build_graph(sites);
+        assert_eq!(graph.credentials.len(), 1, "{:?}", graph.credentials);
+        let node = &graph.credentials[0];
+        assert_eq!(node.connections.len(), 2);
+        assert_eq!(node.definitions, vec![0]);
+        assert!(!node.label.contains("9sLq0Zx7"), "labels never show a secret: {}", node.label);
+    }
+}
