@@ -33,8 +33,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules.
     Rules {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
         /// Print the prefilter keywords instead, one per line (for benchmarks against ripgrep).
         #[arg(long)]
         keywords: bool,
@@ -48,6 +48,14 @@ pub enum Command {
         /// The rule id, e.g. basic-auth-password.
         rule: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule.
+    Human,
+    /// Every rule's documentation as JSON.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,16 +293,16 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_rules(catalogue: &Catalogue, format: Format) -> anyhow::Result<()> {
+fn print_rules(catalogue: &Catalogue, format: RulesFormat) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     match format {
-        Format::Human => {
+        RulesFormat::Human => {
             let width = catalogue.rules().map(|r| r.id.len()).max().unwrap_or(0);
             for rule in catalogue.rules() {
                 writeln!(out, "{:width$}  {:7}  {}", rule.id, rule.severity.as_str(), rule.summary)?;
             }
         }
-        Format::Json => {
+        RulesFormat::Json => {
             let rules: Vec<_> = catalogue
                 .rules()
                 .map(|rule| {

@@ -6,6 +6,7 @@
 pub mod graph;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -20,6 +21,8 @@ pub enum Format {
     Human,
     /// One JSON document (schema version 1, see README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other code review tools.
+    Sarif,
 }
 
 /// Counts for the summary line.
@@ -62,6 +65,7 @@ pub fn write(
     match format {
         Format::Human => human::write(outcome, catalogue, out, color),
         Format::Json => json::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, catalogue, out),
     }
 }
 

@@ -4,6 +4,7 @@ mod cli;
 mod fixtures;
 mod repos;
 mod rule_examples;
+mod sarif;
 mod snapshots;
 mod support;
 mod walk;

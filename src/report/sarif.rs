@@ -1,0 +1,224 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other review tools.
+//!
+//! One run; every rule with full metadata (sorted, no duplicates); one location per result with
+//! the other places of the problem as `relatedLocations` linked from the message (GitHub shows a
+//! related location only when the message links it); UTF-16 columns; URIs relative to
+//! `%SRCROOT%`; a versioned `credlint/v1` partial fingerprint that hashes the rule, the path and
+//! the finding's *masked* line, never a secret; per-file problems as tool execution notifications.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::{Value as Json, json};
+
+use crate::ScanOutcome;
+use crate::finding::{Finding, Location, Severity};
+use crate::rules::{Catalogue, Rule};
+use crate::source::display_path;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/credlint/credlint";
+const FINGERPRINT_KEY: &str = "credlint/v1";
+
+pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<&Rule> = catalogue.rules().collect();
+    let results: Vec<Json> = outcome
+        .findings
+        .iter()
+        .map(|finding| {
+            let index = rules.iter().position(|rule| rule.id == finding.rule).unwrap_or_default();
+            result(outcome, finding, index)
+        })
+        .collect();
+    let notifications: Vec<Json> = outcome
+        .problems
+        .iter()
+        .map(|problem| {
+            json!({
+                "level": if problem.problem.kind.is_error() { "error" } else { "note" },
+                "message": { "text": problem.problem.message },
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact(&problem.path) } }],
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "credlint",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules.iter().map(|rule| descriptor(rule)).collect::<Vec<_>>(),
+            }},
+            "automationDetails": { "id": "credlint/" },
+            "originalUriBaseIds": {
+                "%SRCROOT%": { "description": { "text": "The directory credlint was run from." } }
+            },
+            "columnKind": "utf16CodeUnits",
+            "invocations": [{
+                "executionSuccessful": !outcome.has_errors(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn descriptor(rule: &Rule) -> Json {
+    let mut tags = vec!["security".to_owned()];
+    tags.extend(rule.cwe.iter().map(|cwe| format!("external/cwe/cwe-{cwe}")));
+    tags.truncate(10);
+    let help_uri = rule.references.first().cloned().unwrap_or_else(|| INFORMATION_URI.to_owned());
+    let mut markdown = format!("{}\n\n**What to do:** {}\n", rule.description, rule.remediation);
+    if !rule.references.is_empty() {
+        markdown.push_str("\n**References:**\n");
+        for reference in &rule.references {
+            markdown.push_str(&format!("- <{reference}>\n"));
+        }
+    }
+    json!({
+        "id": &*rule.id,
+        "name": rule.name,
+        "shortDescription": { "text": limit(&rule.summary) },
+        "fullDescription": { "text": limit(&rule.description) },
+        "help": { "text": format!("{}\n\nWhat to do: {}", rule.description, rule.remediation), "markdown": markdown },
+        "helpUri": help_uri,
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": tags,
+            "precision": rule.precision,
+            "security-severity": format!("{:.1}", rule.security_severity),
+        },
+    })
+}
+
+/// SARIF descriptions must stay within 1024 characters.
+fn limit(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 1024 {
+        return flat;
+    }
+    let cut: String = flat.chars().take(1021).collect();
+    format!("{cut}...")
+}
+
+fn result(outcome: &ScanOutcome, finding: &Finding, rule_index: usize) -> Json {
+    let related: Vec<Json> = finding
+        .secondary
+        .iter()
+        .enumerate()
+        .map(|(i, location)| {
+            json!({
+                "id": i + 1,
+                "physicalLocation": physical(outcome, location),
+                "message": { "text": location.label },
+            })
+        })
+        .collect();
+    let mut message = finding.message.clone();
+    if !finding.secondary.is_empty() {
+        let links: Vec<String> = finding
+            .secondary
+            .iter()
+            .enumerate()
+            .map(|(i, location)| format!("[{}]({})", escape_link_text(&location.label), i + 1))
+            .collect();
+        message.push_str(&format!("; see {}", links.join(", ")));
+    }
+    json!({
+        "ruleId": &*finding.rule,
+        "ruleIndex": rule_index,
+        "level": level(finding.severity),
+        "message": { "text": message },
+        "locations": [{ "physicalLocation": physical(outcome, &finding.primary) }],
+        "relatedLocations": related,
+        "partialFingerprints": { FINGERPRINT_KEY: fingerprint(outcome, finding) },
+    })
+}
+
+fn escape_link_text(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]")
+}
+
+fn physical(outcome: &ScanOutcome, location: &Location) -> Json {
+    let region = match outcome.sources.get(&location.path) {
+        Some(file) => {
+            let start = file.lines.line_col_utf16(&file.text, location.span.start);
+            let end = file.lines.line_col_utf16(&file.text, location.span.end);
+            json!({ "startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column })
+        }
+        None => json!({ "startLine": 1 }),
+    };
+    json!({ "artifactLocation": artifact(&location.path), "region": region })
+}
+
+fn artifact(path: &Path) -> Json {
+    json!({ "uri": uri(path), "uriBaseId": "%SRCROOT%" })
+}
+
+/// A relative, forward-slash, percent-encoded URI (an absolute path is made relative to the
+/// working directory when it lies below it, so no absolute path leaks).
+pub fn uri(path: &Path) -> String {
+    let cwd = crate::walk::absolute(Path::new("."));
+    let absolute = crate::walk::absolute(path);
+    let relative = absolute.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let text = display_path(&relative);
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A stable fingerprint: the rule, the path and the finding's line with secrets masked and white
+/// space folded, hashed with FNV-1a (stable across platforms and versions, unlike `std`'s hasher).
+fn fingerprint(outcome: &ScanOutcome, finding: &Finding) -> String {
+    let context = outcome
+        .sources
+        .get(&finding.primary.path)
+        .map(|file| {
+            let line = file.lines.line_of(finding.primary.span.start);
+            let span = file.lines.line_span(&file.text, line);
+            file.text[span.range()].split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [&*finding.rule, &uri(&finding.primary.path), &context] {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_percent_encoded() {
+        assert_eq!(uri(Path::new("src/my file#1.py")), "src/my%20file%231.py");
+        assert_eq!(uri(Path::new("./a/b.sh")), "a/b.sh");
+    }
+
+    #[test]
+    fn link_text_brackets_are_escaped() {
+        assert_eq!(escape_link_text("job [deploy]"), "job \\[deploy\\]");
+    }
+}
