@@ -3,9 +3,12 @@
 //! Reports see only redacted sources (`scan` masks every secret span before a file reaches
 //! here) and redacted values, so no format can print a secret.
 
+pub mod github;
+pub mod gitlab;
 pub mod graph;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use std::io::{self, Write};
@@ -23,6 +26,12 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other code review tools.
     Sarif,
+    /// JUnit XML: one test case per finding, for CI systems that show test reports.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::`): annotations without SARIF.
+    Github,
+    /// GitLab's secret-detection report (`gl-secret-detection-report.json`).
+    Gitlab,
 }
 
 /// Counts for the summary line.
@@ -66,6 +75,9 @@ pub fn write(
         Format::Human => human::write(outcome, catalogue, out, color),
         Format::Json => json::write(outcome, out),
         Format::Sarif => sarif::write(outcome, catalogue, out),
+        Format::Junit => junit::write(outcome, catalogue, out),
+        Format::Github => github::write(outcome, catalogue, out),
+        Format::Gitlab => gitlab::write(outcome, catalogue, out),
     }
 }
 
