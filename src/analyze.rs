@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use crate::classify::{SecretClass, classify_literal, name_prior};
 use crate::fact::{CredentialUse, RefKind, Scheme, Value};
-use crate::finding::{Finding, Location};
+use crate::finding::{CredentialKey, Finding, Location};
 use crate::redact::redact;
 use crate::rules::Catalogue;
 use crate::source::display_path;
@@ -45,11 +45,15 @@ pub struct Site {
     pub test_or_doc: bool,
 }
 
-/// What the analysis needs to know beyond the sites.
+/// What the whole-repository stages (analysis and suppression) need to know beyond the facts.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzeSettings {
     /// Reference names whose sharing is deliberate (`[shared-credential] allow` in the config).
     pub allow_shared: Vec<String>,
+    /// The date expiries are compared with (`--today`); the system date when unset.
+    pub today: Option<crate::date::Date>,
+    /// Report suppressions that suppress nothing (`--report-unused-ignores`).
+    pub report_unused_ignores: bool,
 }
 
 /// A credential: the sites that use it, grouped by the connection each serves.
@@ -329,6 +333,10 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
                 labels.len() - 1,
                 if labels.len() == 2 { "" } else { "s" }
             )),
+            credential: match credential.names.iter().next() {
+                Some(name) => CredentialKey::Name(name.clone()),
+                None => CredentialKey::of(&first_site.credential.secret),
+            },
         });
     }
     findings

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::classify::{Classification, Confidence, NamePrior, SecretClass, classify_literal, name_prior};
 use crate::fact::{CredentialUse, Facts, RefKind, Scheme, Value};
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{CredentialKey, Finding, Location, Severity};
 use crate::redact::redact;
 use crate::rules::Catalogue;
 use crate::source::SourceFile;
@@ -94,6 +94,7 @@ fn check_use(
             redacted: credential.secret.as_literal().map(redact),
             connection: connection.clone(),
             reason,
+            credential: CredentialKey::of(&credential.secret),
         });
     };
     if let Some(url) = cleartext_url(file, credential) {

@@ -43,6 +43,11 @@ pub enum Command {
     ///
     /// Secrets appear only redacted. Exit status 0, or 2 on an error.
     Graph(GraphArgs),
+    /// Write a baseline of today's findings, so that `scan --baseline FILE` reports only new ones.
+    ///
+    /// The file is keyed on content (rule, file, credential, connection), holds no secret, and
+    /// keeps its salt when rewritten.
+    Baseline(BaselineArgs),
     /// Print one rule's documentation and examples.
     Explain {
         /// The rule id, e.g. basic-auth-password.
@@ -117,6 +122,14 @@ pub struct InputArgs {
     /// Also descend into hidden directories (hidden files are always scanned).
     #[arg(long)]
     pub hidden: bool,
+    /// The date that expiries are compared with, YYYY-MM-DD (default: today, UTC), for
+    /// reproducible runs.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<crate::date::Date>,
+}
+
+fn parse_date(text: &str) -> Result<crate::date::Date, String> {
+    text.parse()
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +152,13 @@ pub struct ScanArgs {
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Report only findings that are not in this baseline (see `credlint baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report `credlint:ignore` comments that suppress nothing, so a stale ignore can't hide the
+    /// next secret put on its line.
+    #[arg(long)]
+    pub report_unused_ignores: bool,
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +171,15 @@ pub struct GraphArgs {
     /// Write the graph to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where to write the baseline.
+    #[arg(long, short = 'o', value_name = "FILE", default_value = crate::baseline::DEFAULT_BASELINE_FILE)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -167,6 +196,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Graph(args) => run_graph(args),
+        Command::Baseline(args) => run_baseline(args),
         Command::Rules { format, keywords } => {
             let catalogue = Catalogue::embedded()?;
             if keywords {
@@ -227,7 +257,11 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
             excludes,
         },
         rule_settings: config.rule_settings.clone(),
-        analyze: crate::analyze::AnalyzeSettings { allow_shared: config.allow_shared.clone() },
+        analyze: crate::analyze::AnalyzeSettings {
+            allow_shared: config.allow_shared.clone(),
+            today: args.today,
+            report_unused_ignores: false,
+        },
     };
     Ok((settings, catalogue))
 }
@@ -248,9 +282,32 @@ fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
     Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
-fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     let (settings, catalogue) = prepare(&args.input)?;
+    let outcome = scan(&settings, &catalogue);
+    let salt = args.output.exists().then(|| crate::baseline::Baseline::load(&args.output)).transpose()?.map(|b| b.salt);
+    let baseline = crate::baseline::Baseline::of(&outcome.findings, salt);
+    std::fs::write(&args.output, baseline.to_json())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!(
+        "credlint: wrote {} ({} finding{} in {} entr{})",
+        args.output.display(),
+        outcome.findings.len(),
+        if outcome.findings.len() == 1 { "" } else { "s" },
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 { "y" } else { "ies" },
+    );
+    Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let (mut settings, catalogue) = prepare(&args.input)?;
+    settings.analyze.report_unused_ignores = args.report_unused_ignores;
+    let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose()?;
     let mut outcome = scan(&settings, &catalogue);
+    if let Some(baseline) = &baseline {
+        outcome.baselined = baseline.filter(&mut outcome.findings);
+    }
     let shown = args.min_severity.severity();
     let before = outcome.findings.len();
     outcome.findings.retain(|finding| finding.severity >= shown);

@@ -59,6 +59,38 @@ pub struct Finding {
     pub connection: Option<String>,
     /// Why classification decided what it did ("leetspeak and trailing digits").
     pub reason: Option<String>,
+    /// What credential the finding is about, for content-keyed baselines. In memory only.
+    pub credential: CredentialKey,
+}
+
+/// The identity of a finding's credential: its value (never printed: `Debug` redacts it, and it
+/// has no `Serialize`), or the name of the reference it is read from.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub enum CredentialKey {
+    Literal(Arc<str>),
+    Name(String),
+    #[default]
+    None,
+}
+
+impl std::fmt::Debug for CredentialKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CredentialKey::Literal(_) => f.write_str("Literal(<redacted>)"),
+            CredentialKey::Name(name) => write!(f, "Name({name:?})"),
+            CredentialKey::None => f.write_str("None"),
+        }
+    }
+}
+
+impl CredentialKey {
+    pub fn of(value: &crate::fact::Value) -> CredentialKey {
+        match value {
+            crate::fact::Value::Literal { text, .. } => CredentialKey::Literal(Arc::from(text.as_str())),
+            crate::fact::Value::Reference { name, .. } => CredentialKey::Name(name.clone()),
+            crate::fact::Value::Unknown { .. } => CredentialKey::None,
+        }
+    }
 }
 
 impl Finding {

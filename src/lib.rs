@@ -6,11 +6,13 @@
 //! per-file part on one in-memory file (tests, rule examples).
 
 pub mod analyze;
+pub mod baseline;
 pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod codec;
 pub mod config;
+pub mod date;
 pub mod extract;
 pub mod fact;
 pub mod finding;
@@ -19,6 +21,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod walk;
 
 use std::collections::BTreeMap;
@@ -64,6 +67,10 @@ pub struct ScanOutcome {
     pub binary_files: usize,
     /// Findings below `--min-severity`, counted but not reported.
     pub hidden_findings: usize,
+    /// Findings removed by `credlint:ignore` comments.
+    pub suppressed: usize,
+    /// Findings the baseline already knew.
+    pub baselined: usize,
 }
 
 impl ScanOutcome {
@@ -92,6 +99,13 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     }
     let graph = analyze::build_graph(sites);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
+    let suppressions: Vec<_> = files.iter().flat_map(suppress::parse).collect();
+    let line_of = |path: &std::path::Path, offset: usize| {
+        files.iter().find(|f| f.path == path).map(|f| f.lines.line_of(offset))
+    };
+    let today = settings.today.unwrap_or_else(date::Date::today);
+    let applied = suppress::apply(&mut findings, &suppressions, catalogue, today, settings.report_unused_ignores, line_of);
+    findings.extend(applied.findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
@@ -113,6 +127,7 @@ struct FileResult {
     binary: bool,
     file: Option<SourceFile>,
     sites: Vec<Site>,
+    suppressions: Vec<suppress::Suppression>,
     findings: Vec<Finding>,
     problems: Vec<FileProblem>,
     bytes: u64,
@@ -130,15 +145,18 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
                 .map(|problem| FileProblem { path: file.path.clone(), problem })
                 .collect();
             let bytes = file.text.len() as u64;
-            let kept = (!facts.uses.is_empty()).then(|| redacted_source(&file, &facts.uses));
+            let suppressions = suppress::parse(&file);
+            let keep = !facts.uses.is_empty() || !suppressions.is_empty();
+            let kept = keep.then(|| redacted_source(&file, &facts.uses));
             let sites = sites_of(&file, &facts);
-            FileResult { scanned: true, binary: false, file: kept, sites, findings, problems, bytes }
+            FileResult { scanned: true, binary: false, file: kept, sites, suppressions, findings, problems, bytes }
         }
         Walked::Binary { .. } => FileResult {
             scanned: false,
             binary: true,
             file: None,
             sites: Vec::new(),
+            suppressions: Vec::new(),
             findings: Vec::new(),
             problems: Vec::new(),
             bytes: 0,
@@ -148,6 +166,7 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
             binary: false,
             file: None,
             sites: Vec::new(),
+            suppressions: Vec::new(),
             findings: Vec::new(),
             problems: vec![FileProblem { path, problem }],
             bytes: 0,
@@ -155,7 +174,9 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
     });
     let mut outcome = ScanOutcome::default();
     let mut sites = Vec::new();
+    let mut suppressions = Vec::new();
     for result in results {
+        suppressions.extend(result.suppressions);
         outcome.files_scanned += usize::from(result.scanned);
         outcome.binary_files += usize::from(result.binary);
         outcome.bytes_scanned += result.bytes;
@@ -170,6 +191,14 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
     sites.sort_by(|a, b| (&a.path, a.credential.span).cmp(&(&b.path, b.credential.span)));
     outcome.graph = analyze::build_graph(sites);
     outcome.findings.extend(analyze::shared_credentials(&outcome.graph, catalogue, &settings.analyze));
+    suppressions.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
+    let sources = &outcome.sources;
+    let line_of = |path: &std::path::Path, offset: usize| sources.get(path).map(|f| f.lines.line_of(offset));
+    let today = settings.analyze.today.unwrap_or_else(date::Date::today);
+    let report_unused = settings.analyze.report_unused_ignores;
+    let applied = suppress::apply(&mut outcome.findings, &suppressions, catalogue, today, report_unused, line_of);
+    outcome.suppressed = applied.suppressed;
+    outcome.findings.extend(applied.findings);
     apply_rule_settings(&mut outcome.findings, &settings.rule_settings);
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));

@@ -66,8 +66,15 @@ pub fn summary_line(summary: &Summary) -> String {
     } else {
         String::new()
     };
+    let mut suppressed = String::new();
+    if summary.suppressed > 0 {
+        suppressed.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    if summary.baselined > 0 {
+        suppressed.push_str(&format!(", {} in the baseline", summary.baselined));
+    }
     format!(
-        "credlint: {} scanned, {}, {}, {}{hidden}; {}",
+        "credlint: {} scanned, {}, {}, {}{hidden}{suppressed}; {}",
         plural(summary.files_scanned, "file"),
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),

@@ -45,6 +45,10 @@ pub struct Summary {
     pub notes: usize,
     /// Findings below `--min-severity`: counted, not listed.
     pub hidden: usize,
+    /// Findings removed by `credlint:ignore` comments.
+    pub suppressed: usize,
+    /// Findings the baseline already knew.
+    pub baselined: usize,
     pub problems: usize,
 }
 
@@ -59,6 +63,8 @@ impl Summary {
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
             hidden: outcome.hidden_findings,
+            suppressed: outcome.suppressed,
+            baselined: outcome.baselined,
             problems: outcome.problems.len(),
         }
     }

@@ -25,7 +25,15 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The rules that `check` and `analyze` implement; a rule file may describe only these.
 pub const IMPLEMENTED_RULES: &[&str] =
-    &["basic-auth-password", "cleartext-credential", "credential-in-url", "hardcoded-credential", "shared-credential"];
+    &[
+        "basic-auth-password",
+        "cleartext-credential",
+        "credential-in-url",
+        "hardcoded-credential",
+        "invalid-suppression",
+        "shared-credential",
+        "unused-suppression",
+    ];
 
 /// A compiled pattern can't grow beyond this (a user's rule file must not exhaust memory).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;

@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use credlint::analyze::AnalyzeSettings;
 use credlint::source::{FileKind, SourceFile};
 
 use super::support::{CATALOGUE, fixture_files, repo_root};
@@ -96,7 +97,9 @@ fn fixtures_flag_exactly_their_annotated_lines() {
         files += 1;
         flagged_total += expected.flagged.len();
         ok_total += expected.ok_lines;
-        let (_, findings) = credlint::scan_source(&file, &CATALOGUE);
+        // One file is a repository of its own: per-file rules, the analysis and suppressions.
+        let settings = AnalyzeSettings { report_unused_ignores: true, ..AnalyzeSettings::default() };
+        let findings = credlint::scan_sources(std::slice::from_ref(&file), &CATALOGUE, &settings);
         let actual: BTreeSet<(usize, String)> = findings
             .iter()
             .map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string()))

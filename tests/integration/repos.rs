@@ -53,7 +53,7 @@ fn actual_findings(dir: &Path) -> BTreeSet<ExpectedFinding> {
             excludes: config.excludes.clone().into_iter().collect(),
         },
         rule_settings: config.rule_settings.clone(),
-        analyze: AnalyzeSettings { allow_shared: config.allow_shared.clone() },
+        analyze: AnalyzeSettings { allow_shared: config.allow_shared.clone(), ..AnalyzeSettings::default() },
     };
     let outcome = scan(&settings, &CATALOGUE);
     let place = |path: &Path, offset: usize| {

@@ -1,5 +1,6 @@
 //! Every rule's examples and negative examples, and every pattern's, through the real pipeline.
 
+use credlint::analyze::AnalyzeSettings;
 use credlint::source::{FileKind, SourceFile};
 
 use super::support::CATALOGUE;
@@ -15,7 +16,9 @@ fn every_rule_fires_on_its_examples_and_not_on_its_negative_examples() {
             .chain(rule.negative_examples.iter().map(|e| (e, false)))
         {
             let file = SourceFile::from_name(&example.file, example.code.as_str());
-            let findings = credlint::scan_sources(&[file], &CATALOGUE, &Default::default());
+            // Examples see everything a scan can report, unused suppressions included.
+            let settings = AnalyzeSettings { report_unused_ignores: true, ..AnalyzeSettings::default() };
+            let findings = credlint::scan_sources(&[file], &CATALOGUE, &settings);
             let fired = findings.iter().any(|f| f.rule == rule.id);
             if fired != should_fire {
                 let verb = if should_fire { "does not fire" } else { "fires" };
