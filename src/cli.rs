@@ -152,6 +152,14 @@ pub struct ScanArgs {
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Scan what git has staged (read from the index, not the working tree) and report only
+    /// findings that touch staged lines, with the whole repository as context (pre-commit).
+    #[arg(long, conflicts_with = "since")]
+    pub staged: bool,
+    /// Report only findings that touch lines changed since REV (and untracked files), with the
+    /// whole repository as context (pull requests: `--since origin/main`).
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
     /// Report only findings that are not in this baseline (see `credlint baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -249,6 +257,7 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
     }
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let settings = ScanSettings {
+        source: crate::Source::Tree,
         walk: WalkOptions {
             paths: args.paths.clone(),
             max_file_size: args.max_file_size.or(config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
@@ -282,6 +291,19 @@ fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
     Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
+/// Keeps the findings with a location on a changed line.
+fn keep_changed(outcome: &mut crate::ScanOutcome, root: &std::path::Path, changes: &crate::walk::git::Changes) {
+    let root = crate::walk::absolute(root);
+    let sources = &outcome.sources;
+    let touches = |location: &crate::finding::Location| {
+        let Some(file) = sources.get(&location.path) else { return false };
+        let absolute = crate::walk::absolute(&location.path);
+        let Ok(relative) = absolute.strip_prefix(&root) else { return false };
+        changes.touches(relative, file.lines.line_of(location.span.start))
+    };
+    outcome.findings.retain(|f| touches(&f.primary) || f.secondary.iter().any(|l| touches(l)));
+}
+
 fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     let (settings, catalogue) = prepare(&args.input)?;
     let outcome = scan(&settings, &catalogue);
@@ -304,7 +326,32 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let (mut settings, catalogue) = prepare(&args.input)?;
     settings.analyze.report_unused_ignores = args.report_unused_ignores;
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose()?;
+    let changes = if args.staged || args.since.is_some() {
+        let first = args.input.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+        let root = crate::walk::git::repository_root(&first)?;
+        let changes = match &args.since {
+            Some(rev) => crate::walk::git::changes_since(&root, rev)?,
+            None => crate::walk::git::staged_changes(&root)?,
+        };
+        // The whole repository is the context: its index for --staged, its tree for --since.
+        let cwd = crate::walk::absolute(std::path::Path::new("."));
+        let shown_root = match root.strip_prefix(&cwd) {
+            Ok(below) if below.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(below) => below.to_path_buf(),
+            Err(_) => root.clone(),
+        };
+        settings.walk.paths = vec![shown_root];
+        if args.staged {
+            settings.source = crate::Source::Index { root: root.clone() };
+        }
+        Some((root, changes))
+    } else {
+        None
+    };
     let mut outcome = scan(&settings, &catalogue);
+    if let Some((root, changes)) = &changes {
+        keep_changed(&mut outcome, root, changes);
+    }
     if let Some(baseline) = &baseline {
         outcome.baselined = baseline.filter(&mut outcome.findings);
     }

@@ -35,10 +35,21 @@ use crate::rules::Catalogue;
 use crate::source::SourceFile;
 use crate::walk::{WalkOptions, Walked};
 
+/// Where the files come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Source {
+    /// The working tree below `walk.paths`.
+    #[default]
+    Tree,
+    /// The git index of the repository at `root` (`--staged`).
+    Index { root: PathBuf },
+}
+
 /// What a scan needs beyond the catalogue.
 #[derive(Debug, Clone)]
 pub struct ScanSettings {
     pub walk: WalkOptions,
+    pub source: Source,
     pub rule_settings: BTreeMap<String, RuleSetting>,
     pub analyze: AnalyzeSettings,
 }
@@ -122,6 +133,7 @@ fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
         .collect()
 }
 
+#[derive(Default)]
 struct FileResult {
     scanned: bool,
     binary: bool,
@@ -133,9 +145,9 @@ struct FileResult {
     bytes: u64,
 }
 
-/// Walks, extracts and checks every file; never fails as a whole.
-pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
-    let results = walk::walk(&settings.walk, |walked| match walked {
+/// Extracts and checks one walked file (on the walker's thread).
+fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
+    match walked {
         Walked::File(file) => {
             let (facts, findings) = scan_source(&file, catalogue);
             let problems = facts
@@ -151,28 +163,46 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
             let sites = sites_of(&file, &facts);
             FileResult { scanned: true, binary: false, file: kept, sites, suppressions, findings, problems, bytes }
         }
-        Walked::Binary { .. } => FileResult {
-            scanned: false,
-            binary: true,
-            file: None,
-            sites: Vec::new(),
-            suppressions: Vec::new(),
-            findings: Vec::new(),
-            problems: Vec::new(),
-            bytes: 0,
-        },
-        Walked::Problem { path, problem } => FileResult {
-            scanned: false,
-            binary: false,
-            file: None,
-            sites: Vec::new(),
-            suppressions: Vec::new(),
-            findings: Vec::new(),
-            problems: vec![FileProblem { path, problem }],
-            bytes: 0,
-        },
-    });
+        Walked::Binary { .. } => FileResult { binary: true, ..FileResult::default() },
+        Walked::Problem { path, problem } => {
+            FileResult { problems: vec![FileProblem { path, problem }], ..FileResult::default() }
+        }
+    }
+}
+
+/// Walks (or reads the index), extracts and checks every file, analyses the whole repository and
+/// applies suppressions; never fails as a whole.
+pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
+    let mut failure = None;
+    let results = match &settings.source {
+        Source::Tree => walk::walk(&settings.walk, |walked| scan_walked(walked, catalogue)),
+        Source::Index { root } => {
+            let excludes = &settings.walk.excludes;
+            let keep = |path: &std::path::Path| !walk::is_excluded_with_parents(&root.join(path), excludes);
+            let cwd = walk::absolute(std::path::Path::new("."));
+            let display = |path: &std::path::Path| {
+                let full = root.join(path);
+                full.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(full)
+            };
+            let walked = walk::git::walk_index(
+                root,
+                settings.walk.max_file_size,
+                settings.walk.threads,
+                keep,
+                display,
+                |walked| scan_walked(walked, catalogue),
+            );
+            walked.unwrap_or_else(|error| {
+                failure = Some(FileProblem {
+                    path: root.clone(),
+                    problem: Problem { kind: fact::ProblemKind::Unreadable, message: format!("{error:#}") },
+                });
+                Vec::new()
+            })
+        }
+    };
     let mut outcome = ScanOutcome::default();
+    outcome.problems.extend(failure);
     let mut sites = Vec::new();
     let mut suppressions = Vec::new();
     for result in results {

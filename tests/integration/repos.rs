@@ -45,6 +45,7 @@ fn actual_findings(dir: &Path) -> BTreeSet<ExpectedFinding> {
         None => Config::default(),
     };
     let settings = ScanSettings {
+        source: credlint::Source::Tree,
         walk: WalkOptions {
             paths: vec![dir.to_path_buf()],
             max_file_size: 1 << 20,

@@ -16,6 +16,8 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 use crate::fact::{Problem, ProblemKind};
 use crate::source::{FileKind, SourceFile};
 
+pub mod git;
+
 /// Hidden directories that hold configuration worth scanning.
 const HIDDEN_DIRS_SCANNED: &[&str] = &[
     ".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer", ".docker", ".m2", ".mvn", ".azure",
@@ -134,6 +136,16 @@ pub fn is_excluded(path: &Path, is_dir: bool, excludes: &[Gitignore]) -> bool {
     excludes.iter().any(|gitignore| {
         let Ok(relative) = absolute.strip_prefix(gitignore.path()) else { return false };
         gitignore.matched(relative, is_dir).is_ignore()
+    })
+}
+
+/// Whether an exclude matches the path or any of its parents (files read from the index, whose
+/// directories were never walked).
+pub fn is_excluded_with_parents(path: &Path, excludes: &[Gitignore]) -> bool {
+    let absolute = absolute(path);
+    excludes.iter().any(|gitignore| {
+        absolute.starts_with(gitignore.path())
+            && gitignore.matched_path_or_any_parents(absolute.strip_prefix(gitignore.path()).unwrap_or(&absolute), false).is_ignore()
     })
 }
 

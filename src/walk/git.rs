@@ -1,0 +1,262 @@
+//! Git as a source of files: what is staged (`--staged`, read from the index, not the working
+//! tree) and what changed since a revision (`--since REV`), as changed line ranges per file.
+//!
+//! Everything goes through the git CLI's plumbing (`ls-files`, `cat-file --batch`, `diff -U0`),
+//! so the user's git, its config and its index format are what decide.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use super::{Walked, decode_text};
+use crate::fact::{Problem, ProblemKind};
+use crate::source::{FileKind, SourceFile};
+
+/// Lines changed per file (0-based), or the whole file when it is new.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub files: BTreeMap<PathBuf, Changed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    Whole,
+    Lines(BTreeSet<usize>),
+}
+
+impl Changes {
+    /// Whether the 0-based `line` of `path` changed.
+    pub fn touches(&self, path: &Path, line: usize) -> bool {
+        match self.files.get(path) {
+            Some(Changed::Whole) => true,
+            Some(Changed::Lines(lines)) => lines.contains(&line),
+            None => false,
+        }
+    }
+}
+
+fn git(root: &Path) -> Command {
+    let mut command = Command::new("git");
+    command.arg("-C").arg(root).args(["-c", "core.quotePath=false"]);
+    command
+}
+
+fn run(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
+    let output = git(root).args(args).output().context("cannot run git (is it installed?)")?;
+    if !output.status.success() {
+        bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(output.stdout)
+}
+
+/// The top of the repository holding `path`, or a clear error outside one.
+pub fn repository_root(path: &Path) -> anyhow::Result<PathBuf> {
+    let dir = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .context("cannot run git (is it installed?)")?;
+    if !output.status.success() {
+        bail!("{} is not inside a git repository (--staged and --since need one)", dir.display());
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r'])))
+}
+
+/// Lines added or changed by a unified diff with zero context, per new-side path.
+pub fn parse_diff(diff: &str) -> Changes {
+    let mut changes = Changes::default();
+    let mut current: Option<PathBuf> = None;
+    for line in diff.lines() {
+        if let Some(path) = line.strip_prefix("+++ ") {
+            current = if path == "/dev/null" {
+                None
+            } else {
+                let path = unquote(path);
+                Some(PathBuf::from(path.strip_prefix("b/").unwrap_or(&path)))
+            };
+        } else if let (Some(hunk), Some(path)) = (line.strip_prefix("@@ "), &current) {
+            // `@@ -a,b +c,d @@`: the new side starts at line c (1-based) and has d lines.
+            let Some(new_side) = hunk.split(' ').find(|part| part.starts_with('+')) else { continue };
+            let mut parts = new_side[1..].splitn(2, ',');
+            let start: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let count: usize = parts.next().map_or(Some(1), |s| s.parse().ok()).unwrap_or(1);
+            let entry = changes.files.entry(path.clone()).or_insert_with(|| Changed::Lines(BTreeSet::new()));
+            if let Changed::Lines(lines) = entry {
+                lines.extend((start.saturating_sub(1)..start.saturating_sub(1) + count).filter(|_| start > 0));
+            }
+        } else if line.starts_with("new file mode") {
+            // The next `+++` names it; a new file counts as changed throughout.
+            current = None;
+        }
+    }
+    changes
+}
+
+/// Git's C-style quoting of unusual paths (`"a\tb"`, octal escapes for non-UTF-8 bytes).
+fn unquote(text: &str) -> String {
+    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else { return text.to_owned() };
+    let mut bytes = Vec::new();
+    let mut chars = inner.bytes().peekable();
+    while let Some(b) = chars.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match chars.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'"') => bytes.push(b'"'),
+            Some(b'\\') => bytes.push(b'\\'),
+            Some(d @ b'0'..=b'7') => {
+                let mut value = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(&next @ b'0'..=b'7') = chars.peek() {
+                        value = value * 8 + u32::from(next - b'0');
+                        chars.next();
+                    }
+                }
+                bytes.push(value as u8);
+            }
+            Some(other) => bytes.push(other),
+            None => {}
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// What is staged: changed lines (new files whole), relative to the repository root.
+pub fn staged_changes(root: &Path) -> anyhow::Result<Changes> {
+    let diff = run(root, &["diff", "--cached", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames"])?;
+    let mut changes = parse_diff(&String::from_utf8_lossy(&diff));
+    let added = run(root, &["diff", "--cached", "--name-only", "--diff-filter=A", "-z", "--no-renames"])?;
+    for path in added.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+        changes.files.insert(PathBuf::from(String::from_utf8_lossy(path).into_owned()), Changed::Whole);
+    }
+    Ok(changes)
+}
+
+/// What changed between `rev` and the working tree, plus untracked files (whole).
+pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
+    run(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+        .with_context(|| format!("--since {rev}: not a revision of this repository"))?;
+    let diff = run(root, &["diff", rev, "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", "--"])?;
+    let mut changes = parse_diff(&String::from_utf8_lossy(&diff));
+    let added = run(root, &["diff", rev, "--name-only", "--diff-filter=A", "-z", "--no-renames", "--"])?;
+    let untracked = run(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+    for path in added.split(|&b| b == 0).chain(untracked.split(|&b| b == 0)).filter(|p| !p.is_empty()) {
+        changes.files.insert(PathBuf::from(String::from_utf8_lossy(path).into_owned()), Changed::Whole);
+    }
+    Ok(changes)
+}
+
+/// Every file in the index, read from the index (not the working tree), scanned by `threads`
+/// workers; `display` turns a repository-relative path into the path reports show.
+pub fn walk_index<R: Send>(
+    root: &Path,
+    max_file_size: u64,
+    threads: usize,
+    keep: impl Fn(&Path) -> bool,
+    display: impl Fn(&Path) -> PathBuf + Sync,
+    scan: impl Fn(Walked) -> R + Sync,
+) -> anyhow::Result<Vec<R>> {
+    let listing = run(root, &["ls-files", "--stage", "-z"])?;
+    let mut entries = Vec::new();
+    for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        // `<mode> <object> <stage>\t<path>`
+        let text = String::from_utf8_lossy(record);
+        let Some((meta, path)) = text.split_once('\t') else { continue };
+        let mut meta = meta.split(' ');
+        let (Some(mode), Some(object)) = (meta.next(), meta.next()) else { continue };
+        // Regular files only: not symlinks (120000) or submodules (160000).
+        if !mode.starts_with("100") || !keep(Path::new(path)) {
+            continue;
+        }
+        entries.push((object.to_owned(), PathBuf::from(path)));
+    }
+    let mut child = git(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("cannot run git cat-file")?;
+    let mut stdin = child.stdin.take().context("git cat-file has no stdin")?;
+    let stdout = child.stdout.take().context("git cat-file has no stdout")?;
+    let objects: Vec<String> = entries.iter().map(|(object, _)| object.clone()).collect();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Walked>(threads.max(1) * 4);
+    let receiver = std::sync::Mutex::new(receiver);
+    let results = std::sync::Mutex::new(Vec::with_capacity(entries.len()));
+    let read: anyhow::Result<()> = std::thread::scope(|scope| {
+        // Requests are written from their own thread so that a full pipe can't deadlock.
+        scope.spawn(move || {
+            for object in objects {
+                if writeln!(stdin, "{object}").is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = receiver.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
+                    let Ok(walked) = next else { break };
+                    let result = scan(walked);
+                    results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(result);
+                }
+            });
+        }
+        let mut reader = BufReader::new(stdout);
+        for (_, path) in &entries {
+            let mut header = String::new();
+            reader.read_line(&mut header)?;
+            let size: u64 = header.split(' ').nth(2).and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+            let shown = display(path);
+            let walked = if size > max_file_size {
+                // Skip the blob without holding it in memory.
+                std::io::copy(&mut (&mut reader).take(size + 1), &mut std::io::sink())?;
+                let message = format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes");
+                Walked::Problem { path: shown, problem: Problem { kind: ProblemKind::Skipped, message } }
+            } else {
+                let mut content = vec![0; usize::try_from(size).unwrap_or(0)];
+                reader.read_exact(&mut content)?;
+                let mut newline = [0u8; 1];
+                reader.read_exact(&mut newline)?;
+                match decode_text(content) {
+                    Some(text) => {
+                        let kind = FileKind::detect(path).unwrap_or(FileKind::Text);
+                        Walked::File(SourceFile::new(shown, kind, text).with_scope(path.clone()))
+                    }
+                    None => Walked::Binary { path: shown },
+                }
+            };
+            if sender.send(walked).is_err() {
+                break;
+            }
+        }
+        drop(sender);
+        Ok(())
+    });
+    let _ = child.wait();
+    read?;
+    Ok(results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_context_diffs_give_new_side_lines() {
+        let diff = "diff --git a/x.sh b/x.sh\n--- a/x.sh\n+++ b/x.sh\n@@ -3 +3,2 @@\n-a\n+b\n+c\n@@ -10,2 +11,0 @@\n-d\n-e\ndiff --git a/\"t\\tb.sh\" b/\"t\\tb.sh\"\n+++ \"b/t\\tb.sh\"\n@@ -0,0 +1 @@\n+x\n";
+        let changes = parse_diff(diff);
+        assert_eq!(changes.files[Path::new("x.sh")], Changed::Lines([2, 3].into()));
+        assert!(changes.touches(Path::new("t\tb.sh"), 0));
+        assert!(!changes.touches(Path::new("x.sh"), 10));
+    }
+}
