@@ -301,7 +301,7 @@ fn keep_changed(outcome: &mut crate::ScanOutcome, root: &std::path::Path, change
         let Ok(relative) = absolute.strip_prefix(&root) else { return false };
         changes.touches(relative, file.lines.line_of(location.span.start))
     };
-    outcome.findings.retain(|f| touches(&f.primary) || f.secondary.iter().any(|l| touches(l)));
+    outcome.findings.retain(|f| touches(&f.primary) || f.secondary.iter().any(&touches));
 }
 
 fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {

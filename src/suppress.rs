@@ -60,7 +60,7 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             let line_span = file.lines.line_span(text, line);
             let before = text[line_span.start..whole.start()].trim();
             // Alone on its line (only a comment leader before it): it also covers the next line.
-            let alone = before.is_empty() || leaders.iter().any(|leader| before == *leader) || before == "<!--";
+            let alone = before.is_empty() || leaders.contains(&before) || before == "<!--";
             let mut lines = vec![line];
             if alone && line + 1 < file.lines.line_count() {
                 lines.push(line + 1);

@@ -1,10 +1,141 @@
-//! Placeholder: `--format github` is being written.
+//! `--format github`: GitHub Actions workflow commands, one line per finding, so that a workflow
+//! gets annotations on the pull request without uploading SARIF.
+//!
+//! Owns the command grammar (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`)
+//! and its escaping (the runner's: `%`, CR and LF in the message; also `:` and `,` in properties).
+//! A finding's related locations and the rule's help go into the (multi-line, escaped) message; a
+//! per-file problem becomes an `error` annotation when it fails the scan (exit code 2) and a
+//! `notice` otherwise, so that it never takes one of the ten `warning` annotations GitHub shows per
+//! step away from a finding. Columns are characters, 1-based, `endColumn` exclusive as in SARIF,
+//! and given only for a single-line span (GitHub ignores them across lines).
 
 use std::io::{self, Write};
 
 use crate::ScanOutcome;
+use crate::finding::{Finding, Location, Severity};
 use crate::rules::Catalogue;
 
-pub fn write(_outcome: &ScanOutcome, _catalogue: &Catalogue, _out: &mut dyn Write) -> io::Result<()> {
+use super::{first_sentence, repo_path};
+
+/// The environment variable holding the checkout's root on a GitHub runner.
+const WORKSPACE_VAR: &str = "GITHUB_WORKSPACE";
+/// Related locations listed in an annotation; the rest are counted (an annotation is a few lines
+/// in a pull request, not the whole credential graph: `--format sarif` or `json` has every one).
+const MAX_RELATED: usize = 10;
+
+pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
+    for finding in &outcome.findings {
+        writeln!(out, "{}", finding_command(outcome, catalogue, finding))?;
+    }
+    for problem in &outcome.problems {
+        let command = if problem.problem.kind.is_error() { "error" } else { "notice" };
+        let properties = [("file", repo_path(&problem.path, Some(WORKSPACE_VAR))), ("title", "credlint".to_owned())];
+        writeln!(out, "{}", command_line(command, &properties, &problem.problem.message))?;
+    }
     Ok(())
+}
+
+fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding) -> String {
+    let command = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let mut properties = vec![("file", repo_path(&finding.primary.path, Some(WORKSPACE_VAR)))];
+    if outcome.sources.contains_key(&finding.primary.path) {
+        let (start, end) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
+        properties.push(("line", start.line.to_string()));
+        if start.line == end.line {
+            properties.push(("col", start.column.to_string()));
+        }
+        properties.push(("endLine", end.line.to_string()));
+        if start.line == end.line {
+            properties.push(("endColumn", end.column.to_string()));
+        }
+    }
+    properties.push(("title", format!("credlint {}", finding.rule)));
+    let mut message = finding.message.clone();
+    if !finding.secondary.is_empty() {
+        let mut related: Vec<String> =
+            finding.secondary.iter().take(MAX_RELATED).map(|location| place(outcome, location)).collect();
+        if finding.secondary.len() > MAX_RELATED {
+            related.push(format!("and {} more", finding.secondary.len() - MAX_RELATED));
+        }
+        message.push_str(&format!("\nrelated: {}", related.join("; ")));
+    }
+    if let Some(rule) = catalogue.rule(&finding.rule) {
+        message.push_str(&format!("\nhelp: {}", first_sentence(&rule.remediation)));
+    }
+    command_line(command, &properties, &message)
+}
+
+/// `path:line:col (label)` for a related location.
+fn place(outcome: &ScanOutcome, location: &Location) -> String {
+    let path = repo_path(&location.path, Some(WORKSPACE_VAR));
+    let at = if outcome.sources.contains_key(&location.path) {
+        let (start, _) = super::line_cols(outcome, &location.path, location.span);
+        format!("{path}:{}:{}", start.line, start.column)
+    } else {
+        path
+    };
+    if location.label.is_empty() { at } else { format!("{at} ({})", location.label) }
+}
+
+/// One workflow command: `::command key=value,key=value::message`, every part escaped.
+fn command_line(command: &str, properties: &[(&str, String)], message: &str) -> String {
+    let properties: Vec<String> =
+        properties.iter().map(|(key, value)| format!("{key}={}", escape_property(value))).collect();
+    format!("::{command} {}::{}", properties.join(","), escape_data(message))
+}
+
+/// The runner's escaping of a command's message: `%`, CR and LF.
+pub(crate) fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// The runner's escaping of a property value: the message's, plus `:` and `,`.
+pub(crate) fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(escape_data("100% of a:b, c\r\nd"), "100%25 of a:b, c%0D%0Ad");
+        // `%` first: an escape sequence already in the text is not decoded by the runner.
+        assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn properties_also_escape_colons_and_commas() {
+        assert_eq!(escape_property("C:\\dir\\a,b%.sh\n"), "C%3A\\dir\\a%2Cb%25.sh%0A");
+        assert_eq!(escape_property("credlint basic-auth-password"), "credlint basic-auth-password");
+    }
+
+    #[test]
+    fn a_command_line_has_the_workflow_grammar() {
+        let properties = [("file", "a,b.sh".to_owned()), ("line", "3".to_owned()), ("title", "credlint x".to_owned())];
+        let line = command_line("warning", &properties, "used by: jira, confluence\n50% done");
+        assert_eq!(line, "::warning file=a%2Cb.sh,line=3,title=credlint x::used by: jira, confluence%0A50%25 done");
+        assert_eq!(line.lines().count(), 1);
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_working_directory() {
+        assert_eq!(repo_path(Path::new("./src/my file.sh"), None), "src/my file.sh");
+        let inside = std::env::current_dir().unwrap().join("a/b.sh");
+        assert_eq!(repo_path(&inside, None), "a/b.sh");
+        assert_eq!(repo_path(&inside, Some("CREDLINT_TEST_UNSET_VARIABLE")), "a/b.sh");
+    }
+
+    #[test]
+    fn the_first_sentence_is_one_line() {
+        assert_eq!(first_sentence("Use a token.\nStore it  well. Then rest."), "Use a token");
+        assert_eq!(first_sentence("Use a token."), "Use a token");
+    }
 }

@@ -10,7 +10,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config};
 
-use super::Summary;
+use super::{Summary, first_sentence};
 use crate::ScanOutcome;
 use crate::finding::Severity;
 use crate::rules::Catalogue;
@@ -95,14 +95,5 @@ fn to_io(error: codespan_reporting::files::Error) -> io::Error {
     match error {
         codespan_reporting::files::Error::Io(error) => error,
         other => io::Error::other(other.to_string()),
-    }
-}
-
-/// The remediation's first sentence, on one line.
-fn first_sentence(text: &str) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.find(". ") {
-        Some(end) => flat[..end].to_owned(),
-        None => flat.trim_end_matches('.').to_owned(),
     }
 }

@@ -12,8 +12,10 @@ pub mod junit;
 pub mod sarif;
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use crate::ScanOutcome;
+use crate::source::display_path;
 use crate::finding::Severity;
 use crate::rules::Catalogue;
 use crate::span::{LineCol, Span};
@@ -93,4 +95,43 @@ pub fn line_cols(outcome: &ScanOutcome, path: &std::path::Path, span: Span) -> (
         Some(file) => (file.lines.line_col(&file.text, span.start), file.lines.line_col(&file.text, span.end)),
         None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
     }
+}
+
+/// A path as the CI system shows it: relative to the checkout root named by `root_var` (a CI
+/// variable such as `GITHUB_WORKSPACE`) when the variable is set and the file lies below it, else
+/// relative to the working directory when the file lies below that, with forward slashes and no
+/// percent-encoding (CI systems take these paths literally).
+pub fn repo_path(path: &Path, root_var: Option<&str>) -> String {
+    let absolute = crate::walk::absolute(path);
+    let root = root_var.and_then(std::env::var_os).filter(|root| !root.is_empty());
+    let roots = root.map(|root| crate::walk::absolute(Path::new(&root))).into_iter();
+    for root in roots.chain([crate::walk::absolute(Path::new("."))]) {
+        if let Ok(relative) = absolute.strip_prefix(&root) {
+            return display_path(relative);
+        }
+    }
+    display_path(path)
+}
+
+/// The remediation's first sentence, on one line (what the human output shows after `help:`).
+pub fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(end) => flat[..end].to_owned(),
+        None => flat.trim_end_matches('.').to_owned(),
+    }
+}
+
+/// The finding's line in its (masked) source with white space folded: the context fingerprints
+/// hash, so that they survive moved lines and never see a secret.
+pub fn masked_line(outcome: &ScanOutcome, finding: &crate::finding::Finding) -> String {
+    outcome
+        .sources
+        .get(&finding.primary.path)
+        .map(|file| {
+            let line = file.lines.line_of(finding.primary.span.start.min(file.text.len()));
+            let span = file.lines.line_span(&file.text, line);
+            file.text[span.range()].split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .unwrap_or_default()
 }

@@ -188,15 +188,7 @@ pub fn uri(path: &Path) -> String {
 /// A stable fingerprint: the rule, the path and the finding's line with secrets masked and white
 /// space folded, hashed with FNV-1a (stable across platforms and versions, unlike `std`'s hasher).
 fn fingerprint(outcome: &ScanOutcome, finding: &Finding) -> String {
-    let context = outcome
-        .sources
-        .get(&finding.primary.path)
-        .map(|file| {
-            let line = file.lines.line_of(finding.primary.span.start);
-            let span = file.lines.line_span(&file.text, line);
-            file.text[span.range()].split_whitespace().collect::<Vec<_>>().join(" ")
-        })
-        .unwrap_or_default();
+    let context = super::masked_line(outcome, finding);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [&*finding.rule, &uri(&finding.primary.path), &context] {
         for byte in part.bytes().chain([0]) {

@@ -157,7 +157,7 @@ fn rules_and_explain_document_the_catalogue() {
 }
 
 /// The literal secrets the fixtures hold (what a finding's primary span covers in the original).
-fn fixture_secrets() -> Vec<String> {
+pub(crate) fn fixture_secrets() -> Vec<String> {
     let mut secrets = Vec::new();
     for path in fixture_files() {
         let Ok(text) = std::fs::read_to_string(&path) else { continue };

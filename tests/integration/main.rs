@@ -2,6 +2,9 @@
 
 mod cli;
 mod fixtures;
+mod gate;
+mod git;
+mod formats;
 mod repos;
 mod rule_examples;
 mod sarif;
