@@ -45,15 +45,31 @@ pub struct Site {
     pub test_or_doc: bool,
 }
 
-/// What the whole-repository stages (analysis and suppression) need to know beyond the facts.
-#[derive(Debug, Clone, Default)]
+/// What the whole-repository stages (analysis, revocation, suppression) need beyond the facts.
+#[derive(Debug, Clone)]
 pub struct AnalyzeSettings {
+    /// Token lifetimes above this are `token-lifetime-too-long`.
+    pub max_token_lifetime_days: u64,
     /// Reference names whose sharing is deliberate (`[shared-credential] allow` in the config).
     pub allow_shared: Vec<String>,
     /// The date expiries are compared with (`--today`); the system date when unset.
     pub today: Option<crate::date::Date>,
     /// Report suppressions that suppress nothing (`--report-unused-ignores`).
     pub report_unused_ignores: bool,
+    /// The credential inventory from the config, if it has one.
+    pub inventory: Option<crate::inventory::Inventory>,
+}
+
+impl Default for AnalyzeSettings {
+    fn default() -> Self {
+        AnalyzeSettings {
+            max_token_lifetime_days: crate::revocation::DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
+            allow_shared: Vec::new(),
+            today: None,
+            report_unused_ignores: false,
+            inventory: None,
+        }
+    }
 }
 
 /// A credential: the sites that use it, grouped by the connection each serves.
@@ -224,11 +240,22 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
                 }
             }
             Value::Reference { kind, name, .. } => {
-                normalise_name(*kind, name).filter(|name| !is_ephemeral(name)).map(|name| {
+                let group = normalise_name(*kind, name).filter(|name| !is_ephemeral(name)).map(|name| {
                     let id = groups.id(Identity::Name(name.clone()));
                     names_of.entry(id).or_insert(name);
                     id
-                })
+                });
+                // A store binding fills a variable (`variable: 'JIRA_TOKEN'`): the two names
+                // are one credential.
+                if let (Some(group), RefKind::Store, Some(variable)) = (group, kind, &credential.secret_name)
+                    && let Some(variable) = normalise_name(RefKind::Env, variable)
+                    && !is_ephemeral(&variable)
+                {
+                    let named = groups.id(Identity::Name(variable.clone()));
+                    names_of.entry(named).or_insert(variable);
+                    groups.union(group, named);
+                }
+                group
             }
             Value::Unknown { .. } => None,
         };
@@ -271,7 +298,38 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
         let (key, label) = connection_of(site);
         node.connections.entry(key).or_insert_with(|| Connection { label, sites: Vec::new() }).sites.push(index);
     }
-    Graph { sites, credentials: by_root.into_values().collect() }
+    let mut credentials: Vec<CredentialNode> = by_root.into_values().collect();
+    for credential in &mut credentials {
+        absorb_named_consumers(credential, &sites);
+    }
+    Graph { sites, credentials }
+}
+
+/// A named consumer (a Jenkins pipeline binding the credential) whose file also shows where the
+/// credential goes (a curl to a host in the same pipeline) is that connection, not another one:
+/// its sites become definitions.
+fn absorb_named_consumers(credential: &mut CredentialNode, sites: &[Site]) {
+    let targeted: BTreeSet<&PathBuf> = credential
+        .connections
+        .values()
+        .flat_map(|c| c.sites.iter())
+        .filter(|&&s| sites[s].credential.target.is_some())
+        .map(|&s| &sites[s].path)
+        .collect();
+    let absorbed: Vec<String> = credential
+        .connections
+        .iter()
+        .filter(|(_, c)| {
+            c.sites.iter().all(|&s| sites[s].credential.target.is_none() && sites[s].credential.connection.is_some())
+                && c.sites.iter().all(|&s| targeted.contains(&sites[s].path))
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    for key in absorbed {
+        if let Some(connection) = credential.connections.remove(&key) {
+            credential.definitions.extend(connection.sites);
+        }
+    }
 }
 
 /// `shared-credential` findings: one per credential serving two or more connections.

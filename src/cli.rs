@@ -48,6 +48,9 @@ pub enum Command {
     /// The file is keyed on content (rule, file, credential, connection), holds no secret, and
     /// keeps its salt when rewritten.
     Baseline(BaselineArgs),
+    /// Print a credential inventory skeleton (TOML) for every credential reference the scan
+    /// found, with the connections each serves: paste it into .credlint.toml and fill it in.
+    Inventory(GraphInputArgs),
     /// Print one rule's documentation and examples.
     Explain {
         /// The rule id, e.g. basic-auth-password.
@@ -182,6 +185,15 @@ pub struct GraphArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct GraphInputArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct BaselineArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -205,6 +217,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => run_scan(args),
         Command::Graph(args) => run_graph(args),
         Command::Baseline(args) => run_baseline(args),
+        Command::Inventory(args) => {
+            let (settings, catalogue) = prepare(&args.input)?;
+            let outcome = scan(&settings, &catalogue);
+            let text = crate::inventory::skeleton(&outcome.graph);
+            match &args.output {
+                Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
+                None => io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+        }
         Command::Rules { format, keywords } => {
             let catalogue = Catalogue::embedded()?;
             if keywords {
@@ -267,9 +289,13 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
         },
         rule_settings: config.rule_settings.clone(),
         analyze: crate::analyze::AnalyzeSettings {
+            max_token_lifetime_days: config
+                .max_token_lifetime_days
+                .unwrap_or(crate::revocation::DEFAULT_MAX_TOKEN_LIFETIME_DAYS),
             allow_shared: config.allow_shared.clone(),
             today: args.today,
             report_unused_ignores: false,
+            inventory: config.inventory.clone(),
         },
     };
     Ok((settings, catalogue))
@@ -440,6 +466,13 @@ pub fn explain(rule: &crate::rules::Rule) -> String {
     for (title, examples) in [("Flagged", &rule.examples), ("Not flagged", &rule.negative_examples)] {
         let _ = writeln!(text, "{title}\n");
         for example in examples {
+            if let Some(config) = &example.config {
+                let _ = writeln!(text, "  # .credlint.toml");
+                for line in config.trim().lines() {
+                    let _ = writeln!(text, "  {line}");
+                }
+                text.push('\n');
+            }
             let _ = writeln!(text, "  # {}", example.file);
             for line in example.code.lines() {
                 let _ = writeln!(text, "  {line}");

@@ -31,6 +31,44 @@ pub struct ConfigFile {
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
     pub shared_credential: SharedCredentialFile,
+    #[serde(default)]
+    pub revocation: RevocationFile,
+    /// The credential inventory: `[[credential]]` entries.
+    #[serde(default)]
+    pub credential: Vec<toml::Spanned<CredentialDef>>,
+}
+
+/// `[revocation]`: the revocation-path policy.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RevocationFile {
+    /// Token lifetimes above this are `token-lifetime-too-long` (default 365).
+    pub max_token_lifetime_days: Option<u64>,
+    /// Inventory entries expiring within this many days are `credential-expiring-soon` (default 30).
+    pub expiring_soon_days: Option<u64>,
+    /// Every credential reference used for authentication must have an inventory entry.
+    #[serde(default)]
+    pub require_inventory: bool,
+}
+
+/// One `[[credential]]` of the inventory, as written.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CredentialDef {
+    /// What the credential is, for people (`"Jira sync bot token"`).
+    pub name: Option<String>,
+    /// The names it is used under: env vars, CI secrets, credentials ids (`JIRA_API_TOKEN`,
+    /// `secrets.JIRA_API_TOKEN`, `jira-api-token`).
+    pub references: Vec<String>,
+    /// Who answers for it: a person or team address.
+    pub owner: Option<toml::Spanned<String>>,
+    /// When it expires: a TOML date (`2026-09-30`) or a string in that form.
+    pub expires: Option<toml::Spanned<toml::Value>>,
+    /// How to revoke it: a URL or a runbook.
+    pub revoke: Option<String>,
+    /// The connections it is meant for.
+    #[serde(default)]
+    pub connections: Vec<String>,
 }
 
 /// `[shared-credential]`: credentials whose sharing is deliberate.
@@ -58,6 +96,9 @@ pub struct Config {
     pub rules_dirs: Vec<PathBuf>,
     pub rule_settings: BTreeMap<String, RuleSetting>,
     pub allow_shared: Vec<String>,
+    pub max_token_lifetime_days: Option<u64>,
+    /// The credential inventory, with the config's text for reports that point into it.
+    pub inventory: Option<crate::inventory::Inventory>,
 }
 
 impl Config {
@@ -100,6 +141,14 @@ impl Config {
             rules_dirs: file.rules_dirs.into_iter().map(|dir| root.join(dir)).collect(),
             rule_settings,
             allow_shared: file.shared_credential.allow,
+            max_token_lifetime_days: file.revocation.max_token_lifetime_days,
+            inventory: Some(crate::inventory::Inventory::from_config(
+                path,
+                text,
+                file.credential,
+                file.revocation.require_inventory,
+                file.revocation.expiring_soon_days,
+            )),
         })
     }
 

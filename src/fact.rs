@@ -186,6 +186,45 @@ pub enum TokenApi {
     GitlabAccessToken,
 }
 
+impl TokenApi {
+    pub const ALL: [TokenApi; 6] = [
+        TokenApi::AtlassianDcPat,
+        TokenApi::BitbucketDcAccessToken,
+        TokenApi::BambooPat,
+        TokenApi::ResolutionApiToken,
+        TokenApi::KantegaApiToken,
+        TokenApi::GitlabAccessToken,
+    ];
+
+    /// The kebab-case name used in rule files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenApi::AtlassianDcPat => "atlassian-dc-pat",
+            TokenApi::BitbucketDcAccessToken => "bitbucket-dc-access-token",
+            TokenApi::BambooPat => "bamboo-pat",
+            TokenApi::ResolutionApiToken => "resolution-api-token",
+            TokenApi::KantegaApiToken => "kantega-api-token",
+            TokenApi::GitlabAccessToken => "gitlab-access-token",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<TokenApi> {
+        TokenApi::ALL.into_iter().find(|api| api.name() == name)
+    }
+
+    /// How a report names what is minted.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenApi::AtlassianDcPat => "a Jira/Confluence Data Center personal access token",
+            TokenApi::BitbucketDcAccessToken => "a Bitbucket Data Center access token",
+            TokenApi::BambooPat => "a Bamboo personal access token",
+            TokenApi::ResolutionApiToken => "an API Token Authentication token",
+            TokenApi::KantegaApiToken => "a Kantega SSO API token",
+            TokenApi::GitlabAccessToken => "a GitLab access token",
+        }
+    }
+}
+
 /// Code or configuration that creates a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenCreation {

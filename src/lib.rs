@@ -16,8 +16,10 @@ pub mod date;
 pub mod extract;
 pub mod fact;
 pub mod finding;
+pub mod inventory;
 pub mod redact;
 pub mod report;
+pub mod revocation;
 pub mod rules;
 pub mod source;
 pub mod span;
@@ -103,18 +105,24 @@ pub fn scan_source(file: &SourceFile, catalogue: &Catalogue) -> (Facts, Vec<Find
 pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &AnalyzeSettings) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut sites = Vec::new();
+    let mut creations = Vec::new();
     for file in files {
         let (facts, file_findings) = scan_source(file, catalogue);
         sites.extend(sites_of(file, &facts));
+        creations.extend(revocation::creation_sites(file, &facts));
         findings.extend(file_findings);
     }
     let graph = analyze::build_graph(sites);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
+    let today = settings.today.unwrap_or_else(date::Date::today);
+    findings.extend(revocation::token_findings(&creations, catalogue, today, settings.max_token_lifetime_days));
+    if let Some(inventory) = &settings.inventory {
+        findings.extend(inventory::findings(inventory, &graph, catalogue, today));
+    }
     let suppressions: Vec<_> = files.iter().flat_map(suppress::parse).collect();
     let line_of = |path: &std::path::Path, offset: usize| {
         files.iter().find(|f| f.path == path).map(|f| f.lines.line_of(offset))
     };
-    let today = settings.today.unwrap_or_else(date::Date::today);
     let applied = suppress::apply(&mut findings, &suppressions, catalogue, today, settings.report_unused_ignores, line_of);
     findings.extend(applied.findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -139,6 +147,7 @@ struct FileResult {
     binary: bool,
     file: Option<SourceFile>,
     sites: Vec<Site>,
+    creations: Vec<revocation::CreationSite>,
     suppressions: Vec<suppress::Suppression>,
     findings: Vec<Finding>,
     problems: Vec<FileProblem>,
@@ -161,7 +170,10 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let keep = !facts.uses.is_empty() || !suppressions.is_empty();
             let kept = keep.then(|| redacted_source(&file, &facts.uses));
             let sites = sites_of(&file, &facts);
-            FileResult { scanned: true, binary: false, file: kept, sites, suppressions, findings, problems, bytes }
+            let creations = revocation::creation_sites(&file, &facts);
+            let keep = keep || !creations.is_empty();
+            let file = if kept.is_none() && keep { Some(redacted_source(&file, &facts.uses)) } else { kept };
+            FileResult { scanned: true, binary: false, file, sites, creations, suppressions, findings, problems, bytes }
         }
         Walked::Binary { .. } => FileResult { binary: true, ..FileResult::default() },
         Walked::Problem { path, problem } => {
@@ -205,8 +217,10 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
     outcome.problems.extend(failure);
     let mut sites = Vec::new();
     let mut suppressions = Vec::new();
+    let mut creations = Vec::new();
     for result in results {
         suppressions.extend(result.suppressions);
+        creations.extend(result.creations);
         outcome.files_scanned += usize::from(result.scanned);
         outcome.binary_files += usize::from(result.binary);
         outcome.bytes_scanned += result.bytes;
@@ -221,10 +235,18 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
     sites.sort_by(|a, b| (&a.path, a.credential.span).cmp(&(&b.path, b.credential.span)));
     outcome.graph = analyze::build_graph(sites);
     outcome.findings.extend(analyze::shared_credentials(&outcome.graph, catalogue, &settings.analyze));
+    let today = settings.analyze.today.unwrap_or_else(date::Date::today);
+    outcome.findings.extend(revocation::token_findings(&creations, catalogue, today, settings.analyze.max_token_lifetime_days));
+    if let Some(inventory) = &settings.analyze.inventory {
+        let found = inventory::findings(inventory, &outcome.graph, catalogue, today);
+        if found.iter().any(|f| f.primary.path == inventory.source.path) {
+            outcome.sources.insert(inventory.source.path.clone(), inventory.source.clone());
+        }
+        outcome.findings.extend(found);
+    }
     suppressions.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
     let sources = &outcome.sources;
     let line_of = |path: &std::path::Path, offset: usize| sources.get(path).map(|f| f.lines.line_of(offset));
-    let today = settings.analyze.today.unwrap_or_else(date::Date::today);
     let report_unused = settings.analyze.report_unused_ignores;
     let applied = suppress::apply(&mut outcome.findings, &suppressions, catalogue, today, report_unused, line_of);
     outcome.suppressed = applied.suppressed;
@@ -249,10 +271,17 @@ pub fn apply_rule_settings(findings: &mut Vec<Finding>, settings: &BTreeMap<Stri
 
 /// The file as reports may see it: every literal secret masked (`redact::mask_spans`).
 pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile {
-    let spans: Vec<_> = uses
+    let mut spans: Vec<_> = uses
         .iter()
         .filter(|u| matches!(u.secret, Value::Literal { .. }))
         .map(|u| u.secret.span())
         .collect();
+    // A user equal to its password (`esback:esback`) would show the password: mask it too.
+    spans.extend(uses.iter().filter_map(|u| match (&u.user, &u.secret) {
+        (Some(Value::Literal { text: user, span, .. }), Value::Literal { text: secret, .. }) if user == secret => {
+            Some(*span)
+        }
+        _ => None,
+    }));
     SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(&file.text, &spans))
 }

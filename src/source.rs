@@ -294,6 +294,7 @@ pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
     const DIRS: &[&str] = &[
         "test", "tests", "testdata", "test-data", "testing", "__tests__", "__mocks__", "mocks", "spec", "specs",
         "fixtures", "fixture", "example", "examples", "sample", "samples", "demo", "demos", "doc", "docs",
+        "test_vectors", "test-vectors", "testvectors",
     ];
     if kind == FileKind::Markdown {
         return true;
@@ -303,8 +304,11 @@ pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
     while let Some(component) = components.next() {
         if components.peek().is_none() {
             file_name = component;
-        } else if DIRS.contains(&component.to_ascii_lowercase().as_str()) {
-            return true;
+        } else {
+            let lower = component.to_ascii_lowercase();
+            if DIRS.contains(&lower.as_str()) || lower.ends_with("-test-suite") || lower.ends_with("_test_suite") {
+                return true;
+            }
         }
     }
     let lower = file_name.to_ascii_lowercase();
@@ -315,6 +319,8 @@ pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
         || lower.contains(".test.")
         || lower.contains(".spec.")
         || stem.starts_with("test_")
+        || stem.starts_with("example")
+        || stem.starts_with("sample")
         || stem.ends_with("test")
         || stem.ends_with("tests")
         || [".example", ".sample", ".template", ".dist", ".tmpl"].iter().any(|suffix| lower.ends_with(suffix))
@@ -353,8 +359,8 @@ mod tests {
 
     #[test]
     fn test_and_doc_paths() {
-        let yes = ["tests/a.py", "src/__mocks__/x.js", "pkg/x_test.go", "docs/setup.sh", "README.md", "settings.xml.example", "app.test.ts", "test_sync.py", "JiraClientTest.java"];
-        let no = ["src/sync.py", "deploy/run.sh", "contest/x.py", "latest/x.sh", "attestation.py"];
+        let yes = ["tests/a.py", "src/__mocks__/x.js", "pkg/x_test.go", "docs/setup.sh", "README.md", "settings.xml.example", "app.test.ts", "test_sync.py", "JiraClientTest.java", "pasetors/test_vectors/v4.json", "aws-signing-test-suite/get/x.txt", "botocore/data/s3/examples-1.json"];
+        let no = ["src/sync.py", "deploy/run.sh", "contest/x.py", "latest/x.sh", "attestation.py", "counterexample/x.sh"];
         for path in yes {
             let kind = FileKind::detect(Path::new(path)).unwrap_or(FileKind::Text);
             assert!(is_test_or_doc_path(Path::new(path), kind), "{path}");

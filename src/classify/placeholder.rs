@@ -152,6 +152,11 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     {
         return high("a '… here' placeholder");
     }
+    // AWS and others mark documentation keys with an upper-case EXAMPLE (`AKIAIOSFODNN7EXAMPLE`,
+    // `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`).
+    if v.contains("EXAMPLE") {
+        return high("a documentation example value");
+    }
     if INSTRUCTION.is_match(&normalized) {
         return high("an instruction to replace the value");
     }

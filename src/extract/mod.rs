@@ -6,6 +6,7 @@
 
 mod bindings;
 mod config;
+mod creation;
 pub mod context;
 pub mod expr;
 mod markdown;
@@ -40,8 +41,9 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
             facts.extend(found);
         }
     }
-    let candidates = catalogue.candidate_patterns(&file.text, file.kind);
-    pattern::extract_with_patterns(file, &candidates, &mut facts.uses);
+    let candidates = catalogue.candidates(&file.text, file.kind);
+    pattern::extract_with_patterns(file, &candidates.patterns, &mut facts.uses);
+    creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);
     if !facts.uses.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
     }

@@ -84,6 +84,10 @@ fn use_from_match(
     {
         return None;
     }
+    if pattern.syntax == Syntax::Store {
+        // A store binding names the variable it fills: `string(credentialsId: 'x', variable: 'T')`.
+        secret_name = caps.name("name").map(|m| m.as_str().to_owned());
+    }
     if secret_name.is_none() {
         secret_name = match &secret {
             Value::Reference { name, .. } => Some(name.clone()),

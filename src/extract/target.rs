@@ -110,7 +110,7 @@ fn interpolated_base_host(text: &str, at: usize, bindings: &Bindings) -> Option<
 }
 
 /// The byte offset of the `(` of the innermost call that contains `at`, within 2 KiB.
-fn enclosing_open_paren(text: &str, at: usize) -> Option<usize> {
+pub(crate) fn enclosing_open_paren(text: &str, at: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let floor = at.saturating_sub(2048);
     let mut depth = 0usize;

@@ -116,10 +116,17 @@ pub fn repo_path(path: &Path, root_var: Option<&str>) -> String {
 /// The remediation's first sentence, on one line (what the human output shows after `help:`).
 pub fn first_sentence(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.find(". ") {
-        Some(end) => flat[..end].to_owned(),
-        None => flat.trim_end_matches('.').to_owned(),
+    let mut from = 0;
+    while let Some(at) = flat[from..].find(". ") {
+        let end = from + at;
+        // "e.g. " and "i.e. " don't end a sentence.
+        if flat[..end].ends_with("e.g") || flat[..end].ends_with("i.e") {
+            from = end + 2;
+            continue;
+        }
+        return flat[..end].to_owned();
     }
+    flat.trim_end_matches('.').to_owned()
 }
 
 /// The finding's line in its (masked) source with white space folded: the context fingerprints

@@ -14,6 +14,34 @@ pub struct RuleFileDef {
     pub rule: Vec<Spanned<RuleDef>>,
     #[serde(default)]
     pub pattern: Vec<Spanned<PatternDef>>,
+    #[serde(default)]
+    pub token_api: Vec<Spanned<TokenApiDef>>,
+}
+
+/// An API that mints tokens: its endpoint and the request fields that set an expiry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenApiDef {
+    /// One of the `TokenApi` names (`atlassian-dc-pat`…); several definitions may share one.
+    pub id: Spanned<String>,
+    pub description: String,
+    /// A regex for the endpoint (or resource) that creates tokens.
+    pub endpoint: Spanned<String>,
+    pub keywords: Spanned<Vec<String>>,
+    /// HTTP methods that create; empty when the match itself is a creation (a Terraform resource).
+    pub create_methods: Vec<String>,
+    pub expiry: Vec<ExpiryFieldDef>,
+    /// The lifetime the API gives a token when the request states none.
+    #[serde(default)]
+    pub default_expiry_days: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ExpiryFieldDef {
+    pub key: String,
+    /// days, months, date, epoch-ms, forever, rotation
+    pub unit: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +78,9 @@ pub struct RuleDef {
 pub struct ExampleDef {
     pub file: String,
     pub code: String,
+    /// A `.credlint.toml` the example runs with (inventory examples).
+    #[serde(default)]
+    pub config: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,8 +16,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
-use self::def::{ExampleDef, PatternDef, RuleDef, RuleFileDef};
-use crate::fact::Scheme;
+use self::def::{ExampleDef, PatternDef, RuleDef, RuleFileDef, TokenApiDef};
+use crate::fact::{Scheme, TokenApi};
 use crate::finding::Severity;
 use crate::source::FileKind;
 
@@ -28,10 +28,16 @@ pub const IMPLEMENTED_RULES: &[&str] =
     &[
         "basic-auth-password",
         "cleartext-credential",
+        "credential-expired",
+        "credential-expiring-soon",
         "credential-in-url",
+        "credential-without-owner",
         "hardcoded-credential",
         "invalid-suppression",
         "shared-credential",
+        "token-lifetime-too-long",
+        "token-without-expiry",
+        "unregistered-credential",
         "unused-suppression",
     ];
 
@@ -107,13 +113,49 @@ impl Pattern {
     }
 }
 
-/// Every rule and pattern, with the prefilter over all pattern keywords.
+/// How a token API's expiry field reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryUnit {
+    Days,
+    Months,
+    /// A calendar date (`2026-03-31`, an ISO timestamp).
+    Date,
+    /// Milliseconds since the epoch.
+    EpochMs,
+    /// A flag whose `true` means the token never expires.
+    Forever,
+    /// A rotation policy (Terraform `rotation_configuration`): the token is renewed.
+    Rotation,
+}
+
+/// A compiled token API.
+#[derive(Debug, Clone)]
+pub struct TokenApiSpec {
+    pub api: TokenApi,
+    pub description: String,
+    pub endpoint: Regex,
+    pub keywords: Vec<String>,
+    /// Upper-case methods; empty when any match is a creation.
+    pub create_methods: Vec<String>,
+    pub expiry: Vec<(String, ExpiryUnit)>,
+    pub default_expiry_days: Option<u64>,
+}
+
+/// What the prefilter found in one file.
+#[derive(Debug, Default)]
+pub struct Candidates<'c> {
+    pub patterns: Vec<&'c Pattern>,
+    pub token_apis: Vec<&'c TokenApiSpec>,
+}
+
+/// Every rule, pattern and token API, with the prefilter over all their keywords.
 #[derive(Debug)]
 pub struct Catalogue {
     rules: BTreeMap<Arc<str>, Rule>,
     patterns: Vec<Pattern>,
+    token_apis: Vec<TokenApiSpec>,
     prefilter: AhoCorasick,
-    /// For each prefilter keyword, the patterns it gates.
+    /// For each prefilter keyword, what it gates: a pattern index, or `patterns.len() + api index`.
     keyword_patterns: Vec<Vec<usize>>,
 }
 
@@ -150,6 +192,7 @@ impl Catalogue {
     pub fn load(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, RuleError> {
         let mut rules = BTreeMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
+        let mut token_apis: Vec<TokenApiSpec> = Vec::new();
         for (file, text) in files {
             let def: RuleFileDef = toml::from_str(&text).map_err(|error| RuleError::Invalid {
                 line: error.span().map_or(1, |span| line_of(&text, span.start)),
@@ -177,6 +220,9 @@ impl Catalogue {
                 }
                 patterns.push(pattern);
             }
+            for api in def.token_api {
+                token_apis.push(compile_token_api(api.into_inner(), &at)?);
+            }
         }
         for id in IMPLEMENTED_RULES {
             if !rules.contains_key(*id) {
@@ -189,8 +235,9 @@ impl Catalogue {
         }
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_patterns: Vec<Vec<usize>> = Vec::new();
-        for (index, pattern) in patterns.iter().enumerate() {
-            for keyword in &pattern.keywords {
+        let gated = patterns.iter().map(|p| &p.keywords).chain(token_apis.iter().map(|a| &a.keywords));
+        for (index, gated_keywords) in gated.enumerate() {
+            for keyword in gated_keywords {
                 let keyword = keyword.to_ascii_lowercase();
                 match keywords.iter().position(|known| *known == keyword) {
                     Some(at) => keyword_patterns[at].push(index),
@@ -210,7 +257,7 @@ impl Catalogue {
                 line: 1,
                 message: format!("cannot build the keyword prefilter: {error}"),
             })?;
-        Ok(Catalogue { rules, patterns, prefilter, keyword_patterns })
+        Ok(Catalogue { rules, patterns, token_apis, prefilter, keyword_patterns })
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
@@ -225,16 +272,20 @@ impl Catalogue {
         &self.patterns
     }
 
-    /// The patterns whose keywords occur in `text`, in catalogue order: one pass over the text.
-    pub fn candidate_patterns(&self, text: &str, kind: FileKind) -> Vec<&Pattern> {
-        let mut hit = vec![false; self.patterns.len()];
-        let mut remaining = self.patterns.iter().filter(|p| p.applies_to(kind)).count();
-        if remaining == 0 {
-            return Vec::new();
-        }
+    pub fn token_apis(&self) -> &[TokenApiSpec] {
+        &self.token_apis
+    }
+
+    /// The patterns (for this kind) and token APIs whose keywords occur in `text`, in catalogue
+    /// order: one pass of the keyword automaton over the text.
+    pub fn candidates(&self, text: &str, kind: FileKind) -> Candidates<'_> {
+        let gated = self.patterns.len() + self.token_apis.len();
+        let mut hit = vec![false; gated];
+        let mut remaining = self.patterns.iter().filter(|p| p.applies_to(kind)).count() + self.token_apis.len();
         for found in self.prefilter.find_overlapping_iter(text) {
             for &index in &self.keyword_patterns[found.pattern().as_usize()] {
-                if !hit[index] && self.patterns[index].applies_to(kind) {
+                let applies = self.patterns.get(index).is_none_or(|p| p.applies_to(kind));
+                if !hit[index] && applies {
                     hit[index] = true;
                     remaining -= 1;
                 }
@@ -243,13 +294,22 @@ impl Catalogue {
                 break;
             }
         }
-        self.patterns.iter().zip(hit).filter_map(|(pattern, hit)| hit.then_some(pattern)).collect()
+        let (pattern_hits, api_hits) = hit.split_at(self.patterns.len());
+        Candidates {
+            patterns: self.patterns.iter().zip(pattern_hits).filter_map(|(p, hit)| hit.then_some(p)).collect(),
+            token_apis: self.token_apis.iter().zip(api_hits).filter_map(|(a, hit)| hit.then_some(a)).collect(),
+        }
     }
 
     /// Every keyword of every pattern, for the benchmark's ripgrep comparison.
     pub fn keywords(&self) -> Vec<String> {
-        let mut all: Vec<String> =
-            self.patterns.iter().flat_map(|p| p.keywords.iter().map(|k| k.to_ascii_lowercase())).collect();
+        let mut all: Vec<String> = self
+            .patterns
+            .iter()
+            .flat_map(|p| &p.keywords)
+            .chain(self.token_apis.iter().flat_map(|a| &a.keywords))
+            .map(|k| k.to_ascii_lowercase())
+            .collect();
         all.sort();
         all.dedup();
         all
@@ -401,6 +461,43 @@ fn compile_pattern(
         connection: def.connection,
         examples: def.examples,
         negative_examples: def.negative_examples,
+    })
+}
+
+fn compile_token_api(
+    def: TokenApiDef,
+    at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
+) -> Result<TokenApiSpec, RuleError> {
+    let name = def.id.get_ref().as_str();
+    let api = TokenApi::from_name(name).ok_or_else(|| at(def.id.span(), format!("unknown token API `{name}`")))?;
+    let endpoint = RegexBuilder::new(def.endpoint.get_ref())
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|error| at(def.endpoint.span(), format!("token API `{name}`: invalid regex: {error}")))?;
+    if def.keywords.get_ref().is_empty() || def.keywords.get_ref().iter().any(|k| k.trim().len() < 2) {
+        return Err(at(def.keywords.span(), format!("token API `{name}` needs keywords of 2 or more characters")));
+    }
+    let mut expiry = Vec::new();
+    for field in def.expiry {
+        let unit = match field.unit.as_str() {
+            "days" => ExpiryUnit::Days,
+            "months" => ExpiryUnit::Months,
+            "date" => ExpiryUnit::Date,
+            "epoch-ms" => ExpiryUnit::EpochMs,
+            "forever" => ExpiryUnit::Forever,
+            "rotation" => ExpiryUnit::Rotation,
+            other => return Err(at(def.id.span(), format!("token API `{name}`: unknown expiry unit `{other}`"))),
+        };
+        expiry.push((field.key, unit));
+    }
+    Ok(TokenApiSpec {
+        api,
+        description: def.description,
+        endpoint,
+        keywords: def.keywords.into_inner(),
+        create_methods: def.create_methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+        expiry,
+        default_expiry_days: def.default_expiry_days,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Every rule's examples and negative examples, and every pattern's, through the real pipeline.
 
 use credlint::analyze::AnalyzeSettings;
+use credlint::config::Config;
 use credlint::source::{FileKind, SourceFile};
 
 use super::support::CATALOGUE;
@@ -16,8 +17,17 @@ fn every_rule_fires_on_its_examples_and_not_on_its_negative_examples() {
             .chain(rule.negative_examples.iter().map(|e| (e, false)))
         {
             let file = SourceFile::from_name(&example.file, example.code.as_str());
-            // Examples see everything a scan can report, unused suppressions included.
-            let settings = AnalyzeSettings { report_unused_ignores: true, ..AnalyzeSettings::default() };
+            // Examples see everything a scan can report, unused suppressions included, on a fixed
+            // date (inventory examples are written for 2026-01-15).
+            let mut settings = AnalyzeSettings {
+                report_unused_ignores: true,
+                today: Some("2026-01-15".parse().unwrap()),
+                ..AnalyzeSettings::default()
+            };
+            if let Some(config) = &example.config {
+                let config = Config::parse(std::path::Path::new(".credlint.toml"), config).unwrap();
+                settings.inventory = config.inventory;
+            }
             let findings = credlint::scan_sources(&[file], &CATALOGUE, &settings);
             let fired = findings.iter().any(|f| f.rule == rule.id);
             if fired != should_fire {

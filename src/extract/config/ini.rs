@@ -36,11 +36,15 @@ pub(crate) fn parse(text: &str, doc: &mut Document, dialect: Dialect) {
             continue;
         }
         // configparser: an indented line continues the previous value.
-        if dialect == Dialect::Ini && indent > 0 && let Some(index) = last {
+        if dialect == Dialect::Ini
+            && indent > 0
+            && let Some(index) = last
+        {
             let entry = &mut doc.entries[index];
             entry.value.push('\n');
             entry.value.push_str(content.trim_end());
-            entry.value_span = entry.value_span.cover(Span::new(line_start + indent, line_start + indent + content.trim_end().len()));
+            entry.value_span =
+                entry.value_span.cover(Span::new(line_start + indent, line_start + indent + content.trim_end().len()));
             continue;
         }
         if content.starts_with('[') {
@@ -50,9 +54,11 @@ pub(crate) fn parse(text: &str, doc: &mut Document, dialect: Dialect) {
             }
             continue;
         }
+        // `key: value` only inside a section: configparser wants one anyway, and files without
+        // sections that use `:` are other formats (`nsswitch.conf`: `passwd: files`).
         let separator = match dialect {
-            Dialect::Ini => content.find(['=', ':']),
-            Dialect::Git => content.find('='),
+            Dialect::Ini if section != root => content.find(['=', ':']),
+            Dialect::Ini | Dialect::Git => content.find('='),
         };
         let key_start = line_start + indent;
         let (key, value_region) = match separator {
@@ -210,6 +216,14 @@ mod tests {
         let header = entry(&doc, "extraheader");
         assert_eq!(&text[header.value_span.range()], "Authorization: Basic abc");
         assert_eq!(entry(&doc, "long").value, "ab");
+    }
+
+    #[test]
+    fn colons_separate_only_inside_sections() {
+        let doc = parsed("passwd:         files\ntoken = abc\n[s]\npassword: x\n", Dialect::Ini);
+        assert!(doc.entries.iter().all(|e| e.key() != Some("passwd")));
+        assert_eq!(entry(&doc, "password").value, "x");
+        assert_eq!(entry(&doc, "token").value, "abc");
     }
 
     #[test]

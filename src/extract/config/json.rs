@@ -97,7 +97,10 @@ impl Parser<'_, '_> {
             }
             Some(_) => {
                 let start = self.pos;
-                while self.peek().is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r' | b'/'))
+                {
                     self.pos += 1;
                 }
                 let word = &self.text[start..self.pos];
@@ -301,7 +304,8 @@ mod tests {
         let deep = "[".repeat(100_000);
         let mut doc = Document::default();
         assert!(parse(&deep, &mut doc).unwrap_err().message.contains("nesting"));
-        for text in ["{\"a\": \"\\u12\"}", "{\"a\"", "{\"a\": tru}", "\"\\", "{\"a\": \"x\ny\"}", "[1 2]", "{'a': 'é"] {
+        for text in ["{\"a\": \"\\u12\"}", "{\"a\"", "{\"a\": tru}", "\"\\", "{\"a\": \"x\ny\"}", "[1 2]", "{'a': 'é"]
+        {
             let mut doc = Document::default();
             assert!(parse(text, &mut doc).is_err(), "{text}");
         }

@@ -10,6 +10,8 @@
 //! This module owns the tree and the lookups the rules need (children by name, ancestors, paths).
 //! It knows nothing about credentials; the parsers (`yaml`, `json`, …) build it, `rules` reads it.
 
+use std::collections::HashMap;
+
 use crate::span::Span;
 
 pub(crate) type NodeId = usize;
@@ -80,6 +82,9 @@ pub(crate) struct Document {
     entries_by_node: Vec<Vec<usize>>,
     nodes_by_node: Vec<Vec<NodeId>>,
     roots: Vec<NodeId>,
+    /// The first entry under each node for each normalized key: lookups stay O(1) in a node
+    /// with thousands of entries.
+    by_key: HashMap<(NodeId, String), usize>,
 }
 
 /// Names compared the way config keys are spelt in practice: case, `-`, `_`, `.` and spaces
@@ -120,14 +125,103 @@ impl Document {
 
     pub(crate) fn entry(&mut self, entry: Entry) -> usize {
         let parent = entry.parent;
+        let key = entry.key().map(normalize);
         self.entries.push(entry);
         let id = self.entries.len() - 1;
         self.entries_by_node[parent].push(id);
+        if let Some(key) = key {
+            self.by_key.entry((parent, key)).or_insert(id);
+        }
         id
     }
 
     pub(crate) fn roots(&self) -> &[NodeId] {
         &self.roots
+    }
+
+    /// Adds the entries that a file writes as named pairs, so that rules see them under their
+    /// name: `{name: JIRA_TOKEN, value: …}` (Kubernetes `env`), `<add key="ClearTextPassword"
+    /// value="…"/>` (NuGet), `<property><name>Private-Token</name><value>…` (Maven), and
+    /// `KEY=value` items of a sequence (docker-compose `environment`). The new entry sits beside
+    /// the pair, under the pair's parent; its key span is the name's span.
+    pub(crate) fn add_named_values(&mut self, text: &str) {
+        let mut named = Vec::new();
+        for node in 0..self.nodes.len() {
+            let Some(parent) = self.nodes[node].parent else { continue };
+            if self.entries_of(node).len() > 4 {
+                continue;
+            }
+            let name = self.find(node, &["name", "key"]).filter(|e| {
+                e.kind == ScalarKind::Str
+                    && !e.value.trim().is_empty()
+                    && !e.value.contains('\n')
+                    && e.value.len() <= 128
+            });
+            let value = self.find(node, &["value"]).filter(|e| e.kind == ScalarKind::Str);
+            // `{name: X, value: …}`, or a value under its own key (`X: {value: …, description: …}`,
+            // GitLab's expanded variables).
+            let named_by = match (name, &self.nodes[node].segment) {
+                (Some(name), _) => Some((name.value.trim().to_owned(), name.value_span)),
+                (None, Some(Segment::Key(key))) => Some((key.clone(), self.nodes[node].key_span)),
+                (None, _) => None,
+            };
+            if let (Some((name, key_span)), Some(value)) = (named_by, value) {
+                named.push(Entry {
+                    parent,
+                    segment: Segment::Key(name),
+                    key_span,
+                    value: value.value.clone(),
+                    value_span: value.value_span,
+                    kind: value.kind,
+                });
+            }
+        }
+        for entry in &self.entries {
+            let Segment::Index(_) = entry.segment else { continue };
+            if entry.kind != ScalarKind::Str
+                || entry.value.contains('\n')
+                || text.get(entry.value_span.range()) != Some(entry.value.as_str())
+            {
+                continue;
+            }
+            let Some((key, value)) = entry.value.split_once('=') else { continue };
+            let bare = key.trim_start_matches('-');
+            let valid = bare.len() + 2 >= key.len()
+                && bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && bare.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            if !valid {
+                continue;
+            }
+            let start = entry.value_span.start;
+            named.push(Entry {
+                parent: entry.parent,
+                segment: Segment::Key(bare.to_owned()),
+                key_span: Span::new(start + key.len() - bare.len(), start + key.len()),
+                value: value.to_owned(),
+                value_span: Span::new(start + key.len() + 1, entry.value_span.end),
+                kind: ScalarKind::Str,
+            });
+        }
+        for entry in named {
+            self.entry(entry);
+        }
+    }
+
+    /// Whether nothing was read into the document yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.entries.is_empty()
+    }
+
+    /// Moves every span with `f` (a parser that read an edited copy of the text maps its spans
+    /// back to the original).
+    pub(crate) fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        for node in &mut self.nodes {
+            node.key_span = f(node.key_span);
+        }
+        for entry in &mut self.entries {
+            entry.key_span = f(entry.key_span);
+            entry.value_span = f(entry.value_span);
+        }
     }
 
     /// The entries directly under `node`, by index into `entries`.
@@ -147,12 +241,7 @@ impl Document {
     /// The first entry under `node` whose key is one of `names` (compared with [`normalize`]),
     /// in the order of `names`.
     pub(crate) fn find(&self, node: NodeId, names: &[&str]) -> Option<&Entry> {
-        let candidates: Vec<(&Entry, String)> = self.entries_of(node)
-            .iter()
-            .map(|&i| &self.entries[i])
-            .filter_map(|e| Some((e, normalize(e.key()?))))
-            .collect();
-        names.iter().find_map(|name| candidates.iter().find(|(_, key)| key == name).map(|(e, _)| *e))
+        names.iter().find_map(|name| self.by_key.get(&(node, normalize(name))).map(|&i| &self.entries[i]))
     }
 
     /// The text of the entry under `node` named `name`, when it is a non-empty string.
@@ -183,6 +272,7 @@ impl Document {
     }
 
     /// The segments from the root to `node`, outermost first.
+    #[cfg(test)]
     pub(crate) fn segments(&self, node: NodeId) -> Vec<&Segment> {
         let mut segments: Vec<&Segment> = self.ancestors(node).filter_map(|n| self.nodes[n].segment.as_ref()).collect();
         segments.reverse();

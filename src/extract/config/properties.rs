@@ -81,7 +81,7 @@ fn split_key(line: &str) -> Option<(&str, usize, usize)> {
     while i < bytes.len() {
         match bytes[i] {
             b'\\' => i += 2,
-            b'=' | b':' | b' ' | b'\t' | b'\u{c}' => break,
+            b'=' | b':' | b' ' | b'\t' | b'\x0c' => break,
             _ => i += 1,
         }
     }
@@ -90,12 +90,12 @@ fn split_key(line: &str) -> Option<(&str, usize, usize)> {
         return None;
     }
     let mut j = key_end;
-    while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\u{c}') {
+    while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\x0c') {
         j += 1;
     }
     if j < bytes.len() && matches!(bytes[j], b'=' | b':') {
         j += 1;
-        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\u{c}') {
+        while j < bytes.len() && matches!(bytes[j], b' ' | b'\t' | b'\x0c') {
             j += 1;
         }
     }

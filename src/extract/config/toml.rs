@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn escapes_and_non_ascii() {
-        let text = "pässword = \"a\\tb\"\nname = \"Grüße\"\r\n";
+        let text = "\"pässword\" = \"a\\tb\"\nname = \"Grüße\"\r\n";
         let mut doc = Document::default();
         parse(text, &mut doc).unwrap();
         assert_eq!(&text[entry(&doc, "pässword").value_span.range()], "a\\tb");

@@ -16,22 +16,31 @@ use crate::span::Span;
 /// Containers nested deeper than this are skipped: no real configuration nests so deep.
 const MAX_DEPTH: usize = 64;
 
-/// Character index → byte offset. Identity for ASCII text (the common case).
+/// Character index → byte offset. Identity for ASCII text (the common case); otherwise a table
+/// of `u32` offsets (files are far below 4 GiB: `walk` caps their size).
 struct CharIndex {
     ascii: bool,
     len: usize,
-    starts: Vec<usize>,
+    starts: Vec<u32>,
 }
 
 impl CharIndex {
     fn new(text: &str) -> Self {
         let ascii = text.is_ascii();
-        let starts = if ascii { Vec::new() } else { text.char_indices().map(|(i, _)| i).collect() };
+        let starts = if ascii {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX)).collect()
+        };
         CharIndex { ascii, len: text.len(), starts }
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        if self.ascii { char_index.min(self.len) } else { self.starts.get(char_index).copied().unwrap_or(self.len) }
+        if self.ascii {
+            char_index.min(self.len)
+        } else {
+            self.starts.get(char_index).map_or(self.len, |&at| (at as usize).min(self.len))
+        }
     }
 }
 
@@ -40,7 +49,72 @@ enum Frame {
     Seq { node: NodeId, index: usize },
 }
 
+/// How many times an under-indented line inside a flow collection is re-indented and the file
+/// parsed again (see [`parse`]).
+const MAX_REINDENTS: usize = 16;
+
+/// Files larger than this are not re-parsed after an indentation error.
+const MAX_REINDENT_BYTES: usize = 1 << 20;
+
+/// Parses `text` into `doc`, which must be empty.
+///
+/// YAML 1.2 wants the lines of a multi-line flow collection indented deeper than its key, and
+/// saphyr enforces it; PyYAML and the CI services accept a closing `]` at the key's indentation,
+/// and such files are common (`matrix: {include: [ … ]}`). After an indentation error, the
+/// offending line is indented like the line before it in a copy of the text, the copy is parsed
+/// again (a bounded number of times), and the spans are mapped back to the original text.
 pub(crate) fn parse(text: &str, doc: &mut Document) -> Result<(), ParseError> {
+    debug_assert!(doc.is_empty(), "yaml::parse fills an empty document");
+    let first = parse_events(text, doc);
+    let Err(error) = first else { return Ok(()) };
+    if text.len() > MAX_REINDENT_BYTES || !error.message.starts_with("invalid indentation") {
+        return Err(error);
+    }
+    // Insertions of spaces into the copy: (offset in the copy at that time, count), in order.
+    let mut insertions: Vec<(usize, usize)> = Vec::new();
+    let mut copy = text.to_owned();
+    let mut error = error;
+    for _ in 0..MAX_REINDENTS {
+        let Some((at, count)) = reindent(&copy, error.offset) else { break };
+        copy.insert_str(at, &" ".repeat(count));
+        insertions.push((at, count));
+        let mut retry = Document::default();
+        let result = parse_events(&copy, &mut retry);
+        let to_original = |span: Span| Span::new(original(&insertions, span.start), original(&insertions, span.end));
+        retry.map_spans(to_original);
+        *doc = retry;
+        match result {
+            Ok(()) => return Ok(()),
+            Err(next) if next.message.starts_with("invalid indentation") && next.offset != error.offset => error = next,
+            Err(next) => return Err(ParseError { offset: original(&insertions, next.offset), ..next }),
+        }
+    }
+    Err(ParseError { offset: original(&insertions, error.offset), ..error })
+}
+
+/// Where to insert how many spaces so that the line holding `offset` is indented like the
+/// previous non-blank line, if that is deeper.
+fn reindent(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let own = indent(&text[line_start..]);
+    let previous = text[..line_start.saturating_sub(1)].lines().rev().find(|line| !line.trim().is_empty())?;
+    let wanted = indent(previous);
+    (wanted > own).then_some((line_start, wanted - own))
+}
+
+/// An offset in the edited copy mapped back to the original text.
+fn original(insertions: &[(usize, usize)], offset: usize) -> usize {
+    insertions.iter().rev().fold(
+        offset,
+        |at, &(inserted, count)| {
+            if at >= inserted + count { at - count } else { at.min(inserted) }
+        },
+    )
+}
+
+fn parse_events(text: &str, doc: &mut Document) -> Result<(), ParseError> {
     let chars = CharIndex::new(text);
     let mut stack: Vec<Frame> = Vec::new();
     // Nesting levels being skipped (too deep, or a complex mapping key).
@@ -78,7 +152,9 @@ pub(crate) fn parse(text: &str, doc: &mut Document) -> Result<(), ParseError> {
                 stack.pop();
                 consumed(&mut stack);
             }
-            Event::Scalar(value, style, _, tag) => scalar(text, doc, &mut stack, &value, style, tag.as_deref(), start, end),
+            Event::Scalar(value, style, _, tag) => {
+                scalar(text, doc, &mut stack, &value, style, tag.as_deref(), start, end)
+            }
             Event::Alias(_) => consumed(&mut stack),
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
@@ -244,9 +320,7 @@ mod tests {
     fn spans_cover_the_content_of_every_style() {
         let text = "a:\n  plain: S3cret!\n  dq: \"quoted pw\"\n  sq: 'single'\n  tagged: !!str &x tagged-value\n  block: |\n    blockvalue\n";
         let doc = parse_ok(text);
-        for (key, value) in
-            [("plain", "S3cret!"), ("dq", "quoted pw"), ("sq", "single"), ("tagged", "tagged-value")]
-        {
+        for (key, value) in [("plain", "S3cret!"), ("dq", "quoted pw"), ("sq", "single"), ("tagged", "tagged-value")] {
             let e = entry(&doc, key);
             assert_eq!(e.value, value);
             assert_eq!(&text[e.value_span.range()], value, "{key}");
@@ -278,7 +352,8 @@ mod tests {
 
     #[test]
     fn typed_scalars_and_tags() {
-        let doc = parse_ok("a: 12\nb: true\nc: ~\nd: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\ne: '12'\nf: 0x1F\ng: 1.5e3\n");
+        let doc =
+            parse_ok("a: 12\nb: true\nc: ~\nd: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\ne: '12'\nf: 0x1F\ng: 1.5e3\n");
         let kinds: Vec<_> = doc.entries.iter().map(|e| e.kind).collect();
         use ScalarKind::*;
         assert_eq!(kinds, [Number, Bool, Null, Other, Str, Number, Number]);
@@ -295,7 +370,8 @@ mod tests {
 
     #[test]
     fn alias_bombs_stay_cheap() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut text =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
         let mut previous = "a";
         for name in names {
@@ -318,7 +394,10 @@ mod tests {
         // Either a parse error or a skipped subtree: never a crash, never a deep tree.
         let _ = parse(&text, &mut doc);
         assert!(doc.nodes.len() <= MAX_DEPTH + 1);
-        let text = format!("a:\n{}x: 1\npassword: S3cret!\n", (1..200).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect::<String>());
+        let text = format!(
+            "a:\n{}x: 1\npassword: S3cret!\n",
+            (1..200).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect::<String>()
+        );
         let mut doc = Document::default();
         let _ = parse(&text, &mut doc);
         assert!(doc.nodes.len() <= MAX_DEPTH + 1);
@@ -331,6 +410,22 @@ mod tests {
         let error = parse(text, &mut doc).unwrap_err();
         assert!(error.offset > 0 && error.offset <= text.len());
         assert_eq!(entry(&doc, "password").value, "S3cret!");
+    }
+
+    #[test]
+    fn under_indented_flow_collections_are_read_like_pyyaml_does() {
+        let text = "jobs:\n  build:\n    strategy:\n      matrix:\n        include: [\n          { os: linux },\n        ]\n        channel: [\n          stable\n      ]\n    env:\n      JIRA_PASSWORD: S3cret!\n";
+        let doc = parse_ok(text);
+        let e = entry(&doc, "JIRA_PASSWORD");
+        assert_eq!(&text[e.value_span.range()], "S3cret!");
+        assert_eq!(&text[e.key_span.range()], "JIRA_PASSWORD");
+        assert_eq!(&text[entry(&doc, "os").value_span.range()], "linux");
+        // An indentation error that re-indenting can't fix is still an error, with facts kept.
+        let text = "a:\n  password: S3cret!\n b: x\n";
+        let mut doc = Document::default();
+        let error = parse(text, &mut doc).unwrap_err();
+        assert!(error.offset <= text.len());
+        assert_eq!(&text[entry(&doc, "password").value_span.range()], "S3cret!");
     }
 
     #[test]

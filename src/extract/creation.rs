@@ -1,0 +1,328 @@
+//! Token creation in any language, from text: an endpoint of the catalogue's token APIs
+//! (`rules/token-apis.toml`), the request around it, and the expiry that request asks for.
+//!
+//! The request is the curl command holding the endpoint, or the statement (call chain) in code;
+//! its body may be written there or bound to a name in the same file (`payload = {…}`,
+//! `token := AccessToken{…}`). The method decides creation (`PUT` for Bitbucket, `POST`
+//! elsewhere); when no method is visible, a body with a name or permissions does. Rust files are
+//! read by the `syn` extractor instead.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::target::enclosing_open_paren;
+use crate::fact::TokenCreation;
+use crate::rules::{ExpiryUnit, TokenApiSpec};
+use crate::source::{FileKind, SourceFile};
+use crate::span::Span;
+
+/// The longest request (statement, command, resource block) read around an endpoint.
+const MAX_REQUEST: usize = 4096;
+
+pub fn extract_creations(file: &SourceFile, apis: &[&TokenApiSpec], creations: &mut Vec<TokenCreation>) {
+    if apis.is_empty() || file.kind == FileKind::Rust {
+        return;
+    }
+    let text: &str = &file.text;
+    for api in apis {
+        for found in api.endpoint.find_iter(text) {
+            let span = Span::new(found.start(), found.end());
+            if let Some(creation) = creation_at(text, api, span) {
+                creations.push(creation);
+            }
+        }
+    }
+}
+
+fn creation_at(text: &str, api: &TokenApiSpec, endpoint: Span) -> Option<TokenCreation> {
+    let terraform = api.create_methods.is_empty();
+    let (request, method) = if terraform {
+        (block_after(text, endpoint.end)?, None)
+    } else if let Some(command) = shell_command(text, endpoint) {
+        let method = shell_method(&text[command.range()]);
+        (command, Some(method))
+    } else {
+        let statement = statement(text, endpoint);
+        (statement, code_method(&text[statement.range()]))
+    };
+    let mut bodies = vec![request];
+    bodies.extend(bound_bodies(text, request));
+    let body_text = |span: &Span| &text[span.range()];
+    match method {
+        Some(method) if !api.create_methods.iter().any(|m| *m == method) => return None,
+        None if !terraform && !bodies.iter().any(|b| looks_like_creation_body(body_text(b))) => return None,
+        _ => {}
+    }
+    let mut creation = TokenCreation {
+        api: api.api,
+        expiry_days: None,
+        never_expires: false,
+        expiry_text: None,
+        span: endpoint,
+        extractor: format!("token-api:{}", api.api.name()),
+    };
+    for (key, unit) in &api.expiry {
+        if let Some(value) = bodies.iter().find_map(|b| field_value(body_text(b), key)) {
+            read_expiry(&mut creation, &value, *unit);
+            return Some(creation);
+        }
+    }
+    creation.expiry_days = api.default_expiry_days;
+    Some(creation)
+}
+
+/// The curl/wget/HTTPie command holding `span`, with its `\` continuations.
+fn shell_command(text: &str, span: Span) -> Option<Span> {
+    let mut start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    // Walk up through lines that end in a continuation.
+    while start > 0 {
+        let previous_end = start - 1;
+        let previous_start = text[..previous_end].rfind('\n').map_or(0, |i| i + 1);
+        if !text[previous_start..previous_end].trim_end_matches('\r').ends_with('\\') {
+            break;
+        }
+        start = previous_start;
+    }
+    let mut end = span.end;
+    loop {
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        end = line_end;
+        if !text[..line_end].trim_end_matches('\r').ends_with('\\') || line_end >= text.len() || end - start > MAX_REQUEST {
+            break;
+        }
+        end = line_end + 1;
+    }
+    let command = &text[start..end];
+    static CLIENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[\s;|&(`'\x22])(?:curl|wget|https?)\s").expect("valid regex"));
+    CLIENT.is_match(command).then_some(Span::new(start, end))
+}
+
+fn shell_method(command: &str) -> String {
+    static METHOD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?:\s-X\s*|\s--request(?:\s+|=))['"]?([A-Za-z]+)"#).expect("valid regex")
+    });
+    if let Some(caps) = METHOD.captures(command) {
+        return caps[1].to_ascii_uppercase();
+    }
+    let sends_data = [" -d", " --data", " --json", " -F", " --form"].iter().any(|flag| command.contains(flag));
+    if sends_data { "POST" } else { "GET" }.to_owned()
+}
+
+/// The statement holding `span`: from the start of the line of its outermost enclosing call to
+/// the end of the call chain (a line break at bracket depth 0 not followed by `.`, `)` or `?`).
+fn statement(text: &str, span: Span) -> Span {
+    let mut open = span.start;
+    let floor = span.start.saturating_sub(MAX_REQUEST / 2);
+    while let Some(outer) = enclosing_open_paren(text, open) {
+        if outer < floor {
+            break;
+        }
+        open = outer;
+    }
+    let start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    let bytes = text.as_bytes();
+    let limit = (start + MAX_REQUEST).min(text.len());
+    let mut depth = 0i32;
+    let mut i = start;
+    let mut quote: Option<u8> = None;
+    while i < limit {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'"' | b'\'' | b'`' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b';' if depth <= 0 && i >= span.end => return Span::new(start, i),
+                b'\n' if depth <= 0 && i >= span.end => {
+                    let next = text[i + 1..].trim_start();
+                    if !(next.starts_with('.') || next.starts_with(')') || next.starts_with('?')) {
+                        return Span::new(start, i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    Span::new(start, limit)
+}
+
+fn code_method(statement: &str) -> Option<String> {
+    static METHOD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)(?:\bmethod\s*(?::|=|=>)\s*['"]?|\bhttp\.Method|\.|\brequests\.|\bhttpx\.|\baxios\.|\bsession\.|['"`]|\bHttpMethod\.|\bRequestMethod\.)(get|post|put|patch|delete)\b"#)
+            .expect("valid regex")
+    });
+    METHOD.captures(statement).map(|caps| caps[1].to_ascii_uppercase())
+}
+
+/// The `{…}` block that follows `from` (a Terraform resource body).
+fn block_after(text: &str, from: usize) -> Option<Span> {
+    let open = from + text.get(from..)?.find('{')?;
+    Some(Span::new(open, matching_close(text, open)?))
+}
+
+/// The offset after the bracket that closes the one at `open`.
+fn matching_close(text: &str, open: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let limit = (open + MAX_REQUEST).min(bytes.len());
+    let mut i = open;
+    while i < limit {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'"' | b'\'' | b'`' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The literals bound, in the same file, to names the request mentions: `payload = {…}`,
+/// `token := AccessToken{…}`, `const body = {…}`, `data = dict(…)`.
+fn bound_bodies(text: &str, request: Span) -> Vec<Span> {
+    static BINDING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)(?:^|[\s;(,])(?:(?:const|let|var|val|final|my|\$)\s*)?(?P<name>[A-Za-z_$][\w$]*)\s*(?::=|=|:\s*[\w<>\[\], ]+=)\s*(?:new\s+)?(?:[A-Za-z_][\w.:]*\s*)?(?P<open>[{(\[])"#)
+            .expect("valid regex")
+    });
+    static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z_$][\w$]*").expect("valid regex"));
+    let mentioned: std::collections::HashSet<&str> = IDENT.find_iter(&text[request.range()]).map(|m| m.as_str()).collect();
+    let mut bodies = Vec::new();
+    for caps in BINDING.captures_iter(text) {
+        let (Some(name), Some(open)) = (caps.name("name"), caps.name("open")) else { continue };
+        let inside_request = request.start <= open.start() && open.start() < request.end;
+        if inside_request || !mentioned.contains(name.as_str()) {
+            continue;
+        }
+        if let Some(close) = matching_close(text, open.start()) {
+            bodies.push(Span::new(open.start(), close));
+        }
+        if bodies.len() >= 8 {
+            break;
+        }
+    }
+    bodies
+}
+
+fn looks_like_creation_body(body: &str) -> bool {
+    static KEYS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)["']?\b(?:name|tokenDescription|tokenName|permissions|scopes)\b["']?\s*(?::|=|=>)"#)
+            .expect("valid regex")
+    });
+    KEYS.is_match(body)
+}
+
+/// The value written for `key` (`"key": v`, `key: v`, `key=v`, `Key: v` in a Go struct).
+fn field_value(body: &str, key: &str) -> Option<String> {
+    let pattern = format!(
+        r#"(?i)["']?\b{}\b["']?\s*(?::=|=>|:|=)\s*(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,}}\n)&;\]"']+)"#,
+        regex::escape(key)
+    );
+    let regex = Regex::new(&pattern).ok()?;
+    let caps = regex.captures(body)?;
+    Some(caps.name("value")?.as_str().trim().trim_matches(|c| c == '"' || c == '\'').trim().to_owned())
+}
+
+fn read_expiry(creation: &mut TokenCreation, value: &str, unit: ExpiryUnit) {
+    let lower = value.to_ascii_lowercase();
+    let empty = matches!(lower.as_str(), "null" | "none" | "nil" | "undefined" | "" | "0");
+    match unit {
+        ExpiryUnit::Forever => {
+            if lower == "true" {
+                creation.never_expires = true;
+            } else {
+                creation.expiry_text = Some(value.to_owned());
+            }
+        }
+        ExpiryUnit::Days | ExpiryUnit::Months if empty => creation.never_expires = true,
+        ExpiryUnit::Days | ExpiryUnit::Months => {
+            let factor = if unit == ExpiryUnit::Months { 30 } else { 1 };
+            match value.parse::<u64>() {
+                Ok(number) => creation.expiry_days = Some(number.saturating_mul(factor)),
+                Err(_) => creation.expiry_text = Some(value.to_owned()),
+            }
+        }
+        ExpiryUnit::Date | ExpiryUnit::EpochMs if empty => creation.never_expires = true,
+        ExpiryUnit::Date | ExpiryUnit::EpochMs | ExpiryUnit::Rotation => creation.expiry_text = Some(value.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fact::TokenApi;
+    use crate::rules::Catalogue;
+
+    fn creations(name: &str, text: &str) -> Vec<TokenCreation> {
+        let catalogue = Catalogue::embedded().unwrap();
+        let file = SourceFile::from_name(name, text);
+        let apis: Vec<&TokenApiSpec> = catalogue.token_apis().iter().collect();
+        let mut found = Vec::new();
+        extract_creations(&file, &apis, &mut found);
+        found
+    }
+
+    #[test]
+    fn curl_creations_with_and_without_expiry() {
+        let with = creations("mint.sh", "curl -X POST -H 'Content-Type: application/json' \\\n  -d '{\"name\":\"ci\",\"expirationDuration\":90}' \\\n  https://jira.example.com/rest/pat/latest/tokens\n");
+        assert_eq!(with.len(), 1);
+        assert_eq!((with[0].api, with[0].expiry_days), (TokenApi::AtlassianDcPat, Some(90)));
+        let without = creations("mint.sh", "curl -u admin:x -X PUT --data '{\"name\": \"ci\", \"permissions\": [\"REPO_READ\"]}' \"$BASE/rest/access-tokens/1.0/users/svc\"\n");
+        assert_eq!(without.len(), 1);
+        assert_eq!((without[0].expiry_days, without[0].never_expires), (None, false));
+        let listing = creations("list.sh", "curl -u admin:x https://jira.example.com/rest/pat/latest/tokens\n");
+        assert!(listing.is_empty(), "a GET lists tokens");
+        let revoke = creations("revoke.sh", "curl -X DELETE https://jira.example.com/rest/pat/latest/tokens/42\n");
+        assert!(revoke.is_empty());
+    }
+
+    #[test]
+    fn code_bodies_bound_to_names() {
+        let text = "payload = {\n    \"name\": \"e2e\",\n    \"expiryDays\": 2154,\n}\nrequests.put(f\"{base}/rest/access-tokens/latest/projects/{key}\", json=payload, auth=(u, p))\n";
+        let found = creations("mint.py", text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].expiry_days, Some(2154));
+        let go = "token := AccessToken{Name: \"pipeline-\" + id, Permissions: []string{\"REPO_READ\"}}\nbody, _ := json.Marshal(token)\nreq, _ := http.NewRequest(http.MethodPut, fmt.Sprintf(\"%s/rest/access-tokens/1.0/users/%s\", c.BaseURL, user), bytes.NewReader(body))\n";
+        let found = creations("client.go", go);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].expiry_days, found[0].never_expires), (None, false));
+    }
+
+    #[test]
+    fn forever_flags_months_and_defaults() {
+        let kantega = creations("k.js", "axios.post(`${base}/rest/ksso/api/apitokens/12.0/user/tokens`, { tokenName: 'ci', isValidForever: true })\n");
+        assert!(kantega[0].never_expires);
+        let resolution = creations("r.sh", "curl -d '{\"tokenDescription\":\"x\",\"tokenValidityTimeInMonths\":6}' -X POST https://jira.x/rest/de.resolution.apitokenauth/latest/user/token\n");
+        assert_eq!(resolution[0].expiry_days, Some(180));
+        let gitlab = creations("g.sh", "curl -X POST -H \"PRIVATE-TOKEN: $T\" --data \"name=mytoken\" --data \"expires_at=2017-04-04\" https://gitlab.x/api/v4/users/42/personal_access_tokens\n");
+        assert_eq!(gitlab[0].expiry_text.as_deref(), Some("2017-04-04"));
+        let terraform = creations("main.tf", "resource \"gitlab_personal_access_token\" \"ci\" {\n  user_id = 25\n  name    = \"ci\"\n  scopes  = [\"api\"]\n}\n");
+        assert_eq!(terraform[0].expiry_days, Some(365), "GitLab's default lifetime applies");
+    }
+}
