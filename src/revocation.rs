@@ -66,7 +66,14 @@ fn lifetime_days(creation: &TokenCreation, today: Date) -> Option<i64> {
     if let Some(days) = creation.expiry_days {
         return Some(i64::try_from(days).unwrap_or(i64::MAX));
     }
-    let date: Date = creation.expiry_text.as_deref()?.parse().ok()?;
+    let text = creation.expiry_text.as_deref()?;
+    // Milliseconds since the epoch (`tokenExpirationDateTimeMillis`), or a date.
+    if let Ok(millis) = text.parse::<i64>()
+        && millis > 100_000_000_000
+    {
+        return Some(Date::from_days(millis / 86_400_000).to_days() - today.to_days());
+    }
+    let date: Date = text.parse().ok()?;
     Some(today.days_until(date))
 }
 

@@ -4,8 +4,9 @@
 //! content, so detection is free. The text is always valid UTF-8: invalid sequences were replaced
 //! by `walk` when the file was read.
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -243,6 +244,21 @@ impl FileKind {
     }
 }
 
+/// A file's [`LineIndex`], computed the first time it is needed.
+#[derive(Debug)]
+pub struct Lines {
+    text: Arc<str>,
+    index: OnceLock<LineIndex>,
+}
+
+impl Deref for Lines {
+    type Target = LineIndex;
+
+    fn deref(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+}
+
 /// One file's text and what the pipeline needs to know about it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -250,7 +266,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub kind: FileKind,
     pub text: Arc<str>,
-    pub lines: Arc<LineIndex>,
+    /// Built on first use: most files are never asked for a line number.
+    pub lines: Arc<Lines>,
     /// The path below the scanned root (`tests/x.py` when `repo/` was scanned), which context
     /// rules read: a file is test or documentation code by where it sits in what was scanned.
     pub scope: PathBuf,
@@ -259,7 +276,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, kind: FileKind, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
-        let lines = Arc::new(LineIndex::new(&text));
+        let lines = Arc::new(Lines { text: Arc::clone(&text), index: OnceLock::new() });
         let path = path.into();
         SourceFile { scope: path.clone(), path, kind, text, lines }
     }

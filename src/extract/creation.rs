@@ -44,7 +44,15 @@ fn creation_at(text: &str, api: &TokenApiSpec, endpoint: Span) -> Option<TokenCr
         (command, Some(method))
     } else {
         let statement = statement(text, endpoint);
-        (statement, code_method(&text[statement.range()]))
+        match code_method(&text[statement.range()]) {
+            Some(method) => (statement, Some(method)),
+            // `url = f"{base}/rest/pat/latest/tokens"`, then `requests.post(url, …)`: the request
+            // is the statement that sends the name.
+            None => match assigned_name(&text[statement.range()]).and_then(|name| statement_using(text, statement.end, name)) {
+                Some(request) => (request, code_method(&text[request.range()])),
+                None => (statement, None),
+            },
+        }
     };
     let mut bodies = vec![request];
     bodies.extend(bound_bodies(text, request));
@@ -103,7 +111,10 @@ fn shell_method(command: &str) -> String {
     static METHOD: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?:\s-X\s*|\s--request(?:\s+|=))['"]?([A-Za-z]+)"#).expect("valid regex")
     });
-    if let Some(caps) = METHOD.captures(command) {
+    static HTTPIE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[\s;|&(])https?\s+(?:-{1,2}[\w-]+(?:=\S+|\s+[^-\s]\S*)?\s+)*(GET|POST|PUT|PATCH|DELETE|HEAD)\s").expect("valid regex")
+    });
+    if let Some(caps) = METHOD.captures(command).or_else(|| HTTPIE.captures(command)) {
         return caps[1].to_ascii_uppercase();
     }
     let sends_data = [" -d", " --data", " --json", " -F", " --form"].iter().any(|flag| command.contains(flag));
@@ -204,30 +215,96 @@ fn matching_close(text: &str, open: usize) -> Option<usize> {
     None
 }
 
-/// The literals bound, in the same file, to names the request mentions: `payload = {…}`,
-/// `token := AccessToken{…}`, `const body = {…}`, `data = dict(…)`.
+/// The values bound, earlier in the same file, to names the request mentions: the nearest
+/// binding at the start of a statement wins (`payload = {…}`, `token := AccessToken{…}`,
+/// `const body = {…}`, `PAYLOAD='{…}'`, a Java text block), and `json.Marshal(x)`-style wrappers
+/// are followed one step to `x`.
 fn bound_bodies(text: &str, request: Span) -> Vec<Span> {
-    static BINDING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?m)(?:^|[\s;(,])(?:(?:const|let|var|val|final|my|\$)\s*)?(?P<name>[A-Za-z_$][\w$]*)\s*(?::=|=|:\s*[\w<>\[\], ]+=)\s*(?:new\s+)?(?:[A-Za-z_][\w.:]*\s*)?(?P<open>[{(\[])"#)
-            .expect("valid regex")
-    });
     static IDENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z_$][\w$]*").expect("valid regex"));
-    let mentioned: std::collections::HashSet<&str> = IDENT.find_iter(&text[request.range()]).map(|m| m.as_str()).collect();
+    // The name the request itself assigns (`req, _ = http.NewRequest(…)`) is not its body.
+    let assigned = assigned_name(&text[request.range()]);
+    let mut names: Vec<&str> = IDENT
+        .find_iter(&text[request.range()])
+        .map(|m| m.as_str().trim_start_matches('$'))
+        .filter(|name| name.len() > 1 && Some(*name) != assigned)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
     let mut bodies = Vec::new();
-    for caps in BINDING.captures_iter(text) {
-        let (Some(name), Some(open)) = (caps.name("name"), caps.name("open")) else { continue };
-        let inside_request = request.start <= open.start() && open.start() < request.end;
-        if inside_request || !mentioned.contains(name.as_str()) {
-            continue;
+    for name in names {
+        let Some(mut body) = binding_before(text, name, request.start) else { continue };
+        // `body, _ := json.Marshal(token)` / `JSON.stringify(payload)`: the literal is `token`.
+        if let Some(inner) = wrapped_name(&text[body.range()])
+            && let Some(wrapped) = binding_before(text, inner, body.start)
+        {
+            body = wrapped;
         }
-        if let Some(close) = matching_close(text, open.start()) {
-            bodies.push(Span::new(open.start(), close));
-        }
-        if bodies.len() >= 8 {
-            break;
-        }
+        bodies.push(body);
     }
     bodies
+}
+
+/// The value of the last statement-start binding of `name` before `before`.
+fn binding_before(text: &str, name: &str, before: usize) -> Option<Span> {
+    let pattern = format!(
+        r#"(?m)^[ \t]*(?:(?:const|let|var|val|final|my|local|export|readonly|declare|String|def|auto|private|static|public)\s+)*(?:[\w<>\[\], ]+\s+)?\$?{}(?:\s*,\s*[\w$]+)*\s*(?::=|=|:\s*[\w<>\[\], ]+=)\s*"#,
+        regex::escape(name)
+    );
+    let regex = Regex::new(&pattern).ok()?;
+    let found = regex.find_iter(&text[..before.min(text.len())]).last()?;
+    value_at(text, found.end())
+}
+
+/// The extent of the value starting at `at`: a bracketed literal (after an optional constructor
+/// name), a text block, or a quoted string (which may span lines, as shell single quotes do).
+fn value_at(text: &str, at: usize) -> Option<Span> {
+    let rest = text.get(at..)?;
+    if let Some(body) = rest.strip_prefix("\"\"\"") {
+        let end = at + 3 + body.find("\"\"\"")? + 3;
+        return Some(Span::new(at, end));
+    }
+    match rest.chars().next()? {
+        quote @ ('\'' | '"' | '`') => {
+            let close = rest[1..].find(quote)?;
+            Some(Span::new(at, (at + 1 + close + 1).min(at + MAX_REQUEST)))
+        }
+        _ => {
+            static CONSTRUCTOR: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"^(?:new\s+)?[A-Za-z_][\w.:<>, ]*?[({\[]").expect("valid regex"));
+            let open = match rest.chars().next()? {
+                '{' | '(' | '[' => at,
+                _ => at + CONSTRUCTOR.find(rest)?.end() - 1,
+            };
+            Some(Span::new(at, matching_close(text, open)?))
+        }
+    }
+}
+
+/// `json.Marshal(token)`, `JSON.stringify(payload)`, `json.dumps(body)`: the name inside.
+fn wrapped_name(value: &str) -> Option<&str> {
+    static WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:json\.Marshal|json\.MarshalIndent|JSON\.stringify|json\.dumps|serde_json::to_string|objectMapper\.writeValueAsString)\(\s*&?([A-Za-z_]\w*)")
+            .expect("valid regex")
+    });
+    Some(WRAPPER.captures(value)?.get(1)?.as_str())
+}
+
+/// `name = <endpoint>` / `const name = …`: the name a statement assigns.
+fn assigned_name(statement: &str) -> Option<&str> {
+    static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:(?:const|let|var|val|final|String|my|local)\s+)*\$?([A-Za-z_]\w*)(?:\s*,\s*[\w$]+)*\s*(?::=|=)[^=]").expect("valid regex")
+    });
+    Some(ASSIGNMENT.captures(statement)?.get(1)?.as_str())
+}
+
+/// The first statement after `from` that mentions `name`.
+fn statement_using(text: &str, from: usize, name: &str) -> Option<Span> {
+    let pattern = format!(r"\b{}\b", regex::escape(name));
+    let regex = Regex::new(&pattern).ok()?;
+    let window = &text[from..(from + MAX_REQUEST).min(text.len())];
+    let found = regex.find(window)?;
+    let at = from + found.start();
+    Some(statement(text, Span::new(at, at + found.len())))
 }
 
 fn looks_like_creation_body(body: &str) -> bool {
@@ -240,8 +317,10 @@ fn looks_like_creation_body(body: &str) -> bool {
 
 /// The value written for `key` (`"key": v`, `key: v`, `key=v`, `Key: v` in a Go struct).
 fn field_value(body: &str, key: &str) -> Option<String> {
+    // `"key": v`, `\"key\": v` (JSON inside a string), `key: v`, `key=v`, `Key: v`, and the
+    // quoted-key-then-comma of `Map.of("key", v)`; a value may sit in `{…}` (`url.Values`).
     let pattern = format!(
-        r#"(?i)["']?\b{}\b["']?\s*(?::=|=>|:|=)\s*(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,}}\n)&;\]"']+)"#,
+        r#"(?i)\\?["']?\b{}\b\\?["']?\s*(?::=|=>|:|=|,)\s*\{{?\s*\\?(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,}}\n)&;\]"'\\]+)"#,
         regex::escape(key)
     );
     let regex = Regex::new(&pattern).ok()?;

@@ -16,13 +16,17 @@ mod rust;
 pub mod target;
 
 use crate::fact::Facts;
-use crate::rules::Catalogue;
+use crate::rules::{Catalogue, GATE_CONFIG, GATE_RUST};
 use crate::source::{FileKind, SourceFile};
 
 pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
+    // One pass of the keyword automaton: which patterns and token APIs can match, and whether a
+    // parser can find anything at all.
+    let candidates = catalogue.candidates(&file.text, file.kind);
+    let parsers = candidates.parsers;
     let mut facts = match file.kind {
         FileKind::Netrc => netrc::extract(file),
-        FileKind::Rust => rust::extract(file),
+        FileKind::Rust if parsers & GATE_RUST != 0 => rust::extract(file),
         FileKind::Yaml
         | FileKind::Json
         | FileKind::Toml
@@ -30,7 +34,11 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         | FileKind::Properties
         | FileKind::Xml
         | FileKind::Npmrc
-        | FileKind::GitConfig => config::extract(file),
+        | FileKind::GitConfig
+            if parsers & GATE_CONFIG != 0 =>
+        {
+            config::extract(file)
+        }
         _ => Facts::default(),
     };
     if file.kind == FileKind::Markdown {
@@ -41,7 +49,6 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
             facts.extend(found);
         }
     }
-    let candidates = catalogue.candidates(&file.text, file.kind);
     pattern::extract_with_patterns(file, &candidates.patterns, &mut facts.uses);
     creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);
     if !facts.uses.is_empty() {

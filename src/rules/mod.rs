@@ -146,6 +146,8 @@ pub struct TokenApiSpec {
 pub struct Candidates<'c> {
     pub patterns: Vec<&'c Pattern>,
     pub token_apis: Vec<&'c TokenApiSpec>,
+    /// The `PARSE_GATE` parsers whose words occur (`GATE_RUST`, `GATE_CONFIG` bits).
+    pub parsers: u8,
 }
 
 /// Every rule, pattern and token API, with the prefilter over all their keywords.
@@ -157,7 +159,61 @@ pub struct Catalogue {
     prefilter: AhoCorasick,
     /// For each prefilter keyword, what it gates: a pattern index, or `patterns.len() + api index`.
     keyword_patterns: Vec<Vec<usize>>,
+    /// Keywords from this index on are `PARSE_GATE` words.
+    parse_gate: usize,
 }
+
+/// Which parser a `PARSE_GATE` word opens.
+pub const GATE_RUST: u8 = 1;
+pub const GATE_CONFIG: u8 = 2;
+
+/// Words without which the Rust extractor (or a config reader) can find nothing: a file holding
+/// none of its words is not parsed. Case-insensitive; they share the prefilter's single pass.
+/// Rust's words are specific (`token` alone is in every parser crate); config keys are short.
+pub const PARSE_GATE: &[(&str, u8)] = &[
+    ("basic_auth", GATE_RUST | GATE_CONFIG),
+    ("bearer_auth", GATE_RUST),
+    ("authorization", GATE_RUST | GATE_CONFIG),
+    ("set_password", GATE_RUST),
+    ("password", GATE_RUST | GATE_CONFIG),
+    ("passwd", GATE_RUST | GATE_CONFIG),
+    ("secret", GATE_RUST | GATE_CONFIG),
+    ("api_key", GATE_RUST | GATE_CONFIG),
+    ("apikey", GATE_RUST | GATE_CONFIG),
+    ("api_token", GATE_RUST | GATE_CONFIG),
+    ("access_token", GATE_RUST | GATE_CONFIG),
+    ("auth_token", GATE_RUST | GATE_CONFIG),
+    ("private_token", GATE_RUST | GATE_CONFIG),
+    ("credentials", GATE_RUST | GATE_CONFIG),
+    ("token: \"", GATE_RUST),
+    ("token = \"", GATE_RUST),
+    ("\"token\"", GATE_RUST | GATE_CONFIG),
+    ("rest/pat", GATE_RUST),
+    ("access-token", GATE_RUST),
+    ("access_tokens", GATE_RUST),
+    ("apitokenauth", GATE_RUST),
+    ("ksso", GATE_RUST),
+    ("pass", GATE_CONFIG),
+    ("pwd", GATE_CONFIG),
+    ("token", GATE_CONFIG),
+    ("credential", GATE_CONFIG),
+    ("api-key", GATE_CONFIG),
+    ("private_key", GATE_CONFIG),
+    ("privatekey", GATE_CONFIG),
+    ("_pat", GATE_CONFIG),
+    ("pat_", GATE_CONFIG),
+    ("dockerconfig", GATE_CONFIG),
+    ("_auth", GATE_CONFIG),
+    ("auth\"", GATE_CONFIG),
+    ("auth'", GATE_CONFIG),
+    ("auth:", GATE_CONFIG),
+    ("auth =", GATE_CONFIG),
+    ("auth=", GATE_CONFIG),
+    ("auths", GATE_CONFIG),
+    ("authtoken", GATE_CONFIG),
+    ("bearer", GATE_CONFIG),
+];
+
 
 impl Catalogue {
     /// The embedded catalogue.
@@ -248,16 +304,24 @@ impl Catalogue {
                 }
             }
         }
+        // Keywords that gate the Rust and config parsers share the pass (see `PARSE_GATE`).
+        let parse_gate = keywords.len();
+        for (keyword, _) in PARSE_GATE {
+            keywords.push(keyword.to_string());
+            keyword_patterns.push(Vec::new());
+        }
+        // A DFA: the prefilter runs over every byte of every file, and a DFA's step is the cheapest.
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&keywords)
             .map_err(|error| RuleError::Invalid {
                 file: "rules/".to_owned(),
                 line: 1,
                 message: format!("cannot build the keyword prefilter: {error}"),
             })?;
-        Ok(Catalogue { rules, patterns, token_apis, prefilter, keyword_patterns })
+        Ok(Catalogue { rules, patterns, token_apis, prefilter, keyword_patterns, parse_gate })
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
@@ -281,16 +345,22 @@ impl Catalogue {
     pub fn candidates(&self, text: &str, kind: FileKind) -> Candidates<'_> {
         let gated = self.patterns.len() + self.token_apis.len();
         let mut hit = vec![false; gated];
+        let mut parsers = 0u8;
         let mut remaining = self.patterns.iter().filter(|p| p.applies_to(kind)).count() + self.token_apis.len();
         for found in self.prefilter.find_overlapping_iter(text) {
-            for &index in &self.keyword_patterns[found.pattern().as_usize()] {
-                let applies = self.patterns.get(index).is_none_or(|p| p.applies_to(kind));
-                if !hit[index] && applies {
-                    hit[index] = true;
-                    remaining -= 1;
+            let keyword = found.pattern().as_usize();
+            if keyword >= self.parse_gate {
+                parsers |= PARSE_GATE[keyword - self.parse_gate].1;
+            } else {
+                for &index in &self.keyword_patterns[keyword] {
+                    let applies = self.patterns.get(index).is_none_or(|p| p.applies_to(kind));
+                    if !hit[index] && applies {
+                        hit[index] = true;
+                        remaining -= 1;
+                    }
                 }
             }
-            if remaining == 0 {
+            if remaining == 0 && parsers == GATE_RUST | GATE_CONFIG {
                 break;
             }
         }
@@ -298,6 +368,7 @@ impl Catalogue {
         Candidates {
             patterns: self.patterns.iter().zip(pattern_hits).filter_map(|(p, hit)| hit.then_some(p)).collect(),
             token_apis: self.token_apis.iter().zip(api_hits).filter_map(|(a, hit)| hit.then_some(a)).collect(),
+            parsers,
         }
     }
 
