@@ -402,9 +402,8 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             let mut out = io::BufWriter::new(io::stdout().lock());
             report::write(args.format, &outcome, &catalogue, &mut out, color)?;
             out.flush()?;
-            if args.format != Format::Human {
-                eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
-            }
+            // The summary goes to stderr for every format, so CI logs show it and pipes don't.
+            eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
         }
     }
     let threshold = match args.fail_on {

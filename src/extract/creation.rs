@@ -58,7 +58,7 @@ fn creation_at(text: &str, api: &TokenApiSpec, endpoint: Span) -> Option<TokenCr
     bodies.extend(bound_bodies(text, request));
     let body_text = |span: &Span| &text[span.range()];
     match method {
-        Some(method) if !api.create_methods.iter().any(|m| *m == method) => return None,
+        Some(method) if !api.create_methods.contains(&method) => return None,
         None if !terraform && !bodies.iter().any(|b| looks_like_creation_body(body_text(b))) => return None,
         _ => {}
     }
