@@ -21,7 +21,11 @@ fn synthetic_sites(count: usize) -> Vec<Site> {
             let secret = if r % 5 == 0 {
                 Value::literal(format!("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1{:08}", r % 500), Span::new(10, 42))
             } else {
-                Value::Reference { kind: RefKind::Env, name: format!("SERVICE_{}_TOKEN", r % 2000), span: Span::new(10, 30) }
+                Value::Reference {
+                    kind: RefKind::Env,
+                    name: format!("SERVICE_{}_TOKEN", r % 2000),
+                    span: Span::new(10, 30),
+                }
             };
             let host = format!("api{}.example.net", (r >> 7) % 300);
             Site {
@@ -32,7 +36,11 @@ fn synthetic_sites(count: usize) -> Vec<Site> {
                     user: None,
                     secret,
                     secret_name: None,
-                    target: Some(Target { text: format!("https://{host}/v1"), host: Some(host), span: Span::new(50, 70) }),
+                    target: Some(Target {
+                        text: format!("https://{host}/v1"),
+                        host: Some(host),
+                        span: Span::new(50, 70),
+                    }),
                     connection: None,
                     span: Span::new(0, 80),
                     extractor: "bench".to_owned(),
@@ -55,5 +63,8 @@ fn main() {
         times.push(start.elapsed());
     }
     times.sort();
-    println!("{count} uses: graph + shared-credential analysis median {:.1} ms ({found} shared credentials)", times[2].as_secs_f64() * 1000.0);
+    println!(
+        "{count} uses: graph + shared-credential analysis median {:.1} ms ({found} shared credentials)",
+        times[2].as_secs_f64() * 1000.0
+    );
 }

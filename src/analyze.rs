@@ -279,7 +279,9 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
             let literal = root_literal.get(&root).cloned();
             let label = match (names.iter().next(), &literal) {
                 (Some(name), _) => format!("`{}`", name.trim_start_matches("store:").trim_start_matches("template:")),
-                (None, Some(described)) => format!("the same hardcoded {}", described.trim_start_matches("an ").trim_start_matches("a ")),
+                (None, Some(described)) => {
+                    format!("the same hardcoded {}", described.trim_start_matches("an ").trim_start_matches("a "))
+                }
                 (None, None) => "a credential".to_owned(),
             };
             CredentialNode {
@@ -342,11 +344,8 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         if credential.connections.len() < 2 || credential.names.iter().any(|n| allowed.contains(n)) {
             continue;
         }
-        let mut uses: Vec<(usize, &str)> = credential
-            .connections
-            .values()
-            .flat_map(|c| c.sites.iter().map(move |&s| (s, c.label.as_str())))
-            .collect();
+        let mut uses: Vec<(usize, &str)> =
+            credential.connections.values().flat_map(|c| c.sites.iter().map(move |&s| (s, c.label.as_str()))).collect();
         uses.sort_by(|a, b| {
             let (sa, sb) = (&graph.sites[a.0], &graph.sites[b.0]);
             (&sa.path, sa.credential.span).cmp(&(&sb.path, sb.credential.span))
@@ -366,16 +365,10 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             })
             .collect();
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-        let message = format!(
-            "{} is shared by {} connections: {}",
-            credential.label,
-            labels.len(),
-            join_connections(&labels)
-        );
-        let mut secondary: Vec<Location> = uses[1..]
-            .iter()
-            .map(|&(index, label)| location(index, format!("also used for {label}")))
-            .collect();
+        let message =
+            format!("{} is shared by {} connections: {}", credential.label, labels.len(), join_connections(&labels));
+        let mut secondary: Vec<Location> =
+            uses[1..].iter().map(|&(index, label)| location(index, format!("also used for {label}"))).collect();
         secondary.extend(credential.definitions.iter().map(|&index| location(index, "defined here".to_owned())));
         let first_site = &graph.sites[first];
         findings.push(Finding {
@@ -423,7 +416,11 @@ mod tests {
                 user: None,
                 secret,
                 secret_name: None,
-                target: host.map(|h| Target { text: format!("https://{h}/"), host: Some(h.to_owned()), span: Span::new(0, 1) }),
+                target: host.map(|h| Target {
+                    text: format!("https://{h}/"),
+                    host: Some(h.to_owned()),
+                    span: Span::new(0, 1),
+                }),
                 connection: None,
                 span: Span::new(0, 10),
                 extractor: "test".to_owned(),
@@ -467,7 +464,11 @@ mod tests {
         let sites = vec![
             definition,
             site("deploy.sh", reference(RefKind::Env, "BB_TOKEN"), Some("bitbucket.org")),
-            site("mirror.py", Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)), Some("git.example.com")),
+            site(
+                "mirror.py",
+                Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)),
+                Some("git.example.com"),
+            ),
         ];
         let graph = build_graph(sites);
         assert_eq!(graph.credentials.len(), 1, "{:?}", graph.credentials);

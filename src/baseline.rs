@@ -93,7 +93,8 @@ fn key(finding: &Finding, salt: &str) -> (String, String, String, String) {
     let credential = match &finding.credential {
         CredentialKey::Name(name) => format!("ref:{name}"),
         CredentialKey::Literal(value) => {
-            let digest = Sha256::new().chain_update(salt.as_bytes()).chain_update([0]).chain_update(value.as_bytes()).finalize();
+            let digest =
+                Sha256::new().chain_update(salt.as_bytes()).chain_update([0]).chain_update(value.as_bytes()).finalize();
             // Eight hex digits: enough to tell a changed secret from a known one, too few to
             // confirm a guess of a short password against the file.
             let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();

@@ -113,7 +113,9 @@ fn check_use(
             let what = match class {
                 SecretClass::Placeholder => return,
                 SecretClass::Password => "password".to_owned(),
-                SecretClass::Token { format } => format.describe().trim_start_matches("an ").trim_start_matches("a ").to_owned(),
+                SecretClass::Token { format } => {
+                    format.describe().trim_start_matches("an ").trim_start_matches("a ").to_owned()
+                }
             };
             if credential.scheme.is_basic() && class == SecretClass::Password {
                 emit(
@@ -182,7 +184,11 @@ fn cleartext_url(file: &SourceFile, credential: &CredentialUse) -> Option<String
 }
 
 fn is_loopback_host(host: &str) -> bool {
-    host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
 }
 
 /// Loopback, or a name reserved for documentation (RFC 2606, RFC 6761).

@@ -130,8 +130,7 @@ impl Config {
         let excludes = compile_excludes(&root, &file.exclude).with_context(|| format!("in {}", path.display()))?;
         let mut rule_settings = BTreeMap::new();
         for (rule, value) in file.rules {
-            let setting = parse_rule_setting(&value)
-                .with_context(|| format!("{}: rule `{rule}`", path.display()))?;
+            let setting = parse_rule_setting(&value).with_context(|| format!("{}: rule `{rule}`", path.display()))?;
             rule_settings.insert(rule, setting);
         }
         Ok(Config {

@@ -14,9 +14,8 @@ pub struct Date {
 impl Date {
     /// Today in UTC, from the system clock.
     pub fn today() -> Date {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs());
+        let seconds =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs());
         Date::from_days((seconds / 86_400) as i64)
     }
 

@@ -126,23 +126,48 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             Some(Ok(expires)) => {
                 let days = today.days_until(*expires);
                 let span = entry.expires_span.unwrap_or(entry.span);
-                let revoke = entry.revoke.as_deref().map(|r| format!("; revoke and replace it: {r}")).unwrap_or_default();
+                let revoke =
+                    entry.revoke.as_deref().map(|r| format!("; revoke and replace it: {r}")).unwrap_or_default();
                 if days < 0 {
-                    emit(CREDENTIAL_EXPIRED, span, "past", format!("{title} expired on {expires}{revoke}"), uses.clone());
+                    emit(
+                        CREDENTIAL_EXPIRED,
+                        span,
+                        "past",
+                        format!("{title} expired on {expires}{revoke}"),
+                        uses.clone(),
+                    );
                 } else if days <= i64::try_from(inventory.expiring_soon_days).unwrap_or(i64::MAX) {
                     let when = if days == 0 { "today".to_owned() } else { format!("in {days} days") };
-                    emit(CREDENTIAL_EXPIRING_SOON, span, "soon", format!("{title} expires {when} ({expires})"), uses.clone());
+                    emit(
+                        CREDENTIAL_EXPIRING_SOON,
+                        span,
+                        "soon",
+                        format!("{title} expires {when} ({expires})"),
+                        uses.clone(),
+                    );
                 }
             }
             Some(Err(error)) => {
                 let span = entry.expires_span.unwrap_or(entry.span);
-                emit(CREDENTIAL_EXPIRED, span, "not a date", format!("{title}: {error}, so nobody knows when it expires"), uses.clone());
+                emit(
+                    CREDENTIAL_EXPIRED,
+                    span,
+                    "not a date",
+                    format!("{title}: {error}, so nobody knows when it expires"),
+                    uses.clone(),
+                );
             }
             None => {}
         }
         if entry.owner.is_none() {
             let span = entry.owner_span.unwrap_or(entry.span);
-            emit(CREDENTIAL_WITHOUT_OWNER, span, "no owner", format!("{title} has no owner to rotate or revoke it"), uses);
+            emit(
+                CREDENTIAL_WITHOUT_OWNER,
+                span,
+                "no owner",
+                format!("{title} has no owner to rotate or revoke it"),
+                uses,
+            );
         }
     }
     if inventory.required {
@@ -165,8 +190,15 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             findings.push(Finding {
                 rule: Arc::clone(&meta.id),
                 severity: meta.severity,
-                message: format!("{} is not in the credential inventory: nobody is on record to rotate or revoke it", credential.label),
-                primary: Location { path: site.path.clone(), span: site.credential.secret.span(), label: "used here".to_owned() },
+                message: format!(
+                    "{} is not in the credential inventory: nobody is on record to rotate or revoke it",
+                    credential.label
+                ),
+                primary: Location {
+                    path: site.path.clone(),
+                    span: site.credential.secret.span(),
+                    label: "used here".to_owned(),
+                },
                 secondary: sites[1..]
                     .iter()
                     .map(|&s| (s, "also used here"))

@@ -120,10 +120,10 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
         findings.extend(inventory::findings(inventory, &graph, catalogue, today));
     }
     let suppressions: Vec<_> = files.iter().flat_map(suppress::parse).collect();
-    let line_of = |path: &std::path::Path, offset: usize| {
-        files.iter().find(|f| f.path == path).map(|f| f.lines.line_of(offset))
-    };
-    let applied = suppress::apply(&mut findings, &suppressions, catalogue, today, settings.report_unused_ignores, line_of);
+    let line_of =
+        |path: &std::path::Path, offset: usize| files.iter().find(|f| f.path == path).map(|f| f.lines.line_of(offset));
+    let applied =
+        suppress::apply(&mut findings, &suppressions, catalogue, today, settings.report_unused_ignores, line_of);
     findings.extend(applied.findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
@@ -236,7 +236,12 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
     outcome.graph = analyze::build_graph(sites);
     outcome.findings.extend(analyze::shared_credentials(&outcome.graph, catalogue, &settings.analyze));
     let today = settings.analyze.today.unwrap_or_else(date::Date::today);
-    outcome.findings.extend(revocation::token_findings(&creations, catalogue, today, settings.analyze.max_token_lifetime_days));
+    outcome.findings.extend(revocation::token_findings(
+        &creations,
+        catalogue,
+        today,
+        settings.analyze.max_token_lifetime_days,
+    ));
     if let Some(inventory) = &settings.analyze.inventory {
         let found = inventory::findings(inventory, &outcome.graph, catalogue, today);
         if found.iter().any(|f| f.primary.path == inventory.source.path) {
@@ -271,11 +276,8 @@ pub fn apply_rule_settings(findings: &mut Vec<Finding>, settings: &BTreeMap<Stri
 
 /// The file as reports may see it: every literal secret masked (`redact::mask_spans`).
 pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile {
-    let mut spans: Vec<_> = uses
-        .iter()
-        .filter(|u| matches!(u.secret, Value::Literal { .. }))
-        .map(|u| u.secret.span())
-        .collect();
+    let mut spans: Vec<_> =
+        uses.iter().filter(|u| matches!(u.secret, Value::Literal { .. })).map(|u| u.secret.span()).collect();
     // A user equal to its password (`esback:esback`) would show the password: mask it too.
     spans.extend(uses.iter().filter_map(|u| match (&u.user, &u.secret) {
         (Some(Value::Literal { text: user, span, .. }), Value::Literal { text: secret, .. }) if user == secret => {

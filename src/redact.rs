@@ -52,7 +52,8 @@ pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
         if start >= end {
             continue;
         }
-        let secret = &text[crate::span::clamp_to_char_boundary(text, start)..crate::span::clamp_to_char_boundary(text, end)];
+        let secret =
+            &text[crate::span::clamp_to_char_boundary(text, start)..crate::span::clamp_to_char_boundary(text, end)];
         let keep_ends = secret.chars().count() >= SHOW_ENDS_FROM && secret.is_ascii();
         for (i, byte) in bytes[start..end].iter_mut().enumerate() {
             let at_end = i < 4 || i >= end - start - 4;

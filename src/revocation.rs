@@ -46,7 +46,10 @@ pub fn creation_sites(file: &SourceFile, facts: &Facts) -> Vec<CreationSite> {
                 .find(|u| file.lines.line_of(u.span.start).abs_diff(line) <= BOOTSTRAP_LINES)
                 .map(|u| u.secret.span());
             let test_or_doc = file.is_test_or_doc()
-                || facts.test_or_doc_regions.iter().any(|r| r.start <= creation.span.start && creation.span.end <= r.end);
+                || facts
+                    .test_or_doc_regions
+                    .iter()
+                    .any(|r| r.start <= creation.span.start && creation.span.end <= r.end);
             CreationSite { path: file.path.clone(), creation: creation.clone(), test_or_doc, bootstrap }
         })
         .collect()

@@ -185,9 +185,7 @@ impl FileKind {
             "jenkinsfile" => Some(FileKind::Groovy),
             ".env" | ".envrc" => Some(FileKind::Env),
             "pip.conf" | "pip.ini" | ".pypirc" => Some(FileKind::Ini),
-            ".yarnrc" | ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "makefile" => {
-                Some(FileKind::Shell)
-            }
+            ".yarnrc" | ".bashrc" | ".zshrc" | ".profile" | ".bash_profile" | "makefile" => Some(FileKind::Shell),
             ".yarnrc.yml" => Some(FileKind::Yaml),
             _ => None,
         };
@@ -215,9 +213,7 @@ impl FileKind {
         let extension = Path::new(effective).extension()?.to_str()?;
         Some(match extension {
             "py" | "pyw" | "pyi" => FileKind::Python,
-            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => {
-                FileKind::JavaScript
-            }
+            "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => FileKind::JavaScript,
             "java" | "kt" | "kts" | "scala" => FileKind::Java,
             "groovy" | "gradle" | "jenkinsfile" => FileKind::Groovy,
             "go" => FileKind::Go,
@@ -237,7 +233,11 @@ impl FileKind {
             "xml" | "config" | "csproj" | "pom" => FileKind::Xml,
             "netrc" => FileKind::Netrc,
             "md" | "markdown" | "rst" | "adoc" | "txt" => {
-                if extension == "txt" { FileKind::Text } else { FileKind::Markdown }
+                if extension == "txt" {
+                    FileKind::Text
+                } else {
+                    FileKind::Markdown
+                }
             }
             _ => return None,
         })
@@ -309,9 +309,29 @@ impl SourceFile {
 /// Test, example and documentation locations, by directory and file name.
 pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
     const DIRS: &[&str] = &[
-        "test", "tests", "testdata", "test-data", "testing", "__tests__", "__mocks__", "mocks", "spec", "specs",
-        "fixtures", "fixture", "example", "examples", "sample", "samples", "demo", "demos", "doc", "docs",
-        "test_vectors", "test-vectors", "testvectors",
+        "test",
+        "tests",
+        "testdata",
+        "test-data",
+        "testing",
+        "__tests__",
+        "__mocks__",
+        "mocks",
+        "spec",
+        "specs",
+        "fixtures",
+        "fixture",
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "demo",
+        "demos",
+        "doc",
+        "docs",
+        "test_vectors",
+        "test-vectors",
+        "testvectors",
     ];
     if kind == FileKind::Markdown {
         return true;
@@ -376,8 +396,22 @@ mod tests {
 
     #[test]
     fn test_and_doc_paths() {
-        let yes = ["tests/a.py", "src/__mocks__/x.js", "pkg/x_test.go", "docs/setup.sh", "README.md", "settings.xml.example", "app.test.ts", "test_sync.py", "JiraClientTest.java", "pasetors/test_vectors/v4.json", "aws-signing-test-suite/get/x.txt", "botocore/data/s3/examples-1.json"];
-        let no = ["src/sync.py", "deploy/run.sh", "contest/x.py", "latest/x.sh", "attestation.py", "counterexample/x.sh"];
+        let yes = [
+            "tests/a.py",
+            "src/__mocks__/x.js",
+            "pkg/x_test.go",
+            "docs/setup.sh",
+            "README.md",
+            "settings.xml.example",
+            "app.test.ts",
+            "test_sync.py",
+            "JiraClientTest.java",
+            "pasetors/test_vectors/v4.json",
+            "aws-signing-test-suite/get/x.txt",
+            "botocore/data/s3/examples-1.json",
+        ];
+        let no =
+            ["src/sync.py", "deploy/run.sh", "contest/x.py", "latest/x.sh", "attestation.py", "counterexample/x.sh"];
         for path in yes {
             let kind = FileKind::detect(Path::new(path)).unwrap_or(FileKind::Text);
             assert!(is_test_or_doc_path(Path::new(path), kind), "{path}");

@@ -150,7 +150,11 @@ pub fn apply(
             rule: Arc::clone(&meta.id),
             severity: meta.severity,
             message,
-            primary: Location { path: suppression.path.clone(), span: suppression.span, label: "this suppression".to_owned() },
+            primary: Location {
+                path: suppression.path.clone(),
+                span: suppression.span,
+                label: "this suppression".to_owned(),
+            },
             secondary: Vec::new(),
             redacted: None,
             connection: None,
@@ -180,9 +184,11 @@ mod tests {
 
     #[test]
     fn parses_rules_reason_and_date() {
-        let found = suppressions("# credlint:ignore basic-auth-password, hardcoded-credential until=2026-12-31 -- sandbox only
+        let found = suppressions(
+            "# credlint:ignore basic-auth-password, hardcoded-credential until=2026-12-31 -- sandbox only
 curl
-");
+",
+        );
         assert_eq!(found.len(), 1);
         let s = &found[0];
         assert_eq!(s.rules, vec!["basic-auth-password", "hardcoded-credential"]);
@@ -193,17 +199,21 @@ curl
 
     #[test]
     fn a_trailing_comment_covers_only_its_line() {
-        let found = suppressions("x=1
+        let found = suppressions(
+            "x=1
 curl -u a:b https://x  # credlint:ignore basic-auth-password -- test server
 next
-");
+",
+        );
         assert_eq!(found[0].lines, vec![1]);
     }
 
     #[test]
     fn missing_reason_is_recorded() {
-        let found = suppressions("# credlint:ignore basic-auth-password
-");
+        let found = suppressions(
+            "# credlint:ignore basic-auth-password
+",
+        );
         assert_eq!(found[0].reason, None);
     }
 }

@@ -88,7 +88,10 @@ impl<'t> Bindings<'t> {
         bindings
             .iter()
             .rev()
-            .find(|binding| binding.at < offset && !(binding.value.offset <= offset && offset < binding.value.offset + binding.value.text.len()))
+            .find(|binding| {
+                binding.at < offset
+                    && !(binding.value.offset <= offset && offset < binding.value.offset + binding.value.text.len())
+            })
             .or_else(|| bindings.iter().find(|binding| binding.at > offset))
             .copied()
     }

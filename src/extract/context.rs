@@ -25,8 +25,7 @@ fn rust_regions(text: &str) -> Vec<Span> {
     });
     static DOC_COMMENT: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?m)^[ \t]*//[/!][^\n]*").expect("valid regex"));
-    let mut regions: Vec<Span> =
-        DOC_COMMENT.find_iter(text).map(|m| Span::new(m.start(), m.end())).collect();
+    let mut regions: Vec<Span> = DOC_COMMENT.find_iter(text).map(|m| Span::new(m.start(), m.end())).collect();
     for attribute in TEST_ATTRIBUTE.find_iter(text) {
         if let Some(end) = item_end(text, attribute.end()) {
             regions.push(Span::new(attribute.start(), end));

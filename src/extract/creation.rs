@@ -48,7 +48,9 @@ fn creation_at(text: &str, api: &TokenApiSpec, endpoint: Span) -> Option<TokenCr
             Some(method) => (statement, Some(method)),
             // `url = f"{base}/rest/pat/latest/tokens"`, then `requests.post(url, …)`: the request
             // is the statement that sends the name.
-            None => match assigned_name(&text[statement.range()]).and_then(|name| statement_using(text, statement.end, name)) {
+            None => match assigned_name(&text[statement.range()])
+                .and_then(|name| statement_using(text, statement.end, name))
+            {
                 Some(request) => (request, code_method(&text[request.range()])),
                 None => (statement, None),
             },
@@ -96,7 +98,10 @@ fn shell_command(text: &str, span: Span) -> Option<Span> {
     loop {
         let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         end = line_end;
-        if !text[..line_end].trim_end_matches('\r').ends_with('\\') || line_end >= text.len() || end - start > MAX_REQUEST {
+        if !text[..line_end].trim_end_matches('\r').ends_with('\\')
+            || line_end >= text.len()
+            || end - start > MAX_REQUEST
+        {
             break;
         }
         end = line_end + 1;
@@ -108,11 +113,13 @@ fn shell_command(text: &str, span: Span) -> Option<Span> {
 }
 
 fn shell_method(command: &str) -> String {
-    static METHOD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?:\s-X\s*|\s--request(?:\s+|=))['"]?([A-Za-z]+)"#).expect("valid regex")
-    });
+    static METHOD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?:\s-X\s*|\s--request(?:\s+|=))['"]?([A-Za-z]+)"#).expect("valid regex"));
     static HTTPIE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^|[\s;|&(])https?\s+(?:-{1,2}[\w-]+(?:=\S+|\s+[^-\s]\S*)?\s+)*(GET|POST|PUT|PATCH|DELETE|HEAD)\s").expect("valid regex")
+        Regex::new(
+            r"(?:^|[\s;|&(])https?\s+(?:-{1,2}[\w-]+(?:=\S+|\s+[^-\s]\S*)?\s+)*(GET|POST|PUT|PATCH|DELETE|HEAD)\s",
+        )
+        .expect("valid regex")
     });
     if let Some(caps) = METHOD.captures(command).or_else(|| HTTPIE.captures(command)) {
         return caps[1].to_ascii_uppercase();
@@ -369,10 +376,16 @@ mod tests {
 
     #[test]
     fn curl_creations_with_and_without_expiry() {
-        let with = creations("mint.sh", "curl -X POST -H 'Content-Type: application/json' \\\n  -d '{\"name\":\"ci\",\"expirationDuration\":90}' \\\n  https://jira.example.com/rest/pat/latest/tokens\n");
+        let with = creations(
+            "mint.sh",
+            "curl -X POST -H 'Content-Type: application/json' \\\n  -d '{\"name\":\"ci\",\"expirationDuration\":90}' \\\n  https://jira.example.com/rest/pat/latest/tokens\n",
+        );
         assert_eq!(with.len(), 1);
         assert_eq!((with[0].api, with[0].expiry_days), (TokenApi::AtlassianDcPat, Some(90)));
-        let without = creations("mint.sh", "curl -u admin:x -X PUT --data '{\"name\": \"ci\", \"permissions\": [\"REPO_READ\"]}' \"$BASE/rest/access-tokens/1.0/users/svc\"\n");
+        let without = creations(
+            "mint.sh",
+            "curl -u admin:x -X PUT --data '{\"name\": \"ci\", \"permissions\": [\"REPO_READ\"]}' \"$BASE/rest/access-tokens/1.0/users/svc\"\n",
+        );
         assert_eq!(without.len(), 1);
         assert_eq!((without[0].expiry_days, without[0].never_expires), (None, false));
         let listing = creations("list.sh", "curl -u admin:x https://jira.example.com/rest/pat/latest/tokens\n");
@@ -395,13 +408,25 @@ mod tests {
 
     #[test]
     fn forever_flags_months_and_defaults() {
-        let kantega = creations("k.js", "axios.post(`${base}/rest/ksso/api/apitokens/12.0/user/tokens`, { tokenName: 'ci', isValidForever: true })\n");
+        let kantega = creations(
+            "k.js",
+            "axios.post(`${base}/rest/ksso/api/apitokens/12.0/user/tokens`, { tokenName: 'ci', isValidForever: true })\n",
+        );
         assert!(kantega[0].never_expires);
-        let resolution = creations("r.sh", "curl -d '{\"tokenDescription\":\"x\",\"tokenValidityTimeInMonths\":6}' -X POST https://jira.x/rest/de.resolution.apitokenauth/latest/user/token\n");
+        let resolution = creations(
+            "r.sh",
+            "curl -d '{\"tokenDescription\":\"x\",\"tokenValidityTimeInMonths\":6}' -X POST https://jira.x/rest/de.resolution.apitokenauth/latest/user/token\n",
+        );
         assert_eq!(resolution[0].expiry_days, Some(180));
-        let gitlab = creations("g.sh", "curl -X POST -H \"PRIVATE-TOKEN: $T\" --data \"name=mytoken\" --data \"expires_at=2017-04-04\" https://gitlab.x/api/v4/users/42/personal_access_tokens\n");
+        let gitlab = creations(
+            "g.sh",
+            "curl -X POST -H \"PRIVATE-TOKEN: $T\" --data \"name=mytoken\" --data \"expires_at=2017-04-04\" https://gitlab.x/api/v4/users/42/personal_access_tokens\n",
+        );
         assert_eq!(gitlab[0].expiry_text.as_deref(), Some("2017-04-04"));
-        let terraform = creations("main.tf", "resource \"gitlab_personal_access_token\" \"ci\" {\n  user_id = 25\n  name    = \"ci\"\n  scopes  = [\"api\"]\n}\n");
+        let terraform = creations(
+            "main.tf",
+            "resource \"gitlab_personal_access_token\" \"ci\" {\n  user_id = 25\n  name    = \"ci\"\n  scopes  = [\"api\"]\n}\n",
+        );
         assert_eq!(terraform[0].expiry_days, Some(365), "GitLab's default lifetime applies");
     }
 }

@@ -84,17 +84,15 @@ pub fn resolve_shell_variable(value: Value, bindings: &Bindings, depth: usize) -
 pub fn template_reference(text: &str) -> Option<TemplateRef<'_>> {
     static GITHUB: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\$\{\{\s*([A-Za-z_][\w.\-]*)\s*\}\}$").expect("valid regex"));
-    static SHELL_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\$\{([A-Za-z_][\w.\-]*)(?::-|:=|-|:)(.*)\}$").expect("valid regex")
-    });
+    static SHELL_DEFAULT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\$\{([A-Za-z_][\w.\-]*)(?::-|:=|-|:)(.*)\}$").expect("valid regex"));
     static SHELL: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\$(?:\{([A-Za-z_][\w.\-]*)\}|([A-Za-z_]\w*))$").expect("valid regex"));
     static JINJA: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\{\{-?\s*([^{}]*?)\s*-?\}\}$").expect("valid regex"));
     static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^%([A-Za-z_]\w*)%$").expect("valid regex"));
     static AT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^@([A-Za-z_][\w.]*)@$").expect("valid regex"));
-    static PS_ENV: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\$env:([A-Za-z_]\w*)$").expect("valid regex"));
+    static PS_ENV: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\$env:([A-Za-z_]\w*)$").expect("valid regex"));
 
     if let Some(caps) = GITHUB.captures(text) {
         let path = caps.get(1)?.as_str();
@@ -149,14 +147,16 @@ pub fn template_reference(text: &str) -> Option<TemplateRef<'_>> {
 pub enum TemplateRef<'t> {
     Reference(RefKind, &'t str),
     /// A reference with a literal default: the range of the default within the text.
-    Default { kind: RefKind, name: &'t str, default: std::ops::Range<usize> },
+    Default {
+        kind: RefKind,
+        name: &'t str,
+        default: std::ops::Range<usize>,
+    },
 }
 
 fn from_template(captured: Captured<'_>, template: TemplateRef<'_>) -> Value {
     match template {
-        TemplateRef::Reference(kind, name) => {
-            Value::Reference { kind, name: name.to_owned(), span: captured.span() }
-        }
+        TemplateRef::Reference(kind, name) => Value::Reference { kind, name: name.to_owned(), span: captured.span() },
         TemplateRef::Default { kind, name, default } => {
             let default = captured.sub(default);
             Value::Literal {
@@ -333,9 +333,8 @@ fn interpret_code(captured: Captured<'_>, bindings: &Bindings, depth: usize) -> 
     if INTERACTIVE.is_match(text) {
         return plain(Value::Reference { kind: RefKind::Command, name: text.to_owned(), span: captured.span() });
     }
-    static NAME: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^[$@]?[A-Za-z_][\w$]*(?:(?:\.|::|->)[A-Za-z_][\w$]*)*$").expect("valid regex")
-    });
+    static NAME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[$@]?[A-Za-z_][\w$]*(?:(?:\.|::|->)[A-Za-z_][\w$]*)*$").expect("valid regex"));
     if NAME.is_match(text) {
         if depth < MAX_RESOLVE_DEPTH
             && let Some(binding) = bindings.lookup(text, captured.offset)
@@ -428,8 +427,7 @@ fn environment_read(captured: Captured<'_>, bindings: &Bindings, depth: usize) -
     let caps = CALL.captures(text).or_else(|| SUBSCRIPT.captures(text))?;
     let name = caps.name("n1").or(caps.name("n2")).or(caps.name("n3"))?.as_str();
     if let Some(default) = caps.name("default").or(caps.name("default2")) {
-        let resolved =
-            interpret_at_depth(captured.sub(default.range()).trimmed(), Syntax::Code, bindings, depth + 1);
+        let resolved = interpret_at_depth(captured.sub(default.range()).trimmed(), Syntax::Code, bindings, depth + 1);
         if let Value::Literal { text, span, .. } = resolved.value {
             return Some(Value::Literal { text, span, via: Some(format!("the default of env `{name}`")) });
         }
@@ -482,7 +480,10 @@ mod tests {
         assert!(matches!(shell("\"$PASSWORD\""), Value::Reference { kind: RefKind::Env, .. }));
         assert!(matches!(code("\"{{ vault_jira_pw }}\""), Value::Reference { kind: RefKind::Template, .. }));
         let value = shell("${JIRA_PW:-hunter22}");
-        assert!(matches!(value, Value::Literal { ref text, span, .. } if text == "hunter22" && span == Span::new(21, 29)), "{value:?}");
+        assert!(
+            matches!(value, Value::Literal { ref text, span, .. } if text == "hunter22" && span == Span::new(21, 29)),
+            "{value:?}"
+        );
     }
 
     #[test]

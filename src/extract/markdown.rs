@@ -26,7 +26,12 @@ pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
                 let info = trimmed[fence_len..].trim().split([' ', ',', '{']).next().unwrap_or_default();
                 open = Some((fence, offset + line.len(), kind_of_info(info)));
             }
-            Some((fence, start, kind)) if trimmed.trim_end() == fence.as_str() || (fence_len >= fence.len() && trimmed[fence_len..].trim().is_empty() && trimmed.starts_with(&fence[..1])) => {
+            Some((fence, start, kind))
+                if trimmed.trim_end() == fence.as_str()
+                    || (fence_len >= fence.len()
+                        && trimmed[fence_len..].trim().is_empty()
+                        && trimmed.starts_with(&fence[..1])) =>
+            {
                 if let Some(kind) = kind {
                     blocks.push(CodeBlock { kind: *kind, span: Span::new(*start, offset) });
                 }

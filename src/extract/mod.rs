@@ -6,8 +6,8 @@
 
 mod bindings;
 mod config;
-mod creation;
 pub mod context;
+mod creation;
 pub mod expr;
 mod markdown;
 mod netrc;

@@ -139,4 +139,3 @@ fn unquote_code(captured: Captured<'_>) -> Captured<'_> {
         _ => captured,
     }
 }
-

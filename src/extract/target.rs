@@ -57,7 +57,10 @@ fn looks_like_url_name(name: &str) -> bool {
 
 /// A bare host name: dotted, no user part, no spaces (`jira.example.com`, `jira.corp:8443`).
 fn looks_like_host(text: &str) -> bool {
-    !text.contains('@') && text.contains('.') && !text.ends_with('.') && host_of(text).is_some_and(|h| h.len() == text.split(':').next().unwrap_or("").len())
+    !text.contains('@')
+        && text.contains('.')
+        && !text.ends_with('.')
+        && host_of(text).is_some_and(|h| h.len() == text.split(':').next().unwrap_or("").len())
 }
 
 /// How many enclosing calls are searched for a target (`get(url, auth=HTTPBasicAuth(u, p))`).
@@ -100,9 +103,8 @@ fn target_of_call(text: &str, open: usize, bindings: &Bindings) -> Option<Target
 
 /// The host of `f"{base}/rest/…"` / `` `${base}/rest` `` when `base` is bound to a URL literal.
 fn interpolated_base_host(text: &str, at: usize, bindings: &Bindings) -> Option<String> {
-    static LEADING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"^[fF]?["'`]?\$?\{\s*([A-Za-z_][\w.]*)\s*\}"#).expect("valid regex")
-    });
+    static LEADING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"^[fF]?["'`]?\$?\{\s*([A-Za-z_][\w.]*)\s*\}"#).expect("valid regex"));
     let name = LEADING.captures(text)?.get(1)?.as_str();
     let binding = bindings.lookup(name, at)?;
     let value = interpret(binding.value, binding.syntax, bindings).value;
@@ -183,8 +185,10 @@ fn push_arg<'t>(text: &'t str, start: usize, end: usize, args: &mut Vec<Captured
 /// The first URL on the shell command around `span`, following `\` continuations.
 pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
     static URL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?:[A-Za-z][A-Za-z0-9+.\-]*://|\$\{?[A-Za-z_]*(?:URL|URI|HOST|SERVER|BASE)[A-Za-z_]*\}?)[^\s'"<>`;|]*"#)
-            .expect("valid regex")
+        Regex::new(
+            r#"(?:[A-Za-z][A-Za-z0-9+.\-]*://|\$\{?[A-Za-z_]*(?:URL|URI|HOST|SERVER|BASE)[A-Za-z_]*\}?)[^\s'"<>`;|]*"#,
+        )
+        .expect("valid regex")
     });
     let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
     let mut end = span.end.min(text.len());

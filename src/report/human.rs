@@ -28,9 +28,8 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
         if color { Box::new(Ansi::new(&mut *out)) } else { Box::new(NoColor::new(&mut *out)) };
     for finding in &outcome.findings {
         let Some(&file_id) = ids.get(&finding.primary.path) else { continue };
-        let mut labels = vec![
-            Label::primary(file_id, finding.primary.span.range()).with_message(finding.primary.label.clone()),
-        ];
+        let mut labels =
+            vec![Label::primary(file_id, finding.primary.span.range()).with_message(finding.primary.label.clone())];
         for location in &finding.secondary {
             if let Some(&id) = ids.get(&location.path) {
                 labels.push(Label::secondary(id, location.span.range()).with_message(location.label.clone()));
@@ -49,7 +48,13 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
         term::emit(&mut *writer, &config, &files, &diagnostic).map_err(to_io)?;
     }
     for problem in &outcome.problems {
-        writeln!(writer, "{}: {}: {}", problem_level(problem.problem.kind), display_path(&problem.path), problem.problem.message)?;
+        writeln!(
+            writer,
+            "{}: {}: {}",
+            problem_level(problem.problem.kind),
+            display_path(&problem.path),
+            problem.problem.message
+        )?;
     }
     Ok(())
 }
@@ -60,11 +65,8 @@ fn problem_level(kind: crate::fact::ProblemKind) -> &'static str {
 
 pub fn summary_line(summary: &Summary) -> String {
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
-    let hidden = if summary.hidden > 0 {
-        format!(", {} more below --min-severity", summary.hidden)
-    } else {
-        String::new()
-    };
+    let hidden =
+        if summary.hidden > 0 { format!(", {} more below --min-severity", summary.hidden) } else { String::new() };
     let mut suppressed = String::new();
     if summary.suppressed > 0 {
         suppressed.push_str(&format!(", {} suppressed", summary.suppressed));

@@ -80,11 +80,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
             secret: finding.redacted.as_deref(),
             connection: finding.connection.as_deref(),
             reason: finding.reason.as_deref(),
-            related: finding
-                .secondary
-                .iter()
-                .map(|loc| JsonLocation { label: &loc.label, ..location(loc) })
-                .collect(),
+            related: finding.secondary.iter().map(|loc| JsonLocation { label: &loc.label, ..location(loc) }).collect(),
         })
         .collect();
     let problems = outcome

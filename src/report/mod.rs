@@ -15,9 +15,9 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::ScanOutcome;
-use crate::source::display_path;
 use crate::finding::Severity;
 use crate::rules::Catalogue;
+use crate::source::display_path;
 use crate::span::{LineCol, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

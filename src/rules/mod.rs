@@ -24,22 +24,21 @@ use crate::source::FileKind;
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The rules that `check` and `analyze` implement; a rule file may describe only these.
-pub const IMPLEMENTED_RULES: &[&str] =
-    &[
-        "basic-auth-password",
-        "cleartext-credential",
-        "credential-expired",
-        "credential-expiring-soon",
-        "credential-in-url",
-        "credential-without-owner",
-        "hardcoded-credential",
-        "invalid-suppression",
-        "shared-credential",
-        "token-lifetime-too-long",
-        "token-without-expiry",
-        "unregistered-credential",
-        "unused-suppression",
-    ];
+pub const IMPLEMENTED_RULES: &[&str] = &[
+    "basic-auth-password",
+    "cleartext-credential",
+    "credential-expired",
+    "credential-expiring-soon",
+    "credential-in-url",
+    "credential-without-owner",
+    "hardcoded-credential",
+    "invalid-suppression",
+    "shared-credential",
+    "token-lifetime-too-long",
+    "token-without-expiry",
+    "unregistered-credential",
+    "unused-suppression",
+];
 
 /// A compiled pattern can't grow beyond this (a user's rule file must not exhaust memory).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
@@ -214,7 +213,6 @@ pub const PARSE_GATE: &[(&str, u8)] = &[
     ("bearer", GATE_CONFIG),
 ];
 
-
 impl Catalogue {
     /// The embedded catalogue.
     pub fn embedded() -> Result<Catalogue, RuleError> {
@@ -227,8 +225,8 @@ impl Catalogue {
             EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
         for dir in dirs {
             let dir = dir.as_ref();
-            let entries = std::fs::read_dir(dir)
-                .map_err(|source| RuleError::Io { file: dir.display().to_string(), source })?;
+            let entries =
+                std::fs::read_dir(dir).map_err(|source| RuleError::Io { file: dir.display().to_string(), source })?;
             let mut paths: Vec<_> = entries
                 .flatten()
                 .map(|entry| entry.path())
@@ -475,8 +473,8 @@ fn compile_pattern(
     } else {
         let mut kinds = Vec::new();
         for name in def.kinds.get_ref() {
-            let kind = FileKind::from_name(name)
-                .ok_or_else(|| at(def.kinds.span(), format!("unknown file kind `{name}`")))?;
+            let kind =
+                FileKind::from_name(name).ok_or_else(|| at(def.kinds.span(), format!("unknown file kind `{name}`")))?;
             kinds.push(kind);
         }
         Some(kinds)

@@ -20,16 +20,31 @@ pub mod git;
 
 /// Hidden directories that hold configuration worth scanning.
 const HIDDEN_DIRS_SCANNED: &[&str] = &[
-    ".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer", ".docker", ".m2", ".mvn", ".azure",
-    ".azure-pipelines", ".tekton", ".drone", ".woodpecker", ".vscode", ".config", ".aws", ".kube",
+    ".github",
+    ".gitlab",
+    ".circleci",
+    ".buildkite",
+    ".devcontainer",
+    ".docker",
+    ".m2",
+    ".mvn",
+    ".azure",
+    ".azure-pipelines",
+    ".tekton",
+    ".drone",
+    ".woodpecker",
+    ".vscode",
+    ".config",
+    ".aws",
+    ".kube",
 ];
 
 /// Extensions that never hold text worth reading: skipped without opening the file.
 const BINARY_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "ico", "bmp", "webp", "tiff", "psd", "pdf", "zip", "gz", "tgz", "xz", "bz2",
-    "zst", "7z", "rar", "jar", "war", "ear", "class", "so", "dylib", "dll", "exe", "o", "a", "rlib", "rmeta",
-    "wasm", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "mov", "avi", "webm", "ogg", "flac", "wav",
-    "pyc", "pyo", "whl", "egg", "sqlite", "db", "bin", "dat", "pack", "idx", "crate",
+    "png", "jpg", "jpeg", "gif", "ico", "bmp", "webp", "tiff", "psd", "pdf", "zip", "gz", "tgz", "xz", "bz2", "zst",
+    "7z", "rar", "jar", "war", "ear", "class", "so", "dylib", "dll", "exe", "o", "a", "rlib", "rmeta", "wasm", "woff",
+    "woff2", "ttf", "otf", "eot", "mp3", "mp4", "mov", "avi", "webm", "ogg", "flac", "wav", "pyc", "pyo", "whl", "egg",
+    "sqlite", "db", "bin", "dat", "pack", "idx", "crate",
 ];
 
 /// How many leading bytes are inspected for a NUL byte (the binary test git and ripgrep use).
@@ -52,9 +67,14 @@ pub struct WalkOptions {
 pub enum Walked {
     File(SourceFile),
     /// A file that was not scanned, and why.
-    Problem { path: PathBuf, problem: Problem },
+    Problem {
+        path: PathBuf,
+        problem: Problem,
+    },
     /// A binary file: counted, not scanned, not reported one by one.
-    Binary { path: PathBuf },
+    Binary {
+        path: PathBuf,
+    },
 }
 
 /// Walks `options.paths`, calling `scan` on every file from the walker's threads; returns the
@@ -145,17 +165,16 @@ pub fn is_excluded_with_parents(path: &Path, excludes: &[Gitignore]) -> bool {
     let absolute = absolute(path);
     excludes.iter().any(|gitignore| {
         absolute.starts_with(gitignore.path())
-            && gitignore.matched_path_or_any_parents(absolute.strip_prefix(gitignore.path()).unwrap_or(&absolute), false).is_ignore()
+            && gitignore
+                .matched_path_or_any_parents(absolute.strip_prefix(gitignore.path()).unwrap_or(&absolute), false)
+                .is_ignore()
     })
 }
 
 /// `path` made absolute against the working directory, with `.` components removed.
 pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 

@@ -94,7 +94,12 @@ fn a_bad_rule_file_is_an_error_with_its_line() {
         "rules/mine.toml",
         "[[pattern]]\nid = \"mine\"\ndescription = \"x\"\nkinds = [\"*\"]\nkeywords = [\"mine\"]\nregex = '(?P<secret>['\nscheme = \"basic\"\nexamples = [\"mine\"]\n",
     );
-    let output = credlint().args(["scan", "--no-config", "--rules"]).arg(dir.path().join("rules")).arg(dir.path()).output().unwrap();
+    let output = credlint()
+        .args(["scan", "--no-config", "--rules"])
+        .arg(dir.path().join("rules"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("mine.toml:6") && stderr.contains("invalid regex"), "{stderr}");
@@ -106,11 +111,7 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "bad.sh", "curl -u svc:Summer2024! https://jira.example.com/\n");
     // Reading this process's own memory file at offset 0 fails, even as root.
-    let output = credlint()
-        .args(["scan", "--no-config", "/proc/self/mem"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let output = credlint().args(["scan", "--no-config", "/proc/self/mem"]).arg(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("error: /proc/self/mem:"), "{stdout}");
@@ -165,9 +166,10 @@ pub(crate) fn fixture_secrets() -> Vec<String> {
         let file = SourceFile::new(path.clone(), kind, text);
         let (facts, findings) = credlint::scan_source(&file, &CATALOGUE);
         for finding in findings {
-            let literal = facts.uses.iter().find(|u| {
-                u.secret.span() == finding.primary.span && matches!(u.secret, Value::Literal { .. })
-            });
+            let literal = facts
+                .uses
+                .iter()
+                .find(|u| u.secret.span() == finding.primary.span && matches!(u.secret, Value::Literal { .. }));
             if let Some(credential) = literal {
                 secrets.push(file.text[credential.secret.span().range()].to_owned());
                 if let Some(text) = credential.secret.as_literal() {
@@ -205,11 +207,8 @@ fn no_output_format_prints_a_fixture_secret() {
 fn the_graph_prints_in_every_format_without_a_secret() {
     let secrets = fixture_secrets();
     for (format, start) in [("json", "{"), ("dot", "digraph credentials {"), ("mermaid", "flowchart LR")] {
-        let output = credlint()
-            .args(["graph", "--format", format, "fixtures/repos"])
-            .current_dir(repo_root())
-            .output()
-            .unwrap();
+        let output =
+            credlint().args(["graph", "--format", format, "fixtures/repos"]).current_dir(repo_root()).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
         let stdout = String::from_utf8(output.stdout).unwrap();
         assert!(stdout.starts_with(start), "{format}: {stdout}");

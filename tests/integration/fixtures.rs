@@ -49,9 +49,8 @@ fn expectations(path: &Path, file: &SourceFile) -> Result<Expectations, String> 
     }
     let leaders = file.kind.line_comment_leaders();
     let lines: Vec<&str> = file.text.lines().collect();
-    let is_annotation = |line: &str| {
-        annotation(line, leaders, "expect:").is_some() || annotation(line, leaders, "ok:").is_some()
-    };
+    let is_annotation =
+        |line: &str| annotation(line, leaders, "expect:").is_some() || annotation(line, leaders, "ok:").is_some();
     for (index, line) in lines.iter().enumerate() {
         let target = || {
             (index + 1..lines.len()).find(|&i| !is_annotation(lines[i])).map(|i| i + 1).ok_or(format!(
@@ -100,10 +99,8 @@ fn fixtures_flag_exactly_their_annotated_lines() {
         // One file is a repository of its own: per-file rules, the analysis and suppressions.
         let settings = AnalyzeSettings { report_unused_ignores: true, ..AnalyzeSettings::default() };
         let findings = credlint::scan_sources(std::slice::from_ref(&file), &CATALOGUE, &settings);
-        let actual: BTreeSet<(usize, String)> = findings
-            .iter()
-            .map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string()))
-            .collect();
+        let actual: BTreeSet<(usize, String)> =
+            findings.iter().map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string())).collect();
         for (line, rule) in expected.flagged.difference(&actual) {
             problems.push(format!("{}:{line}: expected {rule}, not flagged", relative.display()));
         }

@@ -10,7 +10,13 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 /// (rules of the reported findings, exit code, stderr) of a JSON scan of `dir`.
 fn scan(dir: &Path, extra: &[&str]) -> (Vec<String>, i32, String) {
-    let output = credlint().args(["scan", "--no-config", "--format", "json"]).args(extra).arg(".").current_dir(dir).output().unwrap();
+    let output = credlint()
+        .args(["scan", "--no-config", "--format", "json"])
+        .args(extra)
+        .arg(".")
+        .current_dir(dir)
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let rules = json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect();
     (rules, output.status.code().unwrap(), String::from_utf8(output.stderr).unwrap())
@@ -71,7 +77,8 @@ fn a_broken_baseline_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "x.json", "{\"version\": 7}");
     let (_, _, _) = (0, 0, 0);
-    let output = credlint().args(["scan", "--no-config", "--baseline", "x.json", "."]).current_dir(dir.path()).output().unwrap();
+    let output =
+        credlint().args(["scan", "--no-config", "--baseline", "x.json", "."]).current_dir(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -97,7 +104,11 @@ fn suppressions_are_counted_and_unused_ones_reported_on_request() {
 fn today_can_be_fixed_for_reproducible_runs() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "sync.sh", "# credlint:ignore basic-auth-password, hardcoded-credential until=2030-01-01 -- sandbox\ncurl -u svc:Summer2024! https://sandbox.example.com/\n");
+    write(
+        d,
+        "sync.sh",
+        "# credlint:ignore basic-auth-password, hardcoded-credential until=2030-01-01 -- sandbox\ncurl -u svc:Summer2024! https://sandbox.example.com/\n",
+    );
     let (rules, _, _) = scan(d, &["--today", "2029-12-31"]);
     assert!(rules.is_empty());
     let (rules, _, _) = scan(d, &["--today", "2030-01-02"]);

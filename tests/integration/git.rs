@@ -31,7 +31,8 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 /// (rule, path, line) of every finding, and the exit code.
 fn findings(dir: &Path, args: &[&str]) -> (Vec<(String, String, u64)>, i32) {
-    let output = credlint().args(["scan", "--no-config", "--format", "json"]).args(args).current_dir(dir).output().unwrap();
+    let output =
+        credlint().args(["scan", "--no-config", "--format", "json"]).args(args).current_dir(dir).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
@@ -75,7 +76,11 @@ fn staged_reads_the_index_not_the_working_tree() {
 fn staged_reports_only_what_it_touches_but_analyses_the_whole_repository() {
     let repo = repository();
     let d = repo.path();
-    write(d, "old.sh", &format!("{PASSWORD}curl -u \"bot:$JIRA_API_TOKEN\" https://acme.atlassian.net/rest/api/3/search\n"));
+    write(
+        d,
+        "old.sh",
+        &format!("{PASSWORD}curl -u \"bot:$JIRA_API_TOKEN\" https://acme.atlassian.net/rest/api/3/search\n"),
+    );
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "init"]);
     write(d, "new.sh", "curl -u \"bot:$JIRA_API_TOKEN\" https://bitbucket.acme.example/rest/api/1.0/projects\n");
@@ -100,7 +105,11 @@ fn since_reports_changed_lines_and_untracked_files() {
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "base"]);
     git(d, &["branch", "base"]);
-    write(d, "a.sh", &format!("#!/bin/sh\n{PASSWORD}curl -u svc:Autumn2022! https://jira.example.com/rest/api/2/search\n"));
+    write(
+        d,
+        "a.sh",
+        &format!("#!/bin/sh\n{PASSWORD}curl -u svc:Autumn2022! https://jira.example.com/rest/api/2/search\n"),
+    );
     git(d, &["commit", "-qam", "change"]);
     write(d, "b.sh", PASSWORD);
     let (found, _) = findings(d, &["--since", "base"]);

@@ -2,9 +2,9 @@
 
 mod cli;
 mod fixtures;
+mod formats;
 mod gate;
 mod git;
-mod formats;
 mod repos;
 mod rule_examples;
 mod sarif;

@@ -10,11 +10,8 @@ use super::support::CATALOGUE;
 fn every_rule_fires_on_its_examples_and_not_on_its_negative_examples() {
     let mut problems = Vec::new();
     for rule in CATALOGUE.rules() {
-        for (example, should_fire) in rule
-            .examples
-            .iter()
-            .map(|e| (e, true))
-            .chain(rule.negative_examples.iter().map(|e| (e, false)))
+        for (example, should_fire) in
+            rule.examples.iter().map(|e| (e, true)).chain(rule.negative_examples.iter().map(|e| (e, false)))
         {
             let file = SourceFile::from_name(&example.file, example.code.as_str());
             // Examples see everything a scan can report, unused suppressions included, on a fixed
@@ -54,11 +51,8 @@ fn every_pattern_extracts_from_its_examples_only() {
     let mut problems = Vec::new();
     for pattern in CATALOGUE.patterns() {
         let kind = pattern.kinds.as_ref().and_then(|kinds| kinds.first().copied()).unwrap_or(FileKind::Shell);
-        for (example, should_match) in pattern
-            .examples
-            .iter()
-            .map(|e| (e, true))
-            .chain(pattern.negative_examples.iter().map(|e| (e, false)))
+        for (example, should_match) in
+            pattern.examples.iter().map(|e| (e, true)).chain(pattern.negative_examples.iter().map(|e| (e, false)))
         {
             let file = SourceFile::new(kind.example_file_name(), kind, example.as_str());
             let facts = credlint::extract::extract(&file, &CATALOGUE);

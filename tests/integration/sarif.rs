@@ -97,7 +97,11 @@ fn sarif_carries_what_code_scanning_needs() {
             assert!(result["message"]["text"].as_str().unwrap().contains(&link), "{result}");
         }
     }
-    assert!(results.iter().any(|r| r["ruleId"] == "shared-credential" && !r["relatedLocations"].as_array().unwrap().is_empty()));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "shared-credential" && !r["relatedLocations"].as_array().unwrap().is_empty())
+    );
 }
 
 #[test]

@@ -8,7 +8,8 @@ fn human_output(files: &[(&str, &str)]) -> String {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let output = credlint().args(["scan", "--no-config", "--color", "never", "."]).current_dir(dir.path()).output().unwrap();
+    let output =
+        credlint().args(["scan", "--no-config", "--color", "never", "."]).current_dir(dir.path()).output().unwrap();
     // The summary line goes to stderr; the snapshot shows both streams as a terminal would.
     format!("{}{}", String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
 }
