@@ -4,6 +4,7 @@ mod cli;
 mod fixtures;
 mod formats;
 mod gate;
+mod hostile;
 mod git;
 mod repos;
 mod rule_examples;

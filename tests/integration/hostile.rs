@@ -1,0 +1,118 @@
+//! Hostile trees: odd bytes, odd names, odd nesting and odd file types. Each must be scanned or
+//! reported, never crash the scan, and keep spans right.
+
+use std::path::Path;
+use std::process::Output;
+
+use super::support::credlint;
+
+const PASSWORD: &str = "curl -u svc:Summer2024! https://jira.example.com/rest/api/2/myself";
+
+fn scan(dir: &Path, extra: &[&str]) -> (serde_json::Value, Output) {
+    let output = credlint()
+        .args(["scan", "--no-config", "--format", "json", "--min-severity", "note"])
+        .args(extra)
+        .arg(".")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (json, output)
+}
+
+fn first_location(json: &serde_json::Value) -> (u64, u64) {
+    let start = &json["findings"][0]["location"]["start"];
+    (start["line"].as_u64().unwrap(), start["column"].as_u64().unwrap())
+}
+
+#[test]
+fn crlf_and_lone_cr_line_endings_keep_lines_and_columns() {
+    for (name, ending) in [("crlf.sh", "\r\n"), ("cr.sh", "\r")] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), format!("#!/bin/sh{ending}set -eu{ending}{PASSWORD}{ending}")).unwrap();
+        let (json, _) = scan(dir.path(), &[]);
+        assert_eq!(first_location(&json), (3, 13), "{name}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_file_names_are_scanned() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let names: [&[u8]; 3] = [b"with space.sh", b"new\nline.sh", b"latin1-\xe9.sh"];
+    for name in names {
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), PASSWORD).unwrap();
+    }
+    let (json, output) = scan(dir.path(), &[]);
+    let paths: std::collections::BTreeSet<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.sh");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::fs::write(dir.path().join("real.sh"), PASSWORD).unwrap();
+    // Reading the FIFO would block forever: the scan must finish without opening it.
+    let (json, _) = scan(dir.path(), &[]);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn deep_nesting_and_expansion_bombs_stay_cheap() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let depth = 100_000;
+    std::fs::write(
+        d.join("deep.json"),
+        format!("{{\"password\": {}\"S3cret!x\"{}}}", "[".repeat(depth), "]".repeat(depth)),
+    )
+    .unwrap();
+    std::fs::write(d.join("deep.yml"), format!("password: {}x{}\n", "[".repeat(depth), "]".repeat(depth))).unwrap();
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 0..9 {
+        let (prev, next) = ((b'a' + i) as char, (b'a' + i + 1) as char);
+        bomb.push_str(&format!(
+            "{next}: &{next} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    bomb.push_str("password: *j\n");
+    std::fs::write(d.join("bomb.yml"), bomb).unwrap();
+    let mut entities = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
+    for i in 1..10 {
+        let previous = if i == 1 { "lol".to_owned() } else { format!("lol{}", i - 1) };
+        entities.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", format!("&{previous};").repeat(10)));
+    }
+    entities.push_str(
+        "]>\n<settings><servers><server><id>x</id><password>&lol9;</password></server></servers></settings>\n",
+    );
+    std::fs::write(d.join("settings.xml"), entities).unwrap();
+    std::fs::write(d.join("long.sh"), format!("{}; {PASSWORD}\n", "x".repeat(5_000_000))).unwrap();
+    let (json, output) = scan(d, &[]);
+    assert!(output.status.code().is_some_and(|c| c <= 1));
+    let long = json["findings"].as_array().unwrap().iter().find(|f| f["location"]["path"] == "long.sh").unwrap();
+    assert_eq!(long["location"]["start"]["column"], 5_000_000 + 2 + 13);
+}
+
+#[test]
+fn nul_bytes_late_in_a_file_are_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = PASSWORD.as_bytes().to_vec();
+    bytes.extend(std::iter::repeat_n(b' ', 9000));
+    bytes.push(0);
+    std::fs::write(dir.path().join("late-nul.sh"), bytes).unwrap();
+    let (json, _) = scan(dir.path(), &[]);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 2, "a NUL past the first 8 KiB does not make a file binary");
+}
