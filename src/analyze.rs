@@ -202,7 +202,40 @@ fn atlassian_cloud_product(host: &str, url: &str) -> Option<&'static str> {
     })
 }
 
+/// The roots of the projects a scan holds, recognised by their CI configuration (a tree of many
+/// repositories, such as a registry cache, has one per repository): `secrets.X` in two
+/// repositories are two secrets.
+fn project_roots(sites: &[Site]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = sites
+        .iter()
+        .filter_map(|site| {
+            let mut root = PathBuf::new();
+            for component in site.path.components() {
+                let name = component.as_os_str();
+                if name == ".github" || name == ".gitlab-ci.yml" || name == "bitbucket-pipelines.yml" {
+                    return Some(root);
+                }
+                root.push(component);
+            }
+            None
+        })
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// The project a site belongs to: the deepest root above it.
+fn scope_of<'r>(path: &std::path::Path, roots: &'r [PathBuf]) -> &'r std::path::Path {
+    roots
+        .iter()
+        .filter(|root| path.starts_with(root))
+        .max_by_key(|root| root.components().count())
+        .map_or(std::path::Path::new(""), PathBuf::as_path)
+}
+
 pub fn build_graph(sites: Vec<Site>) -> Graph {
+    let roots = project_roots(&sites);
     let key = RandomState::new();
     let mut groups = Groups::default();
     let mut site_group: Vec<Option<usize>> = Vec::with_capacity(sites.len());
@@ -214,6 +247,8 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
             continue;
         }
         let credential = &site.credential;
+        let scope = scope_of(&site.path, &roots);
+        let scoped = |name: &str| format!("{}\u{0}{name}", scope.display());
         let group = match &credential.secret {
             Value::Literal { text, .. } => {
                 let prior = credential.secret_name.as_deref().map_or(crate::classify::NamePrior::Neutral, name_prior);
@@ -232,7 +267,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
                             credential.secret_name.as_deref().and_then(|n| normalise_name(RefKind::Env, n))
                         && !is_ephemeral(&name)
                     {
-                        let named = groups.id(Identity::Name(name.clone()));
+                        let named = groups.id(Identity::Name(scoped(&name)));
                         names_of.entry(named).or_insert(name);
                         groups.union(literal, named);
                     }
@@ -241,7 +276,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
             }
             Value::Reference { kind, name, .. } => {
                 let group = normalise_name(*kind, name).filter(|name| !is_ephemeral(name)).map(|name| {
-                    let id = groups.id(Identity::Name(name.clone()));
+                    let id = groups.id(Identity::Name(scoped(&name)));
                     names_of.entry(id).or_insert(name);
                     id
                 });
@@ -251,7 +286,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
                     && let Some(variable) = normalise_name(RefKind::Env, variable)
                     && !is_ephemeral(&variable)
                 {
-                    let named = groups.id(Identity::Name(variable.clone()));
+                    let named = groups.id(Identity::Name(scoped(&variable)));
                     names_of.entry(named).or_insert(variable);
                     groups.union(group, named);
                 }

@@ -35,24 +35,46 @@ fn rust_regions(text: &str) -> Vec<Span> {
     regions
 }
 
-/// The end of the item after an attribute: its matching `}` (strings and comments skipped), or
-/// its `;` for a body-less item.
+/// The end of the item after an attribute: its matching `}` (strings, raw strings, char literals
+/// and comments skipped), or its `;` for a body-less item.
 fn item_end(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
     let mut depth = 0usize;
     while i < bytes.len() {
         match bytes[i] {
+            // Raw strings: `r"…"`, `r#"…"#`, `br##"…"##`.
+            b'r' if (i == 0 || !is_ident_byte(bytes[i - 1])) && matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                if bytes.get(i + 1 + hashes) == Some(&b'"') {
+                    let closing: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+                    let body = i + 2 + hashes;
+                    let end = bytes.get(body..)?.windows(closing.len()).position(|w| w == closing.as_slice())?;
+                    i = body + end + closing.len();
+                    continue;
+                }
+            }
             b'"' => {
                 i += 1;
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
             }
+            // Char literals (`'{'`, `'\''`); a lifetime (`'a`) has no closing quote.
+            b'\'' => {
+                if bytes.get(i + 1) == Some(&b'\\') && bytes.get(i + 3) == Some(&b'\'') {
+                    i += 3;
+                } else if bytes.get(i + 2) == Some(&b'\'') {
+                    i += 2;
+                }
+            }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
                 }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2 + bytes.get(i + 2..)?.windows(2).position(|w| w == b"*/")? + 1;
             }
             b'{' => depth += 1,
             b'}' => {
@@ -69,13 +91,17 @@ fn item_end(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn rust_test_modules_and_doc_comments_are_regions() {
-        let text = "/// let u = \"https://a:b@x\";\nfn real() {}\n#[cfg(test)]\nmod tests {\n    fn t() { let s = \"}\"; }\n}\nfn after() {}\n";
+        let text = "/// let u = \"https://a:b@x\";\nfn real() {}\n#[cfg(test)]\nmod tests {\n    fn t() { let s = \"}\"; let r = r#\"{ \"k\": \"}\" \"#; let c = '}'; }\n}\nfn after() {}\n";
         let file = SourceFile::from_name("lib.rs", text);
         let regions = test_or_doc_regions(&file);
         let covered = |needle: &str| {
