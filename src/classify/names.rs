@@ -29,6 +29,8 @@ use super::NamePrior;
 const PASSWORD_WORDS: &[&str] = &[
     "password", "passwords", "passwd", "pwd", "pass", "pw", "passphrase", "passcode", "pword",
     "pswd", "passwort", "kennwort", "senha", "contrasena", "contraseña", "motdepasse",
+    // Jenkins `credentials()` bindings expose `<NAME>_USR` and `<NAME>_PSW`.
+    "psw",
 ];
 
 /// Compound suffixes that mean "password" at the end of one lower-case word (`jirapassword`).

@@ -323,8 +323,18 @@ fn interpret_code(captured: Captured<'_>, bindings: &Bindings, depth: usize) -> 
     if let Some(value) = environment_read(captured, bindings, depth) {
         return plain(value);
     }
-    if let Some(template) = template_reference(text) {
+    // In code, `$name` is a variable of the language (PHP, PowerShell, Perl), resolved through the
+    // file's bindings below, not a shell environment reference.
+    let code_variable = text.starts_with('$') && text[1..].chars().all(|c| c.is_alphanumeric() || c == '_');
+    if !code_variable && let Some(template) = template_reference(text) {
         return plain(from_template(captured, template));
+    }
+    // Terraform and HCL: `var.jira_password`, `local.token`, `data.vault_generic_secret.x.data["p"]`.
+    static HCL_REFERENCE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:var|local|data)\.[A-Za-z_][\w.\[\]\x22-]*$").expect("valid regex"));
+    if HCL_REFERENCE.is_match(text) {
+        let name = text.split_once('.').map_or(text, |(_, rest)| rest);
+        return plain(Value::Reference { kind: RefKind::Template, name: name.to_owned(), span: captured.span() });
     }
     static INTERACTIVE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?:getpass\.getpass|getpass|input|raw_input|Read-Host|Get-Credential|prompt|readline|term\.ReadPassword|console\.readPassword|System\.console\(\)\.readPassword)\b")

@@ -15,7 +15,7 @@ mod pattern;
 mod rust;
 pub mod target;
 
-use crate::fact::Facts;
+use crate::fact::{CredentialUse, Facts, Scheme};
 use crate::rules::{Catalogue, GATE_CONFIG, GATE_RUST};
 use crate::source::{FileKind, SourceFile};
 
@@ -54,14 +54,25 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     if !facts.uses.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
     }
-    dedup_uses(&mut facts);
+    dedup_uses(&mut facts, catalogue);
     facts
 }
 
-/// Two patterns may describe the same use (a `Basic` header inside a curl command): keep one
-/// use per secret span and scheme, the one found first in catalogue order.
-fn dedup_uses(facts: &mut Facts) {
-    let mut seen = std::collections::HashSet::new();
-    facts.uses.retain(|u| seen.insert((u.secret.span(), u.scheme.is_basic())));
+/// Several readers may describe one secret (a `Basic` header inside a curl command, a config
+/// reader and a pattern, a generic header pattern and a language's own): keep one use per secret
+/// span — the most specific scheme (basic auth over a bare config field), then a reader that
+/// knows the language over a pattern for every file kind, then catalogue order.
+fn dedup_uses(facts: &mut Facts, catalogue: &Catalogue) {
+    let scheme_rank = |u: &CredentialUse| match u.scheme {
+        Scheme::Basic | Scheme::UrlUserinfo | Scheme::Netrc => 0,
+        Scheme::Bearer | Scheme::Header => 1,
+        Scheme::ConfigField => 2,
+    };
+    let generic = |u: &CredentialUse| {
+        catalogue.patterns().iter().find(|p| *p.id == *u.extractor).is_some_and(|p| p.kinds.is_none())
+    };
+    // A stable sort keeps catalogue order among equals.
+    facts.uses.sort_by_key(|u| (u.secret.span(), scheme_rank(u), generic(u)));
+    facts.uses.dedup_by_key(|u| u.secret.span());
     facts.uses.sort_by_key(|u| (u.span.start, u.secret.span()));
 }

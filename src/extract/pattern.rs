@@ -105,7 +105,10 @@ fn use_from_match(
                 Value::Literal { text, .. } => text.clone(),
                 _ => target.text.to_owned(),
             };
-            Some(Target { host: host_of(&text), text, span: value.span() })
+            // A host only from a literal or a URL: `URI(jiraUrl)` names no host `jiraurl`.
+            let host =
+                if matches!(value, Value::Literal { .. }) || text.contains("://") { host_of(&text) } else { None };
+            Some(Target { host, text, span: value.span() })
         }
         None => match pattern.syntax {
             Syntax::Shell => target_of_command(text, Span::new(use_at, whole.end())),

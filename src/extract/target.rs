@@ -42,8 +42,13 @@ fn target_from_value(value: &Value, fallback: Captured<'_>) -> Option<Target> {
             Some(Target { text: fallback.text.to_owned(), host: None, span: *span })
         }
         Value::Unknown { expr, span } => {
+            // Only a URL or a name: an arbitrary expression (which may hold a literal secret) never
+            // becomes a connection label.
+            static NAME: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"^[$@]?[A-Za-z_][\w$]*(?:(?:\.|::|->)[A-Za-z_][\w$]*)*$").expect("valid regex")
+            });
             let host = host_of(expr.trim_start_matches(|c| "fFrRbB\"'`".contains(c)));
-            let urlish = expr.contains("://") || looks_like_url_name(expr);
+            let urlish = expr.contains("://") || (NAME.is_match(expr) && looks_like_url_name(expr));
             urlish.then(|| Target { text: expr.clone(), host: host.filter(|_| expr.contains("://")), span: *span })
         }
         _ => None,
@@ -122,9 +127,31 @@ pub(crate) fn enclosing_open_paren(text: &str, at: usize) -> Option<usize> {
         match bytes[i] {
             b')' | b']' | b'}' => depth += 1,
             b'(' if depth == 0 => {
-                // A call's paren follows its callee; a tuple's (`auth=(u, p)`) does not.
-                let before = text[..i].trim_end().as_bytes().last().copied();
-                if before.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b')' | b']' | b'>' | b'$')) {
+                // A call's paren follows its callee; a tuple's (`auth=(u, p)`) does not, nor does a
+                // Go `var (`/`const (`/`import (` block or a control statement's condition.
+                let before = text[..i].trim_end();
+                let callee = before.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+                let keyword = matches!(
+                    callee,
+                    "var"
+                        | "const"
+                        | "import"
+                        | "if"
+                        | "for"
+                        | "while"
+                        | "switch"
+                        | "match"
+                        | "return"
+                        | "elif"
+                        | "and"
+                        | "or"
+                        | "not"
+                        | "in"
+                );
+                let last = before.as_bytes().last().copied();
+                if !keyword
+                    && last.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b')' | b']' | b'>' | b'$'))
+                {
                     return Some(i);
                 }
             }
@@ -154,6 +181,16 @@ fn call_arguments(text: &str, open: usize) -> Option<Vec<Captured<'_>>> {
             }
         } else {
             match b {
+                // A line comment between arguments holds no argument (nor its commas).
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    while i < limit && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    if start == i || text[start..i].trim().starts_with("//") {
+                        start = i;
+                    }
+                    continue;
+                }
                 b'"' | b'\'' | b'`' => quote = Some(b),
                 b'(' | b'[' | b'{' => depth += 1,
                 b')' | b']' | b'}' if depth > 0 => depth -= 1,
