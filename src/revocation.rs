@@ -19,9 +19,6 @@ pub const TOKEN_WITHOUT_EXPIRY: &str = "token-without-expiry";
 pub const TOKEN_LIFETIME_TOO_LONG: &str = "token-lifetime-too-long";
 pub const DEFAULT_MAX_TOKEN_LIFETIME_DAYS: u64 = 365;
 
-/// How far (in lines) from a creation a password-authenticated use still belongs to its request.
-const BOOTSTRAP_LINES: usize = 6;
-
 /// A token creation with where it is.
 #[derive(Debug, Clone)]
 pub struct CreationSite {
@@ -38,12 +35,13 @@ pub fn creation_sites(file: &SourceFile, facts: &Facts) -> Vec<CreationSite> {
         .creations
         .iter()
         .map(|creation| {
-            let line = file.lines.line_of(creation.span.start);
+            // Only a password sent by this very request: its command or statement.
+            let request = crate::extract::creation::request_region(&file.text, creation.span);
             let bootstrap = facts
                 .uses
                 .iter()
                 .filter(|u| u.scheme.is_basic() && sends_password(u))
-                .find(|u| file.lines.line_of(u.span.start).abs_diff(line) <= BOOTSTRAP_LINES)
+                .find(|u| request.start <= u.span.start && u.span.end <= request.end)
                 .map(|u| u.secret.span());
             let test_or_doc = file.is_test_or_doc()
                 || facts

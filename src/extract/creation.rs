@@ -82,6 +82,11 @@ fn creation_at(text: &str, api: &TokenApiSpec, endpoint: Span) -> Option<TokenCr
     Some(creation)
 }
 
+/// The request a creation at `span` belongs to: its shell command, or its statement (call chain).
+pub fn request_region(text: &str, span: Span) -> Span {
+    shell_command(text, span).unwrap_or_else(|| statement(text, span))
+}
+
 /// The curl/wget/HTTPie command holding `span`, with its `\` continuations.
 fn shell_command(text: &str, span: Span) -> Option<Span> {
     let mut start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);

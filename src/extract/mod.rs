@@ -7,7 +7,7 @@
 mod bindings;
 mod config;
 pub mod context;
-mod creation;
+pub mod creation;
 pub mod expr;
 mod markdown;
 mod netrc;
