@@ -58,7 +58,17 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             let whole = caps.get(0)?;
             let line = file.lines.line_of(whole.start());
             let line_span = file.lines.line_span(text, line);
-            let before = text[line_span.start..whole.start()].trim();
+            let before_raw = &text[line_span.start..whole.start()];
+            let before = before_raw.trim();
+            // A suppression is a comment: `credlint:ignore` quoted in prose or code (in backticks
+            // or quotes) or written outside any comment is a mention, not a suppression.
+            let quoted = before_raw.ends_with(['`', '"', '\''].as_slice());
+            let in_comment = leaders.iter().any(|leader| before.contains(leader))
+                || before.contains("/*")
+                || before.starts_with('*');
+            if quoted || !in_comment {
+                return None;
+            }
             // Alone on its line (only a comment leader before it): it also covers the next line.
             let alone = before.is_empty() || leaders.contains(&before) || before == "<!--";
             let mut lines = vec![line];

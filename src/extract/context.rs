@@ -14,8 +14,26 @@ use crate::span::Span;
 pub fn test_or_doc_regions(file: &SourceFile) -> Vec<Span> {
     match file.kind {
         FileKind::Rust => rust_regions(&file.text),
+        FileKind::Python => python_docstrings(&file.text),
         _ => Vec::new(),
     }
+}
+
+/// Python docstrings: triple-quoted strings that stand as statements (the opening quotes begin
+/// their line), where examples like `https://user:pass@host` are documentation.
+fn python_docstrings(text: &str) -> Vec<Span> {
+    static OPENING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"(?m)^[ \t]*[rRuUbB]?("""|''')"#).expect("valid regex"));
+    let mut regions = Vec::new();
+    let mut from = 0;
+    while let Some(caps) = OPENING.captures_at(text, from) {
+        let (Some(whole), Some(quotes)) = (caps.get(0), caps.get(1)) else { break };
+        let Some(close) = text[quotes.end()..].find(quotes.as_str()) else { break };
+        let end = quotes.end() + close + 3;
+        regions.push(Span::new(whole.start(), end));
+        from = end;
+    }
+    regions
 }
 
 fn rust_regions(text: &str) -> Vec<Span> {
@@ -98,6 +116,17 @@ fn is_ident_byte(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_docstrings_are_regions() {
+        let text = "def f():\n    \"\"\"Example:\n\n    https://a:b@x\n    \"\"\"\n    s = \"\"\"not a docstring\"\"\" + real\n";
+        let file = SourceFile::from_name("m.py", text);
+        let regions = test_or_doc_regions(&file);
+        assert_eq!(regions.len(), 1);
+        let url = text.find("https").unwrap();
+        assert!(regions[0].start <= url && url < regions[0].end);
+        assert!(regions[0].end <= text.find("s = ").unwrap());
+    }
 
     #[test]
     fn rust_test_modules_and_doc_comments_are_regions() {
