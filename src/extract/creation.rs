@@ -72,8 +72,8 @@ fn creation_at(text: &str, api: &TokenApiSpec, endpoint: Span) -> Option<TokenCr
         span: endpoint,
         extractor: format!("token-api:{}", api.api.name()),
     };
-    for (key, unit) in &api.expiry {
-        if let Some(value) = bodies.iter().find_map(|b| field_value(body_text(b), key)) {
+    for (_, unit, field) in &api.expiry {
+        if let Some(value) = bodies.iter().find_map(|b| field_value(body_text(b), field)) {
             read_expiry(&mut creation, &value, *unit);
             return Some(creation);
         }
@@ -256,15 +256,22 @@ fn bound_bodies(text: &str, request: Span) -> Vec<Span> {
     bodies
 }
 
-/// The value of the last statement-start binding of `name` before `before`.
+/// The value of the last statement-start binding of `name` before `before`: a statement whose
+/// left-hand side (`const body`, `Map<String, Object> body`, `body, _`) names it.
 fn binding_before(text: &str, name: &str, before: usize) -> Option<Span> {
-    let pattern = format!(
-        r#"(?m)^[ \t]*(?:(?:const|let|var|val|final|my|local|export|readonly|declare|String|def|auto|private|static|public)\s+)*(?:[\w<>\[\], ]+\s+)?\$?{}(?:\s*,\s*[\w$]+)*\s*(?::=|=|:\s*[\w<>\[\], ]+=)\s*"#,
-        regex::escape(name)
-    );
-    let regex = Regex::new(&pattern).ok()?;
-    let found = regex.find_iter(&text[..before.min(text.len())]).last()?;
-    value_at(text, found.end())
+    static BINDING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^[ \t]*(?P<lhs>[^=\n(;{}]*?[\w$\]>])\s*(?::=|=|:\s*[\w<>\[\], ]+=)[ \t]*(?P<rest>[^=\s])")
+            .expect("valid regex")
+    });
+    let names_it = |lhs: &str| {
+        lhs.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .any(|word| word.trim_start_matches('$') == name)
+    };
+    let found = BINDING
+        .captures_iter(&text[..before.min(text.len())])
+        .filter(|caps| caps.name("lhs").is_some_and(|lhs| names_it(lhs.as_str())))
+        .last()?;
+    value_at(text, found.name("rest")?.start())
 }
 
 /// The extent of the value starting at `at`: a bracketed literal (after an optional constructor
@@ -309,14 +316,16 @@ fn assigned_name(statement: &str) -> Option<&str> {
     Some(ASSIGNMENT.captures(statement)?.get(1)?.as_str())
 }
 
-/// The first statement after `from` that mentions `name`.
+/// The first statement after `from` that mentions `name` (as a whole word).
 fn statement_using(text: &str, from: usize, name: &str) -> Option<Span> {
-    let pattern = format!(r"\b{}\b", regex::escape(name));
-    let regex = Regex::new(&pattern).ok()?;
     let window = &text[from..(from + MAX_REQUEST).min(text.len())];
-    let found = regex.find(window)?;
-    let at = from + found.start();
-    Some(statement(text, Span::new(at, at + found.len())))
+    let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let bytes = window.as_bytes();
+    let at = window
+        .match_indices(name)
+        .map(|(i, _)| i)
+        .find(|&i| !is_word(i.checked_sub(1).and_then(|j| bytes.get(j))) && !is_word(bytes.get(i + name.len())))?;
+    Some(statement(text, Span::new(from + at, from + at + name.len())))
 }
 
 fn looks_like_creation_body(body: &str) -> bool {
@@ -327,17 +336,20 @@ fn looks_like_creation_body(body: &str) -> bool {
     KEYS.is_match(body)
 }
 
-/// The value written for `key` (`"key": v`, `key: v`, `key=v`, `Key: v` in a Go struct).
-fn field_value(body: &str, key: &str) -> Option<String> {
-    // `"key": v`, `\"key\": v` (JSON inside a string), `key: v`, `key=v`, `Key: v`, and the
-    // quoted-key-then-comma of `Map.of("key", v)`; a value may sit in `{…}` (`url.Values`).
+/// The value written for an expiry field, read with the field's compiled regex (`"key": v`,
+/// `\"key\": v`, `key: v`, `key=v`, `Key: v`, `Map.of("key", v)`, `{"v"}`).
+fn field_value(body: &str, field: &Regex) -> Option<String> {
+    let caps = field.captures(body)?;
+    Some(caps.name("value")?.as_str().trim().trim_matches(|c| c == '"' || c == '\'').trim().to_owned())
+}
+
+/// The regex that reads `key`'s value; compiled once per field when the catalogue loads.
+pub fn field_regex(key: &str) -> Regex {
     let pattern = format!(
         r#"(?i)\\?["']?\b{}\b\\?["']?\s*(?::=|=>|:|=|,)\s*\{{?\s*\\?(?P<value>"[^"\n]*"|'[^'\n]*'|[^\s,}}\n)&;\]"'\\]+)"#,
         regex::escape(key)
     );
-    let regex = Regex::new(&pattern).ok()?;
-    let caps = regex.captures(body)?;
-    Some(caps.name("value")?.as_str().trim().trim_matches(|c| c == '"' || c == '\'').trim().to_owned())
+    Regex::new(&pattern).unwrap_or_else(|_| Regex::new("$^").expect("valid regex"))
 }
 
 fn read_expiry(creation: &mut TokenCreation, value: &str, unit: ExpiryUnit) {

@@ -136,7 +136,8 @@ pub struct TokenApiSpec {
     pub keywords: Vec<String>,
     /// Upper-case methods; empty when any match is a creation.
     pub create_methods: Vec<String>,
-    pub expiry: Vec<(String, ExpiryUnit)>,
+    /// Each expiry field: its key, how its value reads, and the regex that finds it in a body.
+    pub expiry: Vec<(String, ExpiryUnit, Regex)>,
     pub default_expiry_days: Option<u64>,
 }
 
@@ -557,7 +558,8 @@ fn compile_token_api(
             "rotation" => ExpiryUnit::Rotation,
             other => return Err(at(def.id.span(), format!("token API `{name}`: unknown expiry unit `{other}`"))),
         };
-        expiry.push((field.key, unit));
+        let regex = crate::extract::creation::field_regex(&field.key);
+        expiry.push((field.key, unit, regex));
     }
     Ok(TokenApiSpec {
         api,
