@@ -145,38 +145,43 @@ fn statement(text: &str, span: Span) -> Span {
         open = outer;
     }
     let start = text[..open].rfind('\n').map_or(0, |i| i + 1);
-    let bytes = text.as_bytes();
     let limit = (start + MAX_REQUEST).min(text.len());
     let mut depth = 0i32;
-    let mut i = start;
-    let mut quote: Option<u8> = None;
-    while i < limit {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
+    for (i, b) in unquoted(text, start, limit) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b';' if depth <= 0 && i >= span.end => return Span::new(start, i),
+            b'\n' if depth <= 0 && i >= span.end => {
+                let next = text[i + 1..].trim_start();
+                if !(next.starts_with('.') || next.starts_with(')') || next.starts_with('?')) {
+                    return Span::new(start, i);
                 }
             }
-            None => match b {
-                b'"' | b'\'' | b'`' => quote = Some(b),
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth -= 1,
-                b';' if depth <= 0 && i >= span.end => return Span::new(start, i),
-                b'\n' if depth <= 0 && i >= span.end => {
-                    let next = text[i + 1..].trim_start();
-                    if !(next.starts_with('.') || next.starts_with(')') || next.starts_with('?')) {
-                        return Span::new(start, i);
-                    }
-                }
-                _ => {}
-            },
+            _ => {}
         }
-        i += 1;
     }
     Span::new(start, limit)
+}
+
+/// The bytes of `text[from..limit]` outside quoted strings (`'…'`, `"…"`, `` `…` ``, with
+/// backslash escapes), with their offsets: what bracket matching looks at.
+fn unquoted(text: &str, from: usize, limit: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = text.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    (from..limit.min(bytes.len())).filter_map(move |i| {
+        let b = bytes[i];
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if b == b'\\' => escaped = true,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None => return Some((i, b)),
+        }
+        None
+    })
 }
 
 fn code_method(statement: &str) -> Option<String> {
@@ -195,34 +200,18 @@ fn block_after(text: &str, from: usize) -> Option<Span> {
 
 /// The offset after the bracket that closes the one at `open`.
 fn matching_close(text: &str, open: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let limit = (open + MAX_REQUEST).min(bytes.len());
-    let mut i = open;
-    while i < limit {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
+    for (i, b) in unquoted(text, open, open + MAX_REQUEST) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
                 }
             }
-            None => match b {
-                b'"' | b'\'' | b'`' => quote = Some(b),
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(i + 1);
-                    }
-                }
-                _ => {}
-            },
+            _ => {}
         }
-        i += 1;
     }
     None
 }
