@@ -6,6 +6,7 @@ mod formats;
 mod gate;
 mod git;
 mod hostile;
+mod redaction;
 mod repos;
 mod rule_examples;
 mod sarif;
