@@ -181,7 +181,8 @@ fn connection_of(site: &Site) -> (String, String) {
         };
     }
     if let Some(named) = &credential.connection {
-        return (format!("{path} {named}"), format!("{named} in {path}"));
+        // The label names the consumer; reports add the file where they need it.
+        return (format!("{path} {named}"), named.clone());
     }
     (format!("script {path}"), path)
 }
