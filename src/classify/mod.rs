@@ -94,6 +94,7 @@ pub use self::classifier::{classify_literal, decode_basic_blob, name_prior, shan
 
 mod classifier;
 mod names;
+pub(crate) use self::names::split_words;
 mod placeholder;
 mod shape;
 mod tokens;

@@ -68,7 +68,7 @@ const NOT_CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
 
 /// Splits a name into lower-case words: on separators, camelCase humps (`HTTPPassword` is `http`,
 /// `password`) and letter/digit boundaries.
-fn split_words(name: &str) -> Vec<String> {
+pub(crate) fn split_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let chars: Vec<char> = name.chars().collect();

@@ -179,7 +179,8 @@ fn interpret_raw(captured: Captured<'_>) -> Value {
     Value::literal(percent_decode(captured.text), captured.span())
 }
 
-fn percent_decode(text: &str) -> String {
+/// `text` with `%XX` escapes decoded (URL userinfo); the text itself when that isn't UTF-8.
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_owned();
     }

@@ -98,35 +98,9 @@ pub(crate) struct Context<'a> {
     flavors: HashMap<NodeId, Flavor>,
 }
 
-/// Lower-case words of a name: split on non-alphanumerics, camelCase humps, the end of an
-/// acronym (`APIKeyAccess` is `api`, `key`, `access`) and letter/digit edges.
-pub(crate) fn words(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        if let (false, Some(&prev)) = (current.is_empty(), i.checked_sub(1).and_then(|p| chars.get(p))) {
-            let next = chars.get(i + 1).copied();
-            let hump = prev.is_lowercase() && c.is_uppercase();
-            let acronym_end = prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase);
-            let digit_edge = prev.is_ascii_digit() != c.is_ascii_digit();
-            if hump || acronym_end || digit_edge {
-                words.push(std::mem::take(&mut current));
-            }
-        }
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
+/// Lower-case words of a name, split as name priors split them (`APIKeyAccess` is `api`, `key`,
+/// `access`).
+pub(crate) use crate::classify::split_words as words;
 
 impl<'a> Context<'a> {
     pub(crate) fn new(doc: &'a Document, file_name: &str) -> Self {

@@ -402,7 +402,9 @@ impl<'ast> Extractor<'ast> {
         let Some((lit, _)) = self.literal_of(url, before) else { return };
         let Some((user_range, secret_range)) = userinfo(&lit.value) else { return };
         let decode = |value: Value| match value {
-            Value::Literal { text, span, via } => Value::Literal { text: percent_decode(&text), span, via },
+            Value::Literal { text, span, via } => {
+                Value::Literal { text: crate::extract::expr::percent_decode(&text), span, via }
+            }
             other => other,
         };
         let user = decode(lit_part(&lit, user_range));
@@ -640,28 +642,6 @@ fn without_userinfo(url: &str) -> String {
         Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
         None => url.to_owned(),
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(decoded) = u8::from_str_radix(hex, 16)
-        {
-            out.push(decoded);
-            i += 3;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 fn looks_like_url(expr: &str) -> bool {
