@@ -105,9 +105,10 @@ pub struct PatternDef {
     /// The named connection a match serves when no target is visible (`pipeline`): unique per file.
     #[serde(default)]
     pub connection: Option<String>,
-    /// Snippets that must produce a fact through this pattern.
+    /// Snippets that must produce a fact through this pattern (checked at load: the regex and a
+    /// keyword must match each; the tests run them through the whole pipeline).
     #[serde(default)]
-    pub examples: Vec<String>,
+    pub examples: Vec<Spanned<String>>,
     /// Snippets that must not.
     #[serde(default)]
     pub negative_examples: Vec<String>,

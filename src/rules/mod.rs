@@ -518,6 +518,19 @@ fn compile_pattern(
     if def.examples.is_empty() {
         return Err(at(def.id.span(), format!("pattern `{id}` needs at least one example")));
     }
+    // A user's pattern whose examples don't match would silently find nothing: say so at load,
+    // pointing at the example. A keyword must match too, or the prefilter never runs the regex.
+    for (number, example) in def.examples.iter().enumerate() {
+        let text = example.get_ref();
+        if !regex.is_match(text) {
+            return Err(at(example.span(), format!("pattern `{id}`: example {} does not match the regex", number + 1)));
+        }
+        let lowered = text.to_ascii_lowercase();
+        if !def.keywords.get_ref().iter().any(|keyword| lowered.contains(&keyword.to_ascii_lowercase())) {
+            let message = format!("pattern `{id}`: example {} holds none of the keywords", number + 1);
+            return Err(at(example.span(), message));
+        }
+    }
     Ok(Pattern {
         origin: format!("{file}:{}", line_of(text, def.id.span().start)),
         id: id.into(),
@@ -529,7 +542,7 @@ fn compile_pattern(
         syntax,
         secret_name: def.secret_name,
         connection: def.connection,
-        examples: def.examples,
+        examples: def.examples.into_iter().map(Spanned::into_inner).collect(),
         negative_examples: def.negative_examples,
     })
 }
@@ -630,3 +643,6 @@ impl fmt::Display for Rule {
         write!(f, "{} ({})", self.id, self.severity.as_str())
     }
 }
+
+#[cfg(test)]
+mod load_tests;
