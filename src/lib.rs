@@ -16,6 +16,8 @@ pub mod date;
 pub mod extract;
 pub mod fact;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod redact;
 pub mod report;

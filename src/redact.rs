@@ -43,8 +43,9 @@ mod tests {
 
 /// `text` with every byte of the given spans replaced so that no secret survives in a snippet.
 ///
-/// Byte lengths are kept, so every span into the text stays valid: a long secret keeps its first
-/// and last four ASCII characters (matching [`redact`]), the rest become `*`.
+/// Byte lengths and line breaks are kept, so every span and line number into the text stays valid:
+/// a long secret keeps its first and last four ASCII characters (matching [`redact`]), the rest
+/// become `*`.
 pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for span in spans {
@@ -57,7 +58,9 @@ pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
         let keep_ends = secret.chars().count() >= SHOW_ENDS_FROM && secret.is_ascii();
         for (i, byte) in bytes[start..end].iter_mut().enumerate() {
             let at_end = i < 4 || i >= end - start - 4;
-            if !(keep_ends && at_end) {
+            // A multi-line secret (a YAML block scalar, a PEM key) keeps its line breaks, or every
+            // line number after it in a report would be wrong.
+            if !(keep_ends && at_end) && !matches!(*byte, b'\n' | b'\r') {
                 *byte = b'*';
             }
         }
@@ -71,6 +74,13 @@ pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
 mod mask_tests {
     use super::mask_spans;
     use crate::span::Span;
+
+    #[test]
+    fn masks_keep_line_breaks() {
+        let text = "key: |\n  line one\r\n  line two\nnext: 1\n";
+        let masked = mask_spans(text, &[Span::new(7, 29)]);
+        assert_eq!(masked, "key: |\n**********\r\n**********\nnext: 1\n");
+    }
 
     #[test]
     fn masks_keep_lengths_and_hide_secrets() {

@@ -15,7 +15,7 @@ use super::target::enclosing_open_paren;
 use crate::fact::TokenCreation;
 use crate::rules::{ExpiryUnit, TokenApiSpec};
 use crate::source::{FileKind, SourceFile};
-use crate::span::Span;
+use crate::span::{Span, clamp_to_char_boundary};
 
 /// The longest request (statement, command, resource block) read around an endpoint.
 const MAX_REQUEST: usize = 4096;
@@ -145,7 +145,8 @@ fn statement(text: &str, span: Span) -> Span {
         open = outer;
     }
     let start = text[..open].rfind('\n').map_or(0, |i| i + 1);
-    let limit = (start + MAX_REQUEST).min(text.len());
+    // On a character boundary: the span it ends is sliced.
+    let limit = clamp_to_char_boundary(text, start + MAX_REQUEST);
     let mut depth = 0i32;
     for (i, b) in unquoted(text, start, limit) {
         match b {
@@ -257,7 +258,7 @@ fn binding_before(text: &str, name: &str, before: usize) -> Option<Span> {
             .any(|word| word.trim_start_matches('$') == name)
     };
     let found = BINDING
-        .captures_iter(&text[..before.min(text.len())])
+        .captures_iter(&text[..clamp_to_char_boundary(text, before)])
         .filter(|caps| caps.name("lhs").is_some_and(|lhs| names_it(lhs.as_str())))
         .last()?;
     value_at(text, found.name("rest")?.start())
@@ -307,7 +308,7 @@ fn assigned_name(statement: &str) -> Option<&str> {
 
 /// The first statement after `from` that mentions `name` (as a whole word).
 fn statement_using(text: &str, from: usize, name: &str) -> Option<Span> {
-    let window = &text[from..(from + MAX_REQUEST).min(text.len())];
+    let window = &text[from..clamp_to_char_boundary(text, from + MAX_REQUEST)];
     let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
     let bytes = window.as_bytes();
     let at = window

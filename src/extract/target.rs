@@ -170,7 +170,8 @@ fn call_arguments(text: &str, open: usize) -> Option<Vec<Captured<'_>>> {
     let mut start = open + 1;
     let mut quote: Option<u8> = None;
     let mut i = open + 1;
-    let limit = (open + 4096).min(bytes.len());
+    // On a character boundary: argument text up to it is sliced.
+    let limit = crate::span::clamp_to_char_boundary(text, open + 4096);
     while i < limit {
         let b = bytes[i];
         if let Some(q) = quote {

@@ -101,7 +101,8 @@ fn reindent(text: &str, offset: usize) -> Option<(usize, usize)> {
     let own = indent(&text[line_start..]);
     let previous = text[..line_start.saturating_sub(1)].lines().rev().find(|line| !line.trim().is_empty())?;
     let wanted = indent(previous);
-    (wanted > own).then_some((line_start, wanted - own))
+    // Lazily: `then_some` would compute the difference (and overflow) when it isn't wanted.
+    (wanted > own).then(|| (line_start, wanted - own))
 }
 
 /// An offset in the edited copy mapped back to the original text.

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Builds fuzz/corpus/<target>/ from the repository's fixtures and rule files.
+
+The text and config targets take a first byte that selects the file kind (see
+src/fuzzing.rs), so each seed is prefixed with the byte that selects its own kind.
+"""
+import hashlib
+import pathlib
+
+root = pathlib.Path(__file__).resolve().parent.parent
+corpus = root / "fuzz" / "corpus"
+
+# Order must match TEXT_KINDS, CONFIG_KINDS and FileKind::ALL in src/fuzzing.rs and src/source.rs.
+TEXT = ["python", "javascript", "java", "go", "ruby", "php", "csharp", "powershell", "shell",
+        "groovy", "terraform", "env", "netrc", "git-credentials", "dockerfile", "markdown", "text"]
+CONFIG = ["yaml", "json", "toml", "ini", "properties", "xml", "git-config", "npmrc"]
+ALL = ["python", "javascript", "java", "go", "ruby", "php", "csharp", "powershell", "shell", "rust",
+       "groovy", "terraform", "yaml", "json", "toml", "ini", "properties", "env", "xml", "netrc",
+       "npmrc", "git-credentials", "git-config", "dockerfile", "markdown", "text"]
+
+SUFFIX = {".py": "python", ".js": "javascript", ".ts": "javascript", ".java": "java", ".kt": "java",
+          ".kts": "java", ".go": "go", ".rb": "ruby", ".php": "php", ".cs": "csharp", ".ps1": "powershell",
+          ".sh": "shell", ".zshrc": "shell", ".gradle": "groovy", ".tf": "terraform", ".env": "env",
+          ".netrc": "netrc", ".md": "markdown", ".yml": "yaml", ".yaml": "yaml", ".json": "json",
+          ".toml": "toml", ".conf": "ini", ".pypirc": "ini", ".properties": "properties", ".xml": "xml",
+          ".gitconfig": "git-config", ".npmrc": "npmrc", ".rs": "rust"}
+
+
+def kind_of(path):
+    if path.name == "Jenkinsfile":
+        return "groovy"
+    if path.name == "Dockerfile":
+        return "dockerfile"
+    return SUFFIX.get(path.suffix or "." + path.name.lstrip("."))
+
+
+def put(target, data):
+    directory = corpus / target
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+for path in sorted((root / "fixtures").rglob("*")):
+    if not path.is_file():
+        continue
+    kind = kind_of(path)
+    if kind is None:
+        continue
+    data = path.read_bytes()[:64 * 1024]
+    if kind in TEXT:
+        put("text_patterns", bytes([TEXT.index(kind)]) + data)
+    if kind in CONFIG:
+        put("config_parsers", bytes([CONFIG.index(kind)]) + data)
+    if kind == "rust":
+        put("rust_extractor", data)
+    put("suppression_comments", bytes([ALL.index(kind)]) + data)
+
+for path in sorted((root / "rules").rglob("*.toml")):
+    put("rule_loader", path.read_bytes())
+
+for seed in [b"dXNlcjpwYXNzd29yZA==", b"Basic c3ZjOlN1bW1lcjIwMjQh", b"YWxhZGRpbjpvcGVuc2VzYW1l",
+             b"ATATT3xFfGF0", b"ghp_16C7e42F292c6912E7710c838347Ae178B4a", b"Summer2024!", b"hunter2",
+             b"NjQ0NzE3NjY2MDQ0OrvTkPmJ6C8uSMkn9KeNbhGqOkDj", b"${JIRA_TOKEN}", b"changeme"]:
+    put("decoding", seed)
+    put("classifier", seed)
+print("seeded", ", ".join(f"{d.name}: {len(list(d.iterdir()))}" for d in sorted(corpus.iterdir())))
