@@ -60,7 +60,8 @@ pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
             let at_end = i < 4 || i >= end - start - 4;
             // A multi-line secret (a YAML block scalar, a PEM key) keeps its line breaks, or every
             // line number after it in a report would be wrong.
-            if !(keep_ends && at_end) && !matches!(*byte, b'\n' | b'\r') {
+            let shown = (keep_ends && at_end) || matches!(*byte, b'\n' | b'\r');
+            if !shown {
                 *byte = b'*';
             }
         }
