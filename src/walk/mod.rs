@@ -114,7 +114,8 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
                 },
                 Err(error) => {
                     let path = error_path(&error).unwrap_or_default();
-                    Walked::Problem { path, problem: problem(ProblemKind::Unreadable, error.to_string()) }
+                    let message = format!("cannot read: {}", innermost(&error));
+                    Walked::Problem { path, problem: problem(ProblemKind::Unreadable, message) }
                 }
             };
             let result = scan(walked);
@@ -192,19 +193,39 @@ fn read_entry(entry: &DirEntry, max_file_size: u64) -> Option<Walked> {
 }
 
 /// Reads one file into a [`SourceFile`], or says why it wasn't.
+///
+/// The size is checked on the open handle and the read is bounded by the limit, so a file that
+/// grows (or is swapped) between listing and reading still can't make the scan hold more than
+/// `max_file_size` bytes; a file that vanished or lost its permissions since it was listed is a
+/// problem like any other unreadable file.
 pub fn read_file(path: PathBuf, max_file_size: u64) -> Walked {
-    let size = match std::fs::metadata(&path) {
+    use std::io::Read;
+    let unreadable = |path: PathBuf, error: std::io::Error| Walked::Problem {
+        problem: problem(ProblemKind::Unreadable, format!("cannot read: {error}")),
+        path,
+    };
+    let skipped = |path: PathBuf, size: u64| {
+        let message = format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes");
+        Walked::Problem { path, problem: problem(ProblemKind::Skipped, message) }
+    };
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(error) => return unreadable(path, error),
+    };
+    let size = match file.metadata() {
         Ok(metadata) => metadata.len(),
-        Err(error) => return Walked::Problem { problem: problem(ProblemKind::Unreadable, error.to_string()), path },
+        Err(error) => return unreadable(path, error),
     };
     if size > max_file_size {
-        let message = format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes");
-        return Walked::Problem { path, problem: problem(ProblemKind::Skipped, message) };
+        return skipped(path, size);
     }
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(error) => return Walked::Problem { problem: problem(ProblemKind::Unreadable, error.to_string()), path },
-    };
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    if let Err(error) = file.take(max_file_size.saturating_add(1)).read_to_end(&mut bytes) {
+        return unreadable(path, error);
+    }
+    if bytes.len() as u64 > max_file_size {
+        return skipped(path, bytes.len() as u64);
+    }
     match decode_text(bytes) {
         Some(text) => {
             let kind = FileKind::detect(&path).unwrap_or(FileKind::Text);
@@ -246,6 +267,16 @@ fn problem(kind: ProblemKind, message: String) -> Problem {
     Problem { kind, message }
 }
 
+/// The walker's error without the path it wraps (reports print the path already).
+fn innermost(error: &ignore::Error) -> &ignore::Error {
+    match error {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => innermost(err),
+        other => other,
+    }
+}
+
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
@@ -258,6 +289,70 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_vanished_after_listing_is_an_unreadable_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone.sh");
+        assert!(matches!(
+            read_file(path, 1024),
+            Walked::Problem { problem: Problem { kind: ProblemKind::Unreadable, .. }, .. }
+        ));
+    }
+
+    /// Files deleted by another process while the walk is under way: the walker listed them, the
+    /// read fails, and each is reported while the rest of the tree is scanned.
+    #[test]
+    fn files_deleted_during_the_walk_are_reported_and_the_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..20 {
+            std::fs::write(dir.path().join(format!("f{i:02}.sh")), "echo hi\n").unwrap();
+        }
+        let options = WalkOptions {
+            paths: vec![dir.path().to_path_buf()],
+            max_file_size: 1024,
+            threads: 1,
+            hidden: false,
+            excludes: Vec::new(),
+        };
+        let deleted = std::sync::atomic::AtomicBool::new(false);
+        let results = walk(&options, |walked| {
+            // The first file read deletes all the others, which the walker has already listed.
+            if let Walked::File(file) = &walked
+                && !deleted.swap(true, std::sync::atomic::Ordering::SeqCst)
+            {
+                for entry in std::fs::read_dir(dir.path()).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path != file.path {
+                        std::fs::remove_file(path).unwrap();
+                    }
+                }
+            }
+            match walked {
+                Walked::File(_) => "scanned".to_owned(),
+                Walked::Problem { problem, .. } => format!("{:?}: {}", problem.kind, problem.message),
+                Walked::Binary { .. } => "binary".to_owned(),
+            }
+        });
+        assert_eq!(results.len(), 20, "{results:?}");
+        assert_eq!(results.iter().filter(|r| *r == "scanned").count(), 1, "{results:?}");
+        assert!(
+            results.iter().filter(|r| *r != "scanned").all(|r| r.starts_with("Unreadable: cannot read:")),
+            "{results:?}"
+        );
+    }
+
+    #[test]
+    fn the_size_limit_holds_on_the_open_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(&path, vec![b'a'; 2048]).unwrap();
+        assert!(matches!(
+            read_file(path.clone(), 1024),
+            Walked::Problem { problem: Problem { kind: ProblemKind::Skipped, .. }, .. }
+        ));
+        assert!(matches!(read_file(path, 2048), Walked::File(_)));
+    }
 
     #[test]
     fn text_decoding() {

@@ -2,7 +2,7 @@
 //! reported, never crash the scan, and keep spans right.
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use super::support::credlint;
 
@@ -115,4 +115,58 @@ fn nul_bytes_late_in_a_file_are_text() {
     std::fs::write(dir.path().join("late-nul.sh"), bytes).unwrap();
     let (json, _) = scan(dir.path(), &[]);
     assert_eq!(json["findings"].as_array().unwrap().len(), 2, "a NUL past the first 8 KiB does not make a file binary");
+}
+
+/// A directory and a file this user may not read: each is reported (exit 2) and the rest of the
+/// tree is scanned. As root (which ignores permissions) the scan runs as `nobody` via `setpriv`.
+#[cfg(unix)]
+#[test]
+fn permission_denied_paths_are_reported_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("open.sh"), format!("{PASSWORD}\n")).unwrap();
+    std::fs::create_dir(d.join("locked")).unwrap();
+    std::fs::write(d.join("locked/inside.sh"), format!("{PASSWORD}\n")).unwrap();
+    std::fs::write(d.join("closed.sh"), format!("{PASSWORD}\n")).unwrap();
+    // The binary is copied in, so that `nobody` can run it whatever the checkout's permissions.
+    let binary = d.join("credlint");
+    std::fs::copy(env!("CARGO_BIN_EXE_credlint"), &binary).unwrap();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(d.join("open.sh"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(d.join("closed.sh"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let is_root = Command::new("id").arg("-u").output().unwrap().stdout.starts_with(b"0\n");
+    let mut command = if is_root {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&binary);
+        command
+    } else {
+        Command::new(&binary)
+    };
+    let output = command
+        .args(["scan", "--no-config", "--format", "json", "--exclude", "credlint", "."])
+        .current_dir(d)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    std::fs::set_permissions(d.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(output.status.code(), Some(2), "{json}");
+    let problems: Vec<(String, String)> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap().to_owned(), p["message"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    for (path, message) in &problems {
+        assert!(path.ends_with("closed.sh") || path.ends_with("locked"), "{path}");
+        assert!(message.contains("ermission denied"), "{message}");
+    }
+    let found: Vec<&str> =
+        json["findings"].as_array().unwrap().iter().map(|f| f["location"]["path"].as_str().unwrap()).collect();
+    assert!(found.iter().all(|path| path.ends_with("open.sh")) && !found.is_empty(), "{found:?}");
 }

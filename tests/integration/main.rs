@@ -1,5 +1,8 @@
 //! The one integration-test binary: fixtures, rule examples, the CLI as a process, output shape.
 
+// Test helpers may unwrap: a failed unwrap is a failed test (the crate denies it elsewhere).
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod fixtures;
 mod formats;
