@@ -19,10 +19,12 @@ pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mu
         return;
     }
     let text: &str = &file.text;
-    let bindings = Bindings::collect(text, file.kind);
+    // Most files a keyword lets through hold no match: collect bindings only once one does.
+    let mut bindings = None;
     for pattern in patterns {
         for caps in pattern.regex.captures_iter(text) {
-            if let Some(found) = use_from_match(text, pattern, &caps, &bindings) {
+            let bindings = bindings.get_or_insert_with(|| Bindings::collect(text, file.kind));
+            if let Some(found) = use_from_match(text, pattern, &caps, bindings) {
                 uses.push(found);
             }
         }

@@ -84,3 +84,63 @@ fn a_pattern_too_big_to_compile_is_refused_not_built() {
     assert_eq!(line, 6);
     assert!(message.contains("invalid regex") && message.contains("size limit"), "{message}");
 }
+
+/// The one-pass prefilter opens exactly
+/// the patterns, APIs and parsers that a naive substring test of every keyword would, on texts
+/// made of overlapping keyword fragments, in every file kind.
+#[test]
+fn the_prefilter_finds_every_keyword_occurrence() {
+    use crate::source::FileKind;
+    let catalogue = Catalogue::embedded().unwrap();
+    let keywords = catalogue.prefilter_keywords.clone();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    for round in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..1 + next(6) {
+            let keyword = &keywords[next(keywords.len())];
+            // A random slice of a keyword, sometimes the whole, in random case, glued on.
+            let (from, to) = if next(3) == 0 { (0, keyword.len()) } else { (next(keyword.len()), keyword.len()) };
+            for (i, c) in keyword[from..to].chars().enumerate() {
+                text.push(if (round + i) % 3 == 0 { c.to_ascii_uppercase() } else { c });
+            }
+            if next(4) == 0 {
+                text.push(' ');
+            }
+        }
+        let kind = FileKind::ALL[next(FileKind::ALL.len())];
+        let lowered = text.to_ascii_lowercase();
+        let present: Vec<usize> = (0..keywords.len()).filter(|&k| lowered.contains(&keywords[k])).collect();
+        let mut expected_patterns: Vec<&str> = Vec::new();
+        let mut expected_apis = 0;
+        let mut expected_parsers = 0u8;
+        for &keyword in &present {
+            if keyword >= catalogue.parse_gate {
+                expected_parsers |= super::PARSE_GATE[keyword - catalogue.parse_gate].1;
+            }
+        }
+        for (index, pattern) in catalogue.patterns.iter().enumerate() {
+            let opened =
+                present.iter().any(|&k| k < catalogue.parse_gate && catalogue.keyword_patterns[k].contains(&index));
+            if opened && pattern.applies_to(kind) {
+                expected_patterns.push(&pattern.id);
+            }
+        }
+        for index in 0..catalogue.token_apis.len() {
+            let gate = catalogue.patterns.len() + index;
+            if present.iter().any(|&k| k < catalogue.parse_gate && catalogue.keyword_patterns[k].contains(&gate)) {
+                expected_apis += 1;
+            }
+        }
+        let candidates = catalogue.candidates(&text, kind);
+        let found: Vec<&str> = candidates.patterns.iter().map(|p| &*p.id).collect();
+        assert_eq!(found, expected_patterns, "{text:?} as {kind:?}");
+        assert_eq!(candidates.token_apis.len(), expected_apis, "{text:?}");
+        assert_eq!(candidates.parsers, expected_parsers, "{text:?}");
+    }
+}

@@ -161,6 +161,9 @@ pub struct Catalogue {
     keyword_patterns: Vec<Vec<usize>>,
     /// Keywords from this index on are `PARSE_GATE` words.
     parse_gate: usize,
+    /// The prefilter's keywords, lowercased, in automaton order (pattern and API keywords, then
+    /// `PARSE_GATE` words).
+    prefilter_keywords: Vec<String>,
 }
 
 /// Which parser a `PARSE_GATE` word opens.
@@ -245,39 +248,33 @@ impl Catalogue {
 
     /// Parses and compiles rule files given as (name, text).
     pub fn load(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, RuleError> {
+        let files: Vec<(String, String)> = files.into_iter().collect();
+        // Compiling a hundred regexes is most of a small scan's start-up: files compile in
+        // parallel, then merge in order, so the first error reported is the same on any machine.
+        let compiled = parallel_map(&files, |(file, text)| compile_file(file, text));
         let mut rules = BTreeMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut token_apis: Vec<TokenApiSpec> = Vec::new();
-        for (file, text) in files {
-            let def: RuleFileDef = toml::from_str(&text).map_err(|error| RuleError::Invalid {
-                line: error.span().map_or(1, |span| line_of(&text, span.start)),
-                message: error.message().to_owned(),
-                file: file.clone(),
-            })?;
+        for ((file, text), compiled) in files.iter().zip(compiled) {
+            let compiled = compiled?;
             let at = |span: std::ops::Range<usize>, message: String| RuleError::Invalid {
                 file: file.clone(),
-                line: line_of(&text, span.start),
+                line: line_of(text, span.start),
                 message,
             };
-            for rule in def.rule {
-                let span = rule.span();
-                let rule = compile_rule(rule.into_inner(), &file, &text, &at)?;
+            for (span, rule) in compiled.rules {
                 if rules.contains_key(&rule.id) {
                     return Err(at(span, format!("duplicate rule id `{}`", rule.id)));
                 }
                 rules.insert(rule.id.clone(), rule);
             }
-            for pattern in def.pattern {
-                let span = pattern.span();
-                let pattern = compile_pattern(pattern.into_inner(), &file, &text, &at)?;
+            for (span, pattern) in compiled.patterns {
                 if patterns.iter().any(|known| known.id == pattern.id) {
                     return Err(at(span, format!("duplicate pattern id `{}`", pattern.id)));
                 }
                 patterns.push(pattern);
             }
-            for api in def.token_api {
-                token_apis.push(compile_token_api(api.into_inner(), &at)?);
-            }
+            token_apis.extend(compiled.token_apis);
         }
         for id in IMPLEMENTED_RULES {
             if !rules.contains_key(*id) {
@@ -310,6 +307,8 @@ impl Catalogue {
             keyword_patterns.push(Vec::new());
         }
         // A DFA: the prefilter runs over every byte of every file, and a DFA's step is the cheapest.
+        // Overlapping, so that a keyword starting inside another's match is seen (a non-overlapping
+        // search with in-place checks of what a match can hide measured no faster).
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -320,7 +319,15 @@ impl Catalogue {
                 line: 1,
                 message: format!("cannot build the keyword prefilter: {error}"),
             })?;
-        Ok(Catalogue { rules, patterns, token_apis, prefilter, keyword_patterns, parse_gate })
+        Ok(Catalogue {
+            rules,
+            patterns,
+            token_apis,
+            prefilter,
+            keyword_patterns,
+            parse_gate,
+            prefilter_keywords: keywords,
+        })
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
@@ -342,27 +349,20 @@ impl Catalogue {
     /// The patterns (for this kind) and token APIs whose keywords occur in `text`, in catalogue
     /// order: one pass of the keyword automaton over the text.
     pub fn candidates(&self, text: &str, kind: FileKind) -> Candidates<'_> {
-        let gated = self.patterns.len() + self.token_apis.len();
-        let mut hit = vec![false; gated];
-        let mut parsers = 0u8;
-        let mut remaining = self.patterns.iter().filter(|p| p.applies_to(kind)).count() + self.token_apis.len();
+        let remaining = self.patterns.iter().filter(|p| p.applies_to(kind)).count() + self.token_apis.len();
+        let mut marks = Marks {
+            hit: vec![false; self.patterns.len() + self.token_apis.len()],
+            seen: vec![false; self.prefilter_keywords.len()],
+            parsers: 0,
+            remaining,
+        };
         for found in self.prefilter.find_overlapping_iter(text) {
-            let keyword = found.pattern().as_usize();
-            if keyword >= self.parse_gate {
-                parsers |= PARSE_GATE[keyword - self.parse_gate].1;
-            } else {
-                for &index in &self.keyword_patterns[keyword] {
-                    let applies = self.patterns.get(index).is_none_or(|p| p.applies_to(kind));
-                    if !hit[index] && applies {
-                        hit[index] = true;
-                        remaining -= 1;
-                    }
-                }
-            }
-            if remaining == 0 && parsers == GATE_RUST | GATE_CONFIG {
+            marks.mark(self, found.pattern().as_usize(), kind);
+            if marks.remaining == 0 && marks.parsers == GATE_RUST | GATE_CONFIG {
                 break;
             }
         }
+        let Marks { hit, parsers, .. } = marks;
         let (pattern_hits, api_hits) = hit.split_at(self.patterns.len());
         Candidates {
             patterns: self.patterns.iter().zip(pattern_hits).filter_map(|(p, hit)| hit.then_some(p)).collect(),
@@ -371,18 +371,104 @@ impl Catalogue {
         }
     }
 
-    /// Every keyword of every pattern, for the benchmark's ripgrep comparison.
+    /// Every keyword the prefilter searches for (patterns, token APIs and the parser gate), for
+    /// the benchmark's ripgrep comparison.
     pub fn keywords(&self) -> Vec<String> {
-        let mut all: Vec<String> = self
-            .patterns
-            .iter()
-            .flat_map(|p| &p.keywords)
-            .chain(self.token_apis.iter().flat_map(|a| &a.keywords))
-            .map(|k| k.to_ascii_lowercase())
-            .collect();
+        let mut all = self.prefilter_keywords.clone();
         all.sort();
         all.dedup();
         all
+    }
+}
+
+/// One rule file, compiled, with the TOML span of each item (for duplicate-id errors).
+struct CompiledFile {
+    rules: Vec<(std::ops::Range<usize>, Rule)>,
+    patterns: Vec<(std::ops::Range<usize>, Pattern)>,
+    token_apis: Vec<TokenApiSpec>,
+}
+
+fn compile_file(file: &str, text: &str) -> Result<CompiledFile, RuleError> {
+    let def: RuleFileDef = toml::from_str(text).map_err(|error| RuleError::Invalid {
+        line: error.span().map_or(1, |span| line_of(text, span.start)),
+        message: error.message().to_owned(),
+        file: file.to_owned(),
+    })?;
+    let at = |span: std::ops::Range<usize>, message: String| RuleError::Invalid {
+        file: file.to_owned(),
+        line: line_of(text, span.start),
+        message,
+    };
+    let mut compiled = CompiledFile { rules: Vec::new(), patterns: Vec::new(), token_apis: Vec::new() };
+    for rule in def.rule {
+        let span = rule.span();
+        compiled.rules.push((span, compile_rule(rule.into_inner(), file, text, &at)?));
+    }
+    for pattern in def.pattern {
+        let span = pattern.span();
+        compiled.patterns.push((span, compile_pattern(pattern.into_inner(), file, text, &at)?));
+    }
+    for api in def.token_api {
+        compiled.token_apis.push(compile_token_api(api.into_inner(), &at)?);
+    }
+    Ok(compiled)
+}
+
+/// `f` over `items` on every core, results in the items' order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        done.push((index, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // A worker panics only if `f` does; carry the panic on rather than lose results.
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// What one file's keyword pass has found so far.
+struct Marks {
+    /// Per pattern (then per token API): one of its keywords occurs.
+    hit: Vec<bool>,
+    /// Per keyword: already counted.
+    seen: Vec<bool>,
+    parsers: u8,
+    /// Patterns and APIs applying to the file's kind that no keyword has opened yet.
+    remaining: usize,
+}
+
+impl Marks {
+    fn mark(&mut self, catalogue: &Catalogue, keyword: usize, kind: FileKind) {
+        if std::mem::replace(&mut self.seen[keyword], true) {
+            return;
+        }
+        if keyword >= catalogue.parse_gate {
+            self.parsers |= PARSE_GATE[keyword - catalogue.parse_gate].1;
+            return;
+        }
+        for &index in &catalogue.keyword_patterns[keyword] {
+            let applies = catalogue.patterns.get(index).is_none_or(|p| p.applies_to(kind));
+            if !self.hit[index] && applies {
+                self.hit[index] = true;
+                self.remaining -= 1;
+            }
+        }
     }
 }
 
