@@ -10,7 +10,7 @@ use super::target::{host_of, target_of_command, target_of_enclosing_call};
 use crate::classify::decode_basic_blob;
 use crate::fact::{CredentialUse, Target, Value};
 use crate::rules::{Pattern, Syntax};
-use crate::source::SourceFile;
+use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
 /// Every use the given patterns find in `file`.
@@ -24,7 +24,7 @@ pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mu
     for pattern in patterns {
         for caps in pattern.regex.captures_iter(text) {
             let bindings = bindings.get_or_insert_with(|| Bindings::collect(text, file.kind));
-            if let Some(found) = use_from_match(text, pattern, &caps, bindings) {
+            if let Some(found) = use_from_match(text, file.kind, pattern, &caps, bindings) {
                 uses.push(found);
             }
         }
@@ -33,6 +33,7 @@ pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mu
 
 fn use_from_match(
     text: &str,
+    kind: FileKind,
     pattern: &Pattern,
     caps: &regex::Captures<'_>,
     bindings: &Bindings<'_>,
@@ -75,6 +76,7 @@ fn use_from_match(
         let user = captured("user").map(|user| interpret(user, pattern.syntax, bindings).value);
         (user, resolved.value)
     };
+    let secret = program_variable_as_unknown(secret, text, kind);
     if let Value::Unknown { expr, .. } = &secret
         && matches!(expr.as_str(), "None" | "null" | "nil" | "undefined" | "Nothing" | "\"\"" | "''")
     {
@@ -142,5 +144,38 @@ fn unquote_code(captured: Captured<'_>) -> Captured<'_> {
     match inner {
         Some(inner) if prefix <= 2 => Captured::new(inner, captured.offset + prefix + 1),
         _ => captured,
+    }
+}
+
+/// `${token}` in a JavaScript template literal (or `"${token}"` in Groovy or Kotlin, `$token` in
+/// PowerShell or PHP) is the program's variable, not the environment's: left unresolved by the
+/// file's bindings, it names nothing another script could share, so it is an unknown value. An
+/// upper-case name (`${JIRA_TOKEN}`) keeps reading as the environment variable it usually is.
+fn program_variable_as_unknown(secret: Value, text: &str, kind: FileKind) -> Value {
+    let is_program = matches!(
+        kind,
+        FileKind::Python
+            | FileKind::JavaScript
+            | FileKind::Java
+            | FileKind::Go
+            | FileKind::Ruby
+            | FileKind::Php
+            | FileKind::CSharp
+            | FileKind::PowerShell
+            | FileKind::Rust
+            | FileKind::Groovy
+    );
+    match secret {
+        Value::Reference { kind: crate::fact::RefKind::Env, ref name, span }
+            if is_program && name.bytes().any(|b| b.is_ascii_lowercase()) =>
+        {
+            let written = text.get(span.range()).unwrap_or_default();
+            if written.starts_with('$') && !written.to_ascii_lowercase().starts_with("$env:") {
+                Value::Unknown { expr: written.to_owned(), span }
+            } else {
+                secret
+            }
+        }
+        other => other,
     }
 }
