@@ -119,8 +119,9 @@ pub struct InputArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Skip (and report) files larger than this many bytes [default: 10485760].
-    #[arg(long, value_name = "BYTES")]
+    /// Skip (and report) files larger than this: bytes, or with a K, M or G suffix (powers of
+    /// 1024) [default: 10M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
     /// Also descend into hidden directories (hidden files are always scanned).
     #[arg(long)]
@@ -133,6 +134,36 @@ pub struct InputArgs {
 
 fn parse_date(text: &str) -> Result<crate::date::Date, String> {
     text.parse()
+}
+
+/// `1048576`, `512K`, `10M`, `1G` (binary multiples, case-insensitive, an optional `B`/`iB`).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let lowered = text.trim().to_ascii_lowercase();
+    let lowered = lowered.strip_suffix("ib").or_else(|| lowered.strip_suffix('b')).unwrap_or(&lowered);
+    let (digits, shift) = match lowered.as_bytes().last() {
+        Some(b'k') => (&lowered[..lowered.len() - 1], 10),
+        Some(b'm') => (&lowered[..lowered.len() - 1], 20),
+        Some(b'g') => (&lowered[..lowered.len() - 1], 30),
+        _ => (lowered, 0),
+    };
+    let number: u64 = digits.parse().map_err(|_| format!("`{text}` is not a size (e.g. 1048576, 512K, 10M, 1G)"))?;
+    number.checked_mul(1 << shift).ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("512K"), Ok(512 * 1024));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
 }
 
 #[derive(Debug, Args)]
@@ -348,6 +379,18 @@ fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
+/// The progress line is for a person watching a terminal: not for a pipe, a CI log or a
+/// machine-readable report.
+fn shows_progress(format: Format) -> bool {
+    let ci = ["CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "TF_BUILD"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
+    format == Format::Human
+        && io::stderr().is_terminal()
+        && !ci
+        && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
+}
+
 fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let (mut settings, catalogue) = prepare(&args.input)?;
     settings.analyze.report_unused_ignores = args.report_unused_ignores;
@@ -374,7 +417,11 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let mut outcome = scan(&settings, &catalogue);
+    let progress = std::sync::Arc::new(crate::progress::Progress::default());
+    let drawing = shows_progress(args.format).then(|| crate::progress::draw(std::sync::Arc::clone(&progress)));
+    let mut outcome = crate::scan_with_progress(&settings, &catalogue, &progress);
+    // Erased before anything is written, so the report never shares a line with it.
+    drop(drawing);
     if let Some((root, changes)) = &changes {
         keep_changed(&mut outcome, root, changes);
     }

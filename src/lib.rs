@@ -19,6 +19,7 @@ pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inventory;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod revocation;
@@ -187,9 +188,23 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
 /// Walks (or reads the index), extracts and checks every file, analyses the whole repository and
 /// applies suppressions; never fails as a whole.
 pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
+    scan_with_progress(settings, catalogue, &progress::Progress::default())
+}
+
+/// [`scan`], counting each file scanned in `progress` (which `cli` may draw on a terminal).
+pub fn scan_with_progress(
+    settings: &ScanSettings,
+    catalogue: &Catalogue,
+    progress: &progress::Progress,
+) -> ScanOutcome {
+    let scan_walked = |walked| {
+        let result = scan_walked(walked, catalogue);
+        progress.record(result.bytes);
+        result
+    };
     let mut failure = None;
     let results = match &settings.source {
-        Source::Tree => walk::walk(&settings.walk, |walked| scan_walked(walked, catalogue)),
+        Source::Tree => walk::walk(&settings.walk, scan_walked),
         Source::Index { root } => {
             let excludes = &settings.walk.excludes;
             let keep = |path: &std::path::Path| !walk::is_excluded_with_parents(&root.join(path), excludes);
@@ -204,7 +219,7 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
                 settings.walk.threads,
                 keep,
                 display,
-                |walked| scan_walked(walked, catalogue),
+                scan_walked,
             );
             walked.unwrap_or_else(|error| {
                 failure = Some(FileProblem {

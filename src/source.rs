@@ -106,6 +106,21 @@ impl FileKind {
         }
     }
 
+    /// The kinds `extract::config` parses as data.
+    pub fn is_structured_config(self) -> bool {
+        matches!(
+            self,
+            FileKind::Yaml
+                | FileKind::Json
+                | FileKind::Toml
+                | FileKind::Xml
+                | FileKind::Ini
+                | FileKind::GitConfig
+                | FileKind::Properties
+                | FileKind::Npmrc
+        )
+    }
+
     pub fn from_name(name: &str) -> Option<FileKind> {
         FileKind::ALL.into_iter().find(|kind| kind.name() == name)
     }

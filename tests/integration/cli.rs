@@ -226,3 +226,39 @@ fn the_graph_prints_in_every_format_without_a_secret() {
     assert_eq!(credential["connections"].as_array().unwrap().len(), 2);
     assert_eq!(credential["connections"][0]["uses"][0]["path"], "fixtures/repos/dc-pat-two-hosts/confluence/export.sh");
 }
+
+/// The progress line appears on a terminal (a pseudo-terminal from util-linux `script`), is
+/// erased before the summary, and never reaches a pipe or a machine-readable report.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.sh", "echo hi\n");
+    let binary = env!("CARGO_BIN_EXE_credlint");
+    let on_terminal = |format: &str| {
+        let command = format!("{binary} scan --no-config --format {format} {}", dir.path().display());
+        let output = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("CREDLINT_PROGRESS_DELAY_MS", "0")
+            .env_remove("CI")
+            .env_remove("GITHUB_ACTIONS")
+            .env_remove("GITLAB_CI")
+            .env("TERM", "xterm")
+            .output();
+        output.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let Some(human) = on_terminal("human") else {
+        eprintln!("skipped: util-linux `script` is not available");
+        return;
+    };
+    let drawn = human.find("scanning: ").unwrap_or_else(|| panic!("no progress line: {human:?}"));
+    let summary = human.find("credlint: 1 file scanned").unwrap();
+    assert!(drawn < summary && human[drawn..summary].contains("\r\x1b[2K"), "{human:?}");
+    assert!(!on_terminal("json").unwrap().contains("scanning: "));
+    let piped = credlint()
+        .args(["scan", "--no-config"])
+        .arg(dir.path())
+        .env("CREDLINT_PROGRESS_DELAY_MS", "0")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("scanning: "));
+}

@@ -32,8 +32,22 @@ pub(crate) struct ParseError {
     pub offset: usize,
 }
 
+/// Larger config files are read by the text patterns only. The model costs tens of bytes per byte
+/// of a file dense with keys (500,000 `.properties` lines take 200 MB), and a config file this
+/// big is generated data (a lockfile, a dump), not where credentials are written by hand.
+const MAX_PARSED_BYTES: usize = 4 << 20;
+
 pub fn extract(file: &SourceFile) -> Facts {
     let text: &str = &file.text;
+    if text.len() > MAX_PARSED_BYTES && file.kind.is_structured_config() {
+        let message = format!(
+            "{}: {} bytes is over the {} bytes parsed as data; scanned with text patterns only",
+            file.kind.name(),
+            text.len(),
+            MAX_PARSED_BYTES
+        );
+        return Facts { problems: vec![Problem { kind: ProblemKind::Unparsable, message }], ..Facts::default() };
+    }
     let mut doc = model::Document::default();
     // The line formats never reject a file: whatever is not `key = value` is skipped.
     let (format, result) = match file.kind {

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Generates the benchmark's pathological inputs, one directory per case, at a scale factor, so
+that bench/run.sh can time each at scale 1 and 2 and show that time grows with size, no faster.
+
+    python3 bench/hostile.py DIR SCALE
+
+Cases (at scale 1): a 25 MB single-line minified script; a script of 1,000,000 short lines; a
+`.properties` file of 150,000 keys (parsed as data, the densest model); YAML
+nested 50,000 deep in flow style and 1,500 deep in block style; 5,000 tiny files; and a sparse
+1 GB file that the size cap must skip without reading.
+"""
+import os
+import sys
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as out:
+        out.write(text)
+
+
+def main():
+    root, scale = sys.argv[1], int(sys.argv[2])
+    chunk = 'var a{i}=function(t){{return t.token||t.auth||x.password}},b{i}={{key:"k{i}",headers:{{}}}};'
+    write(f"{root}/minified/app.min.js", "".join(chunk.format(i=i) for i in range(scale * 290_000)))
+    lines = (f"export TOKEN_{i}=\"$V\"\n" if i % 50 == 0 else f"x{i}=1\n" for i in range(scale * 1_000_000))
+    write(f"{root}/short-lines/values.sh", "".join(lines))
+    keys = (f"token_{i}=x\n" if i % 50 == 0 else f"k{i}=v\n" for i in range(scale * 150_000))
+    write(f"{root}/dense-config/values.properties", "".join(keys))
+    depth = scale * 50_000
+    write(f"{root}/deep-yaml/flow.yaml", "auth: " + "[" * depth + "]" * depth + "\n")
+    block_depth = scale * 1_500
+    write(f"{root}/deep-yaml/block.yaml", "".join(" " * i + f"k{i}:\n" for i in range(block_depth)) + " " * block_depth + "password: x\n")
+    for i in range(scale * 5_000):
+        write(f"{root}/tiny-files/d{i % 50}/f{i}.sh", f"echo {i}\nexport TOKEN_{i}=\"$VAULT\"\n")
+    os.makedirs(f"{root}/huge-skipped", exist_ok=True)
+    with open(f"{root}/huge-skipped/dump.sql", "w") as out:
+        out.truncate(scale * 1_000_000_000)
+
+
+if __name__ == "__main__":
+    main()
