@@ -21,8 +21,9 @@ mkdir -p logs
 for target in "${targets[@]}"; do
   mkdir -p "corpus/$target"
   # -max_len: large enough for real config files, small enough to keep executions fast.
+  # -timeout: generous, so that a loaded machine is not mistaken for a hang.
   if cargo fuzz run "${flags[@]}" "$target" "corpus/$target" -- \
-      -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -max_total_time="$seconds" -max_len=65536 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
       > "logs/$target.log" 2>&1; then
     status=ok
   else
