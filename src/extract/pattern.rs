@@ -22,7 +22,7 @@ pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mu
     // Most files a keyword lets through hold no match: collect bindings only once one does.
     let mut bindings = None;
     for pattern in patterns {
-        for caps in pattern.regex.captures_iter(text) {
+        for caps in pattern.regex.get().captures_iter(text) {
             let bindings = bindings.get_or_insert_with(|| Bindings::collect(text, file.kind));
             if let Some(found) = use_from_match(text, file.kind, pattern, &caps, bindings) {
                 uses.push(found);

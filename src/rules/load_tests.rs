@@ -29,6 +29,15 @@ examples = [
 ]
 ";
 
+/// The embedded files loaded the way user files are: every regex compiled and every example
+/// checked at load (a scan compiles them on first use).
+#[test]
+fn the_embedded_catalogue_compiles() {
+    let files = EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string()));
+    let catalogue = Catalogue::load(files).unwrap();
+    assert!(catalogue.patterns.iter().all(|p| p.regex.compiled.get().is_some()));
+}
+
 #[test]
 fn a_good_user_pattern_loads() {
     let mut files: Vec<(String, String)> =

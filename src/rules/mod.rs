@@ -96,7 +96,7 @@ pub struct Pattern {
     /// `None` means every kind.
     pub kinds: Option<Vec<FileKind>>,
     pub keywords: Vec<String>,
-    pub regex: Regex,
+    pub regex: PatternRegex,
     pub scheme: Scheme,
     pub syntax: Syntax,
     pub secret_name: Option<String>,
@@ -104,6 +104,29 @@ pub struct Pattern {
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     pub origin: String,
+}
+
+/// A pattern's regex. User rule files compile theirs at load, so that an error points at its
+/// line; the embedded catalogue's compile on first use, on the worker thread that needs one, so a
+/// scan pays only for the patterns whose keywords occur and start-up stays short. (The tests
+/// load the embedded files the eager way, so every embedded regex is known to compile.)
+#[derive(Debug, Clone)]
+pub struct PatternRegex {
+    source: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl PatternRegex {
+    pub fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            build_pattern_regex(&self.source)
+                .expect("embedded patterns compile (checked by rules::load_tests::the_embedded_catalogue_compiles)")
+        })
+    }
+}
+
+fn build_pattern_regex(source: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(source).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build()
 }
 
 impl Pattern {
@@ -220,13 +243,16 @@ pub const PARSE_GATE: &[(&str, u8)] = &[
 impl Catalogue {
     /// The embedded catalogue.
     pub fn embedded() -> Result<Catalogue, RuleError> {
-        Catalogue::load(EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())))
+        Catalogue::load_files(Catalogue::embedded_files())
+    }
+
+    fn embedded_files() -> Vec<(String, String, Load)> {
+        EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string(), Load::Deferred)).collect()
     }
 
     /// The embedded catalogue plus every `*.toml` in `dirs`.
     pub fn with_dirs(dirs: &[impl AsRef<Path>]) -> Result<Catalogue, RuleError> {
-        let mut files: Vec<(String, String)> =
-            EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+        let mut files = Catalogue::embedded_files();
         for dir in dirs {
             let dir = dir.as_ref();
             let entries =
@@ -240,22 +266,25 @@ impl Catalogue {
             for path in paths {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|source| RuleError::Io { file: path.display().to_string(), source })?;
-                files.push((path.display().to_string(), text));
+                files.push((path.display().to_string(), text, Load::Eager));
             }
         }
-        Catalogue::load(files)
+        Catalogue::load_files(files)
     }
 
-    /// Parses and compiles rule files given as (name, text).
+    /// Parses and compiles rule files given as (name, text), checking every regex and example.
     pub fn load(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, RuleError> {
-        let files: Vec<(String, String)> = files.into_iter().collect();
+        Catalogue::load_files(files.into_iter().map(|(file, text)| (file, text, Load::Eager)).collect())
+    }
+
+    fn load_files(files: Vec<(String, String, Load)>) -> Result<Catalogue, RuleError> {
         // Compiling a hundred regexes is most of a small scan's start-up: files compile in
         // parallel, then merge in order, so the first error reported is the same on any machine.
-        let compiled = parallel_map(&files, |(file, text)| compile_file(file, text));
+        let compiled = parallel_map(&files, |(file, text, load)| compile_file(file, text, *load));
         let mut rules = BTreeMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut token_apis: Vec<TokenApiSpec> = Vec::new();
-        for ((file, text), compiled) in files.iter().zip(compiled) {
+        for ((file, text, _), compiled) in files.iter().zip(compiled) {
             let compiled = compiled?;
             let at = |span: std::ops::Range<usize>, message: String| RuleError::Invalid {
                 file: file.clone(),
@@ -388,7 +417,14 @@ struct CompiledFile {
     token_apis: Vec<TokenApiSpec>,
 }
 
-fn compile_file(file: &str, text: &str) -> Result<CompiledFile, RuleError> {
+/// When a pattern's regex is compiled: at load (with every check that needs it), or on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Load {
+    Eager,
+    Deferred,
+}
+
+fn compile_file(file: &str, text: &str, load: Load) -> Result<CompiledFile, RuleError> {
     let def: RuleFileDef = toml::from_str(text).map_err(|error| RuleError::Invalid {
         line: error.span().map_or(1, |span| line_of(text, span.start)),
         message: error.message().to_owned(),
@@ -406,7 +442,7 @@ fn compile_file(file: &str, text: &str) -> Result<CompiledFile, RuleError> {
     }
     for pattern in def.pattern {
         let span = pattern.span();
-        compiled.patterns.push((span, compile_pattern(pattern.into_inner(), file, text, &at)?));
+        compiled.patterns.push((span, compile_pattern(pattern.into_inner(), file, text, load, &at)?));
     }
     for api in def.token_api {
         compiled.token_apis.push(compile_token_api(api.into_inner(), &at)?);
@@ -549,6 +585,7 @@ fn compile_pattern(
     def: PatternDef,
     file: &str,
     text: &str,
+    load: Load,
     at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
 ) -> Result<Pattern, RuleError> {
     let id = def.id.get_ref().clone();
@@ -570,18 +607,12 @@ fn compile_pattern(
         return Err(at(def.keywords.span(), format!("pattern `{id}` needs keywords of 2 or more characters")));
     }
     let source = expand_macros(def.regex.get_ref()).map_err(|message| at(def.regex.span(), message))?;
-    let regex = RegexBuilder::new(&source)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|error| at(def.regex.span(), format!("pattern `{id}`: invalid regex: {error}")))?;
-    let groups: Vec<&str> = regex.capture_names().flatten().collect();
-    const KNOWN_GROUPS: [&str; 7] = ["user", "secret", "userpass", "blob", "target", "name", "url"];
-    if let Some(unknown) = groups.iter().find(|g| !KNOWN_GROUPS.contains(g)) {
-        return Err(at(def.regex.span(), format!("pattern `{id}`: unknown group `{unknown}`")));
-    }
-    if !groups.iter().any(|g| ["secret", "userpass", "blob"].contains(g)) {
-        return Err(at(def.regex.span(), format!("pattern `{id}` needs a `secret`, `userpass` or `blob` group")));
+    let compiled = std::sync::OnceLock::new();
+    if load == Load::Eager {
+        let regex = build_pattern_regex(&source)
+            .map_err(|error| at(def.regex.span(), format!("pattern `{id}`: invalid regex: {error}")))?;
+        check_pattern_regex(&id, &regex, &def, at)?;
+        let _ = compiled.set(regex);
     }
     let scheme = match def.scheme.get_ref().as_str() {
         "basic" => Scheme::Basic,
@@ -604,6 +635,37 @@ fn compile_pattern(
     if def.examples.is_empty() {
         return Err(at(def.id.span(), format!("pattern `{id}` needs at least one example")));
     }
+    Ok(Pattern {
+        origin: format!("{file}:{}", line_of(text, def.id.span().start)),
+        id: id.into(),
+        description: def.description,
+        kinds,
+        keywords: def.keywords.into_inner(),
+        regex: PatternRegex { source, compiled },
+        scheme,
+        syntax,
+        secret_name: def.secret_name,
+        connection: def.connection,
+        examples: def.examples.into_iter().map(Spanned::into_inner).collect(),
+        negative_examples: def.negative_examples,
+    })
+}
+
+/// What only a compiled regex can tell: its groups, and whether its examples match.
+fn check_pattern_regex(
+    id: &str,
+    regex: &Regex,
+    def: &PatternDef,
+    at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
+) -> Result<(), RuleError> {
+    let groups: Vec<&str> = regex.capture_names().flatten().collect();
+    const KNOWN_GROUPS: [&str; 7] = ["user", "secret", "userpass", "blob", "target", "name", "url"];
+    if let Some(unknown) = groups.iter().find(|g| !KNOWN_GROUPS.contains(g)) {
+        return Err(at(def.regex.span(), format!("pattern `{id}`: unknown group `{unknown}`")));
+    }
+    if !groups.iter().any(|g| ["secret", "userpass", "blob"].contains(g)) {
+        return Err(at(def.regex.span(), format!("pattern `{id}` needs a `secret`, `userpass` or `blob` group")));
+    }
     // A user's pattern whose examples don't match would silently find nothing: say so at load,
     // pointing at the example. A keyword must match too, or the prefilter never runs the regex.
     for (number, example) in def.examples.iter().enumerate() {
@@ -617,20 +679,7 @@ fn compile_pattern(
             return Err(at(example.span(), message));
         }
     }
-    Ok(Pattern {
-        origin: format!("{file}:{}", line_of(text, def.id.span().start)),
-        id: id.into(),
-        description: def.description,
-        kinds,
-        keywords: def.keywords.into_inner(),
-        regex,
-        scheme,
-        syntax,
-        secret_name: def.secret_name,
-        connection: def.connection,
-        examples: def.examples.into_iter().map(Spanned::into_inner).collect(),
-        negative_examples: def.negative_examples,
-    })
+    Ok(())
 }
 
 fn compile_token_api(
