@@ -53,6 +53,11 @@ pub fn draw(progress: Arc<Progress>) -> Drawing {
         .map_or(DEFAULT_DELAY, Duration::from_millis);
     let stop = Arc::new((Mutex::new(false), Condvar::new()));
     let drawn = Arc::new(AtomicBool::new(false));
+    if delay.is_zero() {
+        // Drawn before the scan starts, so that even an instant scan shows (and erases) a line.
+        redraw(&progress);
+        drawn.store(true, Ordering::Relaxed);
+    }
     let thread = {
         let (stop, drawn) = (Arc::clone(&stop), Arc::clone(&drawn));
         std::thread::Builder::new().name("progress".to_owned()).spawn(move || {
@@ -66,10 +71,7 @@ pub fn draw(progress: Arc<Progress>) -> Drawing {
                     return;
                 }
                 drop(stopped);
-                // `\r` and erase-line: the line is redrawn in place, never scrolled.
-                let mut stderr = std::io::stderr().lock();
-                let _ = write!(stderr, "\r\x1b[2K{}", progress.line());
-                let _ = stderr.flush();
+                redraw(&progress);
                 drawn.store(true, Ordering::Relaxed);
                 wait = REDRAW;
             }
@@ -77,6 +79,13 @@ pub fn draw(progress: Arc<Progress>) -> Drawing {
     };
     // Without a thread there is no line: the scan goes on regardless.
     Drawing { stop, drawn, thread: thread.ok() }
+}
+
+/// `\r` and erase-line: the line is redrawn in place, never scrolled.
+fn redraw(progress: &Progress) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "\r\x1b[2K{}", progress.line());
+    let _ = stderr.flush();
 }
 
 impl Drop for Drawing {
