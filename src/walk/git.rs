@@ -63,7 +63,7 @@ pub fn repository_root(path: &Path) -> anyhow::Result<PathBuf> {
         .output()
         .context("cannot run git (is it installed?)")?;
     if !output.status.success() {
-        bail!("{} is not inside a git repository (--staged and --since need one)", dir.display());
+        bail!("{} is not inside a git repository (--staged, --since and --history need one)", dir.display());
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r'])))
 }
