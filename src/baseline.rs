@@ -104,7 +104,8 @@ fn key(finding: &Finding, salt: &str) -> (String, String, String, String) {
     };
     (
         finding.rule.to_string(),
-        crate::report::sarif::uri(&finding.primary.path),
+        // The repository path, never a commit: a history rewrite must not make findings new.
+        crate::report::sarif::uri(finding.reported_path()),
         credential,
         finding.connection.clone().unwrap_or_default(),
     )
