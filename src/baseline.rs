@@ -100,7 +100,7 @@ fn key(finding: &Finding, salt: &str) -> (String, String, String, String) {
             let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
             format!("lit:{hex}")
         }
-        CredentialKey::None => format!("msg:{}", finding.message),
+        CredentialKey::None => format!("msg:{}", crate::history::message_without_removal(&finding.message)),
     };
     (
         finding.rule.to_string(),

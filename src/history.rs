@@ -88,6 +88,15 @@ impl HistoryContext {
     }
 }
 
+/// What a finding's message gains when its credential left the tree (before the commit).
+pub const REMOVED_NOTE: &str = "; removed from the tree in ";
+
+/// A message without the removal note history adds: what baselines key on, so that the commit id
+/// in the note can't make an accepted finding new after a history rewrite.
+pub fn message_without_removal(message: &str) -> &str {
+    message.find(REMOVED_NOTE).map_or(message, |at| &message[..at])
+}
+
 /// The key of one blob's source: `<short commit>:<path>`.
 pub fn source_key(commit: &str, path: &Path) -> PathBuf {
     PathBuf::from(format!("{}:{}", &commit[..commit.len().min(SHORT_COMMIT)], display_path(path)))
@@ -172,11 +181,12 @@ pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContex
             if let Some(removal) = removed_in {
                 let commit = &history.commits[removal];
                 let short = &commit[..commit.len().min(SHORT_COMMIT)];
+                // A literal in history is exposed until revoked; a reference there exposes nothing.
                 finding.message = match finding.credential {
                     CredentialKey::Literal(_) => {
-                        format!("{}; removed from the tree in {short}, but still valid until revoked", finding.message)
+                        format!("{}{REMOVED_NOTE}{short}, but still valid until revoked", finding.message)
                     }
-                    _ => format!("{}; removed from the tree in {short}", finding.message),
+                    _ => format!("{}{REMOVED_NOTE}{short}", finding.message),
                 };
                 provenance.removed_in = Some(commit.clone());
             }
@@ -259,6 +269,7 @@ mod tests {
         assert_eq!(provenance.path, PathBuf::from("run.sh"));
         assert_eq!(provenance.removed_in.as_deref(), Some(C2));
         assert!(out[0].message.ends_with("removed from the tree in c22222222222, but still valid until revoked"));
+        assert_eq!(message_without_removal(&out[0].message), "basic auth sends a password to `jira.example.com`");
     }
 
     #[test]

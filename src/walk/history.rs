@@ -100,14 +100,21 @@ pub fn enumerate(root: &Path, since: Option<&str>, keep: impl Fn(&Path) -> bool)
         .spawn()
         .context("cannot run git log (is git installed?)")?;
     let stdout = child.stdout.take().context("git log has no stdout")?;
+    let mut stderr = child.stderr.take().context("git log has no stderr")?;
+    // Drained on its own thread, so that a chatty stderr can't stall the log on a full pipe.
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
     let history = parse_log(BufReader::with_capacity(1 << 16, stdout), keep);
-    let output = child.wait_with_output().context("git log did not finish")?;
-    let history = history?;
-    // An empty repository has no commits to log: nothing to scan, not an error.
-    if !output.status.success() && !history.commits.is_empty() {
-        bail!("git log: {}", String::from_utf8_lossy(&output.stderr).trim());
+    let status = child.wait().context("git log did not finish")?;
+    let errors = errors.join().unwrap_or_default();
+    // An empty repository logs nothing and succeeds: nothing to scan, not an error.
+    if !status.success() {
+        bail!("git log: {}", errors.trim());
     }
-    Ok(history)
+    history
 }
 
 /// Parses `git log -z --raw --format=%x01%H` output: per commit `\x01<id>\0`, then per change
