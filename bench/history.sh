@@ -101,9 +101,9 @@ seen = set()
 tokens = open(sys.argv[1], "rb").read().split(b"\0")
 i = 0
 while i < len(tokens):
-    token = tokens[i].lstrip(b"\n")
-    if token.startswith(b":"):
-        fields = token[1:].split(b" ")
+    record = tokens[i].lstrip(b"\n")
+    if record.startswith(b":"):
+        fields = record[1:].split(b" ")
         if fields[1].startswith(b"100") and fields[3] not in seen and fields[3] != b"0" * 40:
             seen.add(fields[3])
             print(fields[3].decode())
