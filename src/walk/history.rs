@@ -212,6 +212,8 @@ pub fn repository_uri(root: &Path) -> Option<String> {
     if !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
         return None;
     }
+    // No query or fragment either: some hosts take a token there.
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
     let authority_end = rest.find('/').unwrap_or(rest.len());
     let (authority, path) = rest.split_at(authority_end);
     let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
@@ -301,6 +303,19 @@ mod tests {
         assert_eq!(history.commits.len(), 2);
         assert_eq!(history.blobs[0].path, PathBuf::from(":colon\nnew\u{1}line \"q\".sh"));
         assert_eq!(history.blobs[0].commit, 1);
+    }
+
+    #[test]
+    fn remote_urls_lose_their_credentials() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
+        let git = |args: &[&str]| Command::new("git").arg("-C").arg(dir).args(args).output().unwrap();
+        git(&["init", "-q"]);
+        assert_eq!(repository_uri(dir), None, "no origin");
+        git(&["remote", "add", "origin", "https://bot:s3cr3t@git.example.com/a/b.git?private_token=s3cr3t#x"]);
+        assert_eq!(repository_uri(dir).as_deref(), Some("https://git.example.com/a/b.git"));
+        git(&["remote", "set-url", "origin", "git@git.example.com:a/b.git"]);
+        assert_eq!(repository_uri(dir), None, "scp-like addresses are not URIs");
     }
 
     #[test]

@@ -262,3 +262,40 @@ fn history_needs_a_repository_and_excludes_staged() {
     assert_eq!(both.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn branches_and_merges_are_history_too() {
+    let repo = repository();
+    let d = repo.path();
+    commit(d, &[("sync.sh", "echo base\n")], "base");
+    // A password only on an unmerged branch: reachable from a ref, never removed, not at HEAD.
+    git(d, &["checkout", "-q", "-b", "feature"]);
+    let on_branch = commit(d, &[("branch.sh", PASSWORD)], "branch only");
+    git(d, &["checkout", "-q", "main"]);
+    // A conflict whose resolution brings a password that neither side had: the merge introduces it.
+    git(d, &["checkout", "-q", "-b", "left"]);
+    commit(d, &[("sync.sh", "echo left\n")], "left");
+    git(d, &["checkout", "-q", "main"]);
+    commit(d, &[("sync.sh", "echo right\n")], "right");
+    let merge = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "merge", "-q", "left"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the test needs a conflict");
+    let resolved = PASSWORD.replace("Summer2024!", "Merge2021?x");
+    let merged = commit(d, &[("sync.sh", resolved.as_str())], "merge left");
+    assert_eq!(git(d, &["rev-list", "--parents", "-n1", "HEAD"]).split(' ').count(), 3, "a merge commit");
+
+    let report = json(d, &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let basic = |path: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == "basic-auth-password" && f["location"]["path"] == path)
+            .unwrap_or_else(|| panic!("{path}: {report:#}"))
+    };
+    assert_eq!(basic("branch.sh")["location"]["commit"], on_branch.as_str());
+    assert!(basic("branch.sh").get("removed_in").is_none(), "still on the feature branch");
+    assert_eq!(basic("sync.sh")["location"]["commit"], merged.as_str());
+}
