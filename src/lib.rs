@@ -303,7 +303,9 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
 }
 
 /// Lists the history of the repository at `root` and scans each distinct blob once, on the
-/// configured number of threads, with the walk's excludes applied to the blob's path.
+/// configured number of threads, with the walk's excludes applied to the blob's path. Reading
+/// and scanning start while `git log` is still listing: each blob goes to `cat-file` as soon as
+/// the log shows it.
 fn scan_history(
     settings: &ScanSettings,
     root: &std::path::Path,
@@ -314,23 +316,30 @@ fn scan_history(
     let keep = |path: &std::path::Path| {
         !walk::has_binary_extension(path) && !walk::is_excluded_with_parents(&root.join(path), excludes)
     };
-    let listed = walk::history::enumerate(root, since, keep)?;
+    let (found, blobs) = std::sync::mpsc::sync_channel::<walk::git::Blob>(4096);
+    let (listed, results) = std::thread::scope(|scope| {
+        let listing = scope.spawn(move || {
+            walk::history::enumerate(root, since, keep, |blob, commit| {
+                // A closed channel means reading failed; that error is reported, the log ends.
+                let _ = found.send(walk::git::Blob {
+                    object: blob.object.clone(),
+                    path: blob.path.clone(),
+                    shown: history::source_key(commit, &blob.path),
+                });
+            })
+        });
+        let results =
+            walk::git::scan_blobs(root, blobs, settings.walk.max_file_size, settings.walk.threads, |walked| {
+                scan_walked(walked, catalogue)
+            });
+        let listed = listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the git log reader panicked")));
+        (listed, results)
+    });
+    let (listed, results) = (listed?, results?);
     let head_blobs = walk::history::head_tree(root)?.into_iter().map(|(_, blob)| blob).collect();
-    let blobs: Vec<walk::git::Blob> = listed
-        .blobs
-        .iter()
-        .map(|blob| walk::git::Blob {
-            object: blob.object.clone(),
-            path: blob.path.clone(),
-            shown: history::source_key(&listed.commits[blob.commit], &blob.path),
-        })
-        .collect();
-    let results = walk::git::scan_blobs(root, &blobs, settings.walk.max_file_size, settings.walk.threads, |walked| {
-        scan_walked(walked, catalogue)
-    })?;
     let stats = history::HistoryStats {
         commits: listed.commits.len(),
-        blobs: blobs.len(),
+        blobs: listed.blobs.len(),
         head: walk::history::head_commit(root),
         repository_uri: walk::history::repository_uri(root),
     };

@@ -180,7 +180,7 @@ pub fn walk_index<R: Send>(
         let path = PathBuf::from(path);
         entries.push(Blob { object: object.to_owned(), shown: display(&path), path });
     }
-    scan_blobs(root, &entries, max_file_size, threads, scan)
+    scan_blobs(root, entries, max_file_size, threads, scan)
 }
 
 /// One blob to scan: its object id, its path in the repository (which decides the file kind and
@@ -193,11 +193,12 @@ pub struct Blob {
 }
 
 /// Reads `blobs` through one `git cat-file --batch` and scans them on `threads` workers; results
-/// come back in no particular order. A blob over `max_file_size` is skipped without being held
-/// in memory, a binary one is counted, a missing one is a problem.
+/// come back in no particular order. `blobs` may be a stream still being produced (history
+/// enumeration): each request is sent as soon as its blob arrives. A blob over `max_file_size`
+/// is skipped without being held in memory, a binary one is counted, a missing one is a problem.
 pub fn scan_blobs<R: Send>(
     root: &Path,
-    blobs: &[Blob],
+    blobs: impl IntoIterator<Item = Blob, IntoIter: Send>,
     max_file_size: u64,
     threads: usize,
     scan: impl Fn(Walked) -> R + Sync,
@@ -213,17 +214,22 @@ pub fn scan_blobs<R: Send>(
     let stdout = child.stdout.take().context("git cat-file has no stdout")?;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Walked>(threads.max(1) * 4);
     let receiver = std::sync::Mutex::new(receiver);
-    let results = std::sync::Mutex::new(Vec::with_capacity(blobs.len()));
+    let results = std::sync::Mutex::new(Vec::new());
+    // The reader learns which blob each answer belongs to, in request order.
+    let (requested, answers) = std::sync::mpsc::channel::<Blob>();
+    let blobs = blobs.into_iter();
     let read: anyhow::Result<()> = std::thread::scope(|scope| {
-        // Requests are written from their own thread so that a full pipe can't deadlock.
+        // Requests are written from their own thread so that a full pipe can't deadlock; each is
+        // flushed at once, since the next blob may be a while coming from a stream.
         scope.spawn(move || {
-            let mut requests = std::io::BufWriter::new(&mut stdin);
             for blob in blobs {
-                if writeln!(requests, "{}", blob.object).is_err() {
+                if writeln!(stdin, "{}", blob.object).and_then(|()| stdin.flush()).is_err() {
+                    break;
+                }
+                if requested.send(blob).is_err() {
                     break;
                 }
             }
-            let _ = requests.flush();
         });
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
@@ -236,8 +242,8 @@ pub fn scan_blobs<R: Send>(
             });
         }
         let mut reader = BufReader::with_capacity(1 << 16, stdout);
-        for blob in blobs {
-            let walked = read_blob(&mut reader, blob, max_file_size)?;
+        for blob in answers {
+            let walked = read_blob(&mut reader, &blob, max_file_size)?;
             if sender.send(walked).is_err() {
                 break;
             }
