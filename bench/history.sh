@@ -7,8 +7,14 @@
 # (bench/history/gix_probe.rs, built here in a temporary crate: credlint does not depend on gix).
 # Not a test: numbers go in the README. Prints markdown tables.
 #
-#   bash bench/history.sh               COMMITS=10000 FILES=10 by default
+#   bash bench/history.sh [REPO...]     COMMITS=10000 FILES=10 RUNS=3 by default; each REPO (a
+#                                       clone of a large real repository) is measured too
 set -euo pipefail
+extras=()
+for extra in "$@"; do
+  extras+=("$(cd "$extra" && pwd)")
+done
+set -- "${extras[@]+"${extras[@]}"}"
 cd "$(dirname "$0")/.."
 here=$PWD
 COMMITS=${COMMITS:-10000}
@@ -90,6 +96,9 @@ scan_row "generated" "$repo" --no-config
 found=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len({f["location"]["path"] for f in r["findings"] if f["rule"]=="basic-auth-password" and f.get("removed_in") and f["location"]["path"].startswith("deploy/planted")}))' "$work/report.json")
 # This checkout with its own .credlint.toml, which excludes the fixtures (planted on purpose).
 scan_row "this checkout" "$here" ""
+for extra in "$@"; do
+  scan_row "$extra" "$extra" ""
+done
 if [ "$COMMITS" -ge 10000 ] && [ "$found" -ne 5 ]; then
   echo "error: expected the 5 planted passwords to be reported as removed, found $found" >&2
   exit 1
@@ -148,5 +157,8 @@ echo "| repository | backend | distinct blobs | MB | enumerate (s) | read (s) | 
 echo "|---|---|---|---|---|---|---|---|---|"
 backend_rows "generated" "$repo"
 backend_rows "this checkout" "$here"
+for extra in "$@"; do
+  backend_rows "$extra" "$extra"
+done
 echo
 echo "$(nproc) cores; $(git --version); timings are single runs and noisy when other work shares the machine." 
