@@ -229,20 +229,22 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
                 Vec::new()
             })
         }
-        Source::History { root, since } => match scan_history(settings, root, since.as_deref(), catalogue) {
-            Ok((results, context, stats)) => {
-                history_context = Some(context);
-                history_stats = Some(stats);
-                results
+        Source::History { root, since } => {
+            match scan_history(settings, root, since.as_deref(), |walked| scan_walked(walked, catalogue)) {
+                Ok((results, context, stats)) => {
+                    history_context = Some(context);
+                    history_stats = Some(stats);
+                    results
+                }
+                Err(error) => {
+                    failure = Some(FileProblem {
+                        path: root.clone(),
+                        problem: Problem { kind: fact::ProblemKind::Unreadable, message: format!("{error:#}") },
+                    });
+                    Vec::new()
+                }
             }
-            Err(error) => {
-                failure = Some(FileProblem {
-                    path: root.clone(),
-                    problem: Problem { kind: fact::ProblemKind::Unreadable, message: format!("{error:#}") },
-                });
-                Vec::new()
-            }
-        },
+        }
     };
     let mut outcome = ScanOutcome::default();
     outcome.problems.extend(failure);
@@ -303,14 +305,14 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
 }
 
 /// Lists the history of the repository at `root` and scans each distinct blob once, on the
-/// configured number of threads, with the walk's excludes applied to the blob's path. Reading
-/// and scanning start while `git log` is still listing: each blob goes to `cat-file` as soon as
-/// the log shows it.
+/// configured number of threads, with the walk's excludes applied to the blob's path; `scan` is
+/// the per-file stage, as for the tree. Reading and scanning start while `git log` is still
+/// listing: each blob goes to `cat-file` as soon as the log shows it.
 fn scan_history(
     settings: &ScanSettings,
     root: &std::path::Path,
     since: Option<&str>,
-    catalogue: &Catalogue,
+    scan: impl Fn(Walked) -> FileResult + Sync,
 ) -> anyhow::Result<(Vec<FileResult>, history::HistoryContext, history::HistoryStats)> {
     let excludes = &settings.walk.excludes;
     let keep = |path: &std::path::Path| {
@@ -328,10 +330,7 @@ fn scan_history(
                 });
             })
         });
-        let results =
-            walk::git::scan_blobs(root, blobs, settings.walk.max_file_size, settings.walk.threads, |walked| {
-                scan_walked(walked, catalogue)
-            });
+        let results = walk::git::scan_blobs(root, blobs, settings.walk.max_file_size, settings.walk.threads, &scan);
         let listed = listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the git log reader panicked")));
         (listed, results)
     });
