@@ -31,6 +31,7 @@ fn synthetic_sites(count: usize) -> Vec<Site> {
             Site {
                 path: PathBuf::from(format!("src/module{}/file{}.py", i % 100, i % 10_000)),
                 test_or_doc: false,
+                tree_path: None,
                 credential: CredentialUse {
                     scheme: Scheme::Bearer,
                     user: None,

@@ -43,6 +43,17 @@ pub struct Site {
     pub credential: CredentialUse,
     /// In a test, example or documentation file or region: left out of the graph.
     pub test_or_doc: bool,
+    /// The file's path in the tree when `path` names one version of it (`<commit>:<path>` in a
+    /// history scan): connections and projects are keyed on it, so that many versions of one
+    /// file are one file, not many connections.
+    pub tree_path: Option<PathBuf>,
+}
+
+impl Site {
+    /// The path connections and projects are keyed on.
+    pub fn file_path(&self) -> &std::path::Path {
+        self.tree_path.as_deref().unwrap_or(&self.path)
+    }
 }
 
 /// What the whole-repository stages (analysis, revocation, suppression) need beyond the facts.
@@ -168,7 +179,7 @@ fn is_definition(credential: &CredentialUse) -> bool {
 /// The connection a site serves: (key, label). Keys of hosts are global; a named consumer or a
 /// script is only unique within its file.
 fn connection_of(site: &Site) -> (String, String) {
-    let path = display_path(&site.path);
+    let path = display_path(site.file_path());
     let credential = &site.credential;
     if let Some(target) = &credential.target {
         return match &target.host {
@@ -211,7 +222,7 @@ fn project_roots(sites: &[Site]) -> Vec<PathBuf> {
         .iter()
         .filter_map(|site| {
             let mut root = PathBuf::new();
-            for component in site.path.components() {
+            for component in site.file_path().components() {
                 let name = component.as_os_str();
                 if name == ".github" || name == ".gitlab-ci.yml" || name == "bitbucket-pipelines.yml" {
                     return Some(root);
@@ -248,7 +259,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
             continue;
         }
         let credential = &site.credential;
-        let scope = scope_of(&site.path, &roots);
+        let scope = scope_of(site.file_path(), &roots);
         let scoped = |name: &str| format!("{}\u{0}{name}", scope.display());
         let group = match &credential.secret {
             Value::Literal { text, .. } => {
@@ -347,19 +358,19 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
 /// credential goes (a curl to a host in the same pipeline) is that connection, not another one:
 /// its sites become definitions.
 fn absorb_named_consumers(credential: &mut CredentialNode, sites: &[Site]) {
-    let targeted: BTreeSet<&PathBuf> = credential
+    let targeted: BTreeSet<&std::path::Path> = credential
         .connections
         .values()
         .flat_map(|c| c.sites.iter())
         .filter(|&&s| sites[s].credential.target.is_some())
-        .map(|&s| &sites[s].path)
+        .map(|&s| sites[s].file_path())
         .collect();
     let absorbed: Vec<String> = credential
         .connections
         .iter()
         .filter(|(_, c)| {
             c.sites.iter().all(|&s| sites[s].credential.target.is_none() && sites[s].credential.connection.is_some())
-                && c.sites.iter().all(|&s| targeted.contains(&sites[s].path))
+                && c.sites.iter().all(|&s| targeted.contains(sites[s].file_path()))
         })
         .map(|(key, _)| key.clone())
         .collect();
@@ -396,7 +407,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             .connections
             .values()
             .map(|c| {
-                let path = c.sites.first().map(|&s| display_path(&graph.sites[s].path)).unwrap_or_default();
+                let path = c.sites.first().map(|&s| display_path(graph.sites[s].file_path())).unwrap_or_default();
                 if c.label.contains(&path) { c.label.clone() } else { format!("{} ({path})", c.label) }
             })
             .collect();
@@ -424,6 +435,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
                 Some(name) => CredentialKey::Name(name.clone()),
                 None => CredentialKey::of(&first_site.credential.secret),
             },
+            provenance: None,
         });
     }
     findings
@@ -447,6 +459,7 @@ mod tests {
         Site {
             path: PathBuf::from(path),
             test_or_doc: false,
+            tree_path: None,
             credential: CredentialUse {
                 scheme: Scheme::Bearer,
                 user: None,

@@ -100,11 +100,12 @@ fn key(finding: &Finding, salt: &str) -> (String, String, String, String) {
             let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
             format!("lit:{hex}")
         }
-        CredentialKey::None => format!("msg:{}", finding.message),
+        CredentialKey::None => format!("msg:{}", crate::history::message_without_removal(&finding.message)),
     };
     (
         finding.rule.to_string(),
-        crate::report::sarif::uri(&finding.primary.path),
+        // The repository path, never a commit: a history rewrite must not make findings new.
+        crate::report::sarif::uri(finding.reported_path()),
         credential,
         finding.connection.clone().unwrap_or_default(),
     )

@@ -95,6 +95,7 @@ fn check_use(
             connection: connection.clone(),
             reason,
             credential: CredentialKey::of(&credential.secret),
+            provenance: None,
         });
     };
     if let Some(url) = cleartext_url(file, credential) {

@@ -130,6 +130,11 @@ pub struct InputArgs {
     /// reproducible runs.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<crate::date::Date>,
+    /// Scan every blob reachable from the repository's refs (each distinct blob once), not the
+    /// working tree: findings say which commit introduced them and, for a credential gone from
+    /// HEAD, which commit removed it. With `scan --since REV`, only commits not reachable from REV.
+    #[arg(long)]
+    pub history: bool,
 }
 
 fn parse_date(text: &str) -> Result<crate::date::Date, String> {
@@ -188,10 +193,11 @@ pub struct ScanArgs {
     pub color: ColorChoice,
     /// Scan what git has staged (read from the index, not the working tree) and report only
     /// findings that touch staged lines, with the whole repository as context (pre-commit).
-    #[arg(long, conflicts_with = "since")]
+    #[arg(long, conflicts_with_all = ["since", "history"])]
     pub staged: bool,
     /// Report only findings that touch lines changed since REV (and untracked files), with the
-    /// whole repository as context (pull requests: `--since origin/main`).
+    /// whole repository as context (pull requests: `--since origin/main`). With `--history`: scan
+    /// only the commits not reachable from REV.
     #[arg(long, value_name = "REV")]
     pub since: Option<String>,
     /// Report only findings that are not in this baseline (see `credlint baseline`).
@@ -309,10 +315,18 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
         excludes.push(compile_excludes(&cwd, &args.exclude).context("in --exclude")?);
     }
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let (source, paths) = if args.history {
+        let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+        let root = crate::walk::git::repository_root(&first)?;
+        let paths = vec![shown_root(&root)];
+        (crate::Source::History { root, since: None }, paths)
+    } else {
+        (crate::Source::Tree, args.paths.clone())
+    };
     let settings = ScanSettings {
-        source: crate::Source::Tree,
+        source,
         walk: WalkOptions {
-            paths: args.paths.clone(),
+            paths,
             max_file_size: args.max_file_size.or(config.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
             threads,
             hidden: args.hidden,
@@ -330,6 +344,16 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
         },
     };
     Ok((settings, catalogue))
+}
+
+/// The repository root as reports show paths: relative to the working directory when below it.
+fn shown_root(root: &std::path::Path) -> PathBuf {
+    let cwd = crate::walk::absolute(std::path::Path::new("."));
+    match root.strip_prefix(&cwd) {
+        Ok(below) if below.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(below) => below.to_path_buf(),
+        Err(_) => root.to_path_buf(),
+    }
 }
 
 fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
@@ -395,7 +419,10 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let (mut settings, catalogue) = prepare(&args.input)?;
     settings.analyze.report_unused_ignores = args.report_unused_ignores;
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose()?;
-    let changes = if args.staged || args.since.is_some() {
+    if let crate::Source::History { since, .. } = &mut settings.source {
+        since.clone_from(&args.since);
+    }
+    let changes = if !args.input.history && (args.staged || args.since.is_some()) {
         let first = args.input.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
         let root = crate::walk::git::repository_root(&first)?;
         let changes = match &args.since {
@@ -403,13 +430,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             None => crate::walk::git::staged_changes(&root)?,
         };
         // The whole repository is the context: its index for --staged, its tree for --since.
-        let cwd = crate::walk::absolute(std::path::Path::new("."));
-        let shown_root = match root.strip_prefix(&cwd) {
-            Ok(below) if below.as_os_str().is_empty() => PathBuf::from("."),
-            Ok(below) => below.to_path_buf(),
-            Err(_) => root.clone(),
-        };
-        settings.walk.paths = vec![shown_root];
+        settings.walk.paths = vec![shown_root(&root)];
         if args.staged {
             settings.source = crate::Source::Index { root: root.clone() };
         }

@@ -61,6 +61,21 @@ pub struct Finding {
     pub reason: Option<String>,
     /// What credential the finding is about, for content-keyed baselines. In memory only.
     pub credential: CredentialKey,
+    /// Where in git history the finding is (`scan --history`); `None` for the working tree and
+    /// the index.
+    pub provenance: Option<Provenance>,
+}
+
+/// The commit a history finding's blob came from, and whether its credential is gone from HEAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The full id of the commit that introduced the blob.
+    pub commit: String,
+    /// The file's path in that commit, as reports show paths (relative to the working directory).
+    pub path: PathBuf,
+    /// The full id of the commit that replaced or deleted the last version holding the
+    /// credential, when the credential appears nowhere in HEAD's tree.
+    pub removed_in: Option<String>,
 }
 
 /// The identity of a finding's credential: its value (never printed: `Debug` redacts it, and it
@@ -94,8 +109,14 @@ impl CredentialKey {
 }
 
 impl Finding {
-    /// The order every report uses: path, span, rule.
-    pub fn sort_key(&self) -> (&PathBuf, Span, &str) {
-        (&self.primary.path, self.primary.span, &self.rule)
+    /// The file's path as reports name it: the repository path for a finding in history (whose
+    /// `primary.path` is the `<commit>:<path>` of one blob), else the primary location's path.
+    pub fn reported_path(&self) -> &std::path::Path {
+        self.provenance.as_ref().map_or(&self.primary.path, |p| &p.path)
+    }
+
+    /// The order every report uses: path (the repository path first, for history), span, rule.
+    pub fn sort_key(&self) -> (&std::path::Path, &PathBuf, Span, &str) {
+        (self.reported_path(), &self.primary.path, self.primary.span, &self.rule)
     }
 }

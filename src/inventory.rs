@@ -113,6 +113,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             connection: None,
             reason: None,
             credential: CredentialKey::Name(format!("inventory:{}", span.start)),
+            provenance: None,
         });
     };
     for entry in &inventory.entries {
@@ -213,6 +214,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                 connection: None,
                 reason: None,
                 credential: CredentialKey::Name(credential.names.iter().next().cloned().unwrap_or_default()),
+                provenance: None,
             });
         }
     }

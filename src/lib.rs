@@ -18,6 +18,7 @@ pub mod fact;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod history;
 pub mod inventory;
 pub mod progress;
 pub mod redact;
@@ -48,6 +49,9 @@ pub enum Source {
     Tree,
     /// The git index of the repository at `root` (`--staged`).
     Index { root: PathBuf },
+    /// Every blob reachable from the refs of the repository at `root` (`--history`), or only
+    /// from the commits not reachable from `since` (`--history --since REV`).
+    History { root: PathBuf, since: Option<String> },
 }
 
 /// What a scan needs beyond the catalogue.
@@ -87,9 +91,19 @@ pub struct ScanOutcome {
     pub suppressed: usize,
     /// Findings the baseline already knew.
     pub baselined: usize,
+    /// What a history scan read (`None` for the tree and the index).
+    pub history: Option<history::HistoryStats>,
+    /// For each source that is one blob of history (`<short commit>:<path>`), the commit that
+    /// introduced it and its path there: reports show related locations with it.
+    pub origins: BTreeMap<PathBuf, finding::Provenance>,
 }
 
 impl ScanOutcome {
+    /// The provenance of a location's file, when it is a blob of history.
+    pub fn origin(&self, path: &std::path::Path) -> Option<&finding::Provenance> {
+        self.origins.get(path)
+    }
+
     /// Whether any file could not be read or parsed (exit code 2).
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.problem.kind.is_error())
@@ -139,6 +153,7 @@ fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
         .map(|credential| Site {
             path: file.path.clone(),
             test_or_doc: check::in_test_or_doc(file, facts, credential),
+            tree_path: None,
             credential: credential.clone(),
         })
         .collect()
@@ -203,6 +218,8 @@ pub fn scan_with_progress(
         result
     };
     let mut failure = None;
+    let mut history_context = None;
+    let mut history_stats = None;
     let results = match &settings.source {
         Source::Tree => walk::walk(&settings.walk, scan_walked),
         Source::Index { root } => {
@@ -229,6 +246,22 @@ pub fn scan_with_progress(
                 Vec::new()
             })
         }
+        Source::History { root, since } => {
+            match scan_history(settings, root, since.as_deref(), scan_walked) {
+                Ok((results, context, stats)) => {
+                    history_context = Some(context);
+                    history_stats = Some(stats);
+                    results
+                }
+                Err(error) => {
+                    failure = Some(FileProblem {
+                        path: root.clone(),
+                        problem: Problem { kind: fact::ProblemKind::Unreadable, message: format!("{error:#}") },
+                    });
+                    Vec::new()
+                }
+            }
+        }
     };
     let mut outcome = ScanOutcome::default();
     outcome.problems.extend(failure);
@@ -247,6 +280,9 @@ pub fn scan_with_progress(
         if let Some(file) = result.file {
             outcome.sources.insert(file.path.clone(), file);
         }
+    }
+    if let Some(context) = &history_context {
+        context.mark_sites(&mut sites);
     }
     // Walk order depends on threads: sort the sites so the graph and its findings do not.
     sites.sort_by(|a, b| (&a.path, a.credential.span).cmp(&(&b.path, b.credential.span)));
@@ -274,9 +310,61 @@ pub fn scan_with_progress(
     outcome.suppressed = applied.suppressed;
     outcome.findings.extend(applied.findings);
     apply_rule_settings(&mut outcome.findings, &settings.rule_settings);
+    if let Some(context) = &history_context {
+        outcome.findings = history::attribute(std::mem::take(&mut outcome.findings), &outcome.graph.sites, context);
+        outcome.origins =
+            outcome.sources.keys().filter_map(|path| Some((path.clone(), context.origin(path)?))).collect();
+    }
+    outcome.history = history_stats;
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));
     outcome
+}
+
+/// Lists the history of the repository at `root` and scans each distinct blob once, on the
+/// configured number of threads, with the walk's excludes applied to the blob's path; `scan` is
+/// the per-file stage, as for the tree. Reading and scanning start while `git log` is still
+/// listing: each blob goes to `cat-file` as soon as the log shows it.
+fn scan_history(
+    settings: &ScanSettings,
+    root: &std::path::Path,
+    since: Option<&str>,
+    scan: impl Fn(Walked) -> FileResult + Sync,
+) -> anyhow::Result<(Vec<FileResult>, history::HistoryContext, history::HistoryStats)> {
+    let excludes = &settings.walk.excludes;
+    let keep = |path: &std::path::Path| {
+        !walk::has_binary_extension(path) && !walk::is_excluded_with_parents(&root.join(path), excludes)
+    };
+    let (found, blobs) = std::sync::mpsc::sync_channel::<walk::git::Blob>(4096);
+    let (listed, results) = std::thread::scope(|scope| {
+        let listing = scope.spawn(move || {
+            walk::history::enumerate(root, since, keep, |blob, commit| {
+                // A closed channel means reading failed; that error is reported, the log ends.
+                let _ = found.send(walk::git::Blob {
+                    object: blob.object.clone(),
+                    path: blob.path.clone(),
+                    shown: history::source_key(commit, &blob.path),
+                });
+            })
+        });
+        let results = walk::git::scan_blobs(root, blobs, settings.walk.max_file_size, settings.walk.threads, &scan);
+        let listed = listing.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the git log reader panicked")));
+        (listed, results)
+    });
+    let (listed, results) = (listed?, results?);
+    let head_blobs = walk::history::head_tree(root)?.into_iter().map(|(_, blob)| blob).collect();
+    let stats = history::HistoryStats {
+        commits: listed.commits.len(),
+        blobs: listed.blobs.len(),
+        head: walk::history::head_commit(root),
+        repository_uri: walk::history::repository_uri(root),
+    };
+    let cwd = walk::absolute(std::path::Path::new("."));
+    let report_path = |path: &std::path::Path| {
+        let full = root.join(path);
+        full.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(full)
+    };
+    Ok((results, history::HistoryContext::new(listed, head_blobs, report_path), stats))
 }
 
 /// Drops findings of rules turned off and applies severity overrides.

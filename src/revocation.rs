@@ -119,6 +119,7 @@ pub fn token_findings(sites: &[CreationSite], catalogue: &Catalogue, today: Date
             connection: None,
             reason: None,
             credential: CredentialKey::Name(format!("{}:{}", creation.api.name(), creation.span.start)),
+            provenance: None,
         });
     }
     findings

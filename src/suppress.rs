@@ -170,6 +170,7 @@ pub fn apply(
             connection: None,
             reason: None,
             credential: CredentialKey::None,
+            provenance: None,
         });
     };
     let invalid: Vec<usize> = problems.iter().map(|(index, _)| *index).collect();

@@ -41,8 +41,10 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
         Severity::Warning => "warning",
         Severity::Note => "notice",
     };
-    let mut properties = vec![("file", repo_path(&finding.primary.path, Some(WORKSPACE_VAR)))];
-    if outcome.sources.contains_key(&finding.primary.path) {
+    let mut properties = vec![("file", repo_path(finding.reported_path(), Some(WORKSPACE_VAR)))];
+    // A line of an old commit is not that line of the checkout: history findings annotate the
+    // file and name the commit and line in the message.
+    if outcome.sources.contains_key(&finding.primary.path) && finding.provenance.is_none() {
         let (start, end) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
         properties.push(("line", start.line.to_string()));
         if start.line == end.line {
@@ -55,6 +57,10 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
     }
     properties.push(("title", format!("credlint {}", finding.rule)));
     let mut message = finding.message.clone();
+    if let Some(provenance) = &finding.provenance {
+        message.push_str(&format!("\nin history: {}", place(outcome, &finding.primary)));
+        message.push_str(&format!("\nintroduced in commit {}", provenance.commit));
+    }
     if !finding.secondary.is_empty() {
         let mut related: Vec<String> =
             finding.secondary.iter().take(MAX_RELATED).map(|location| place(outcome, location)).collect();
@@ -71,7 +77,10 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
 
 /// `path:line:col (label)` for a related location.
 fn place(outcome: &ScanOutcome, location: &Location) -> String {
-    let path = repo_path(&location.path, Some(WORKSPACE_VAR));
+    let mut path = repo_path(super::file_path(outcome, &location.path), Some(WORKSPACE_VAR));
+    if let Some(commit) = super::commit_of(outcome, &location.path) {
+        path = format!("{}:{path}", super::short(commit));
+    }
     let at = if outcome.sources.contains_key(&location.path) {
         let (start, _) = super::line_cols(outcome, &location.path, location.span);
         format!("{path}:{}:{}", start.line, start.column)

@@ -11,7 +11,8 @@
 //!   Medium, else Low), moved one band per step the finding's severity differs from the rule's
 //!   default (test and documentation paths are downgraded; config overrides move it either way).
 //! - `identifiers`: `credlint_rule_id` first (GitLab's primary identifier), then the rule's CWEs.
-//! - `location` with `commit.sha` `"0000000"`: credlint scans the working tree, not history.
+//! - `location` with `commit.sha`: the commit that introduced the blob for `scan --history`, else
+//!   `"0000000"` (the working tree has no commit).
 //!
 //! Schema 15 removed `vulnerabilities[].category` (and `message`, `cve`, `confidence`,
 //! `scanner`); GitLab refuses a report that does not validate, so none is written: `scan.type`
@@ -121,7 +122,7 @@ struct SecretLocation {
 
 #[derive(Serialize)]
 struct Commit {
-    sha: &'static str,
+    sha: String,
 }
 
 pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
@@ -176,13 +177,21 @@ fn vulnerability<'a>(
     finding: &Finding,
     id: String,
 ) -> Vulnerability<'a> {
-    let file = repo_path(&finding.primary.path, Some(PROJECT_DIR_VAR));
+    let file = repo_path(finding.reported_path(), Some(PROJECT_DIR_VAR));
     let (start, end) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
     let mut description = format!("{} (`{file}:{}:{}`", finding.message, start.line, start.column);
     if !finding.primary.label.is_empty() {
         description.push_str(&format!(", {}", finding.primary.label));
     }
     description.push_str(").");
+    if let Some(provenance) = &finding.provenance {
+        description.push_str(&format!("\n\nIntroduced in commit `{}`.", provenance.commit));
+        if let Some(removed) = &provenance.removed_in {
+            description.push_str(&format!(
+                " Removed from the tree in commit `{removed}`, but still valid until revoked: revoke it, deleting is not enough."
+            ));
+        }
+    }
     if let Some(secret) = &finding.redacted {
         description.push_str(&format!("\n\nSecret (redacted): `{secret}`"));
     }
@@ -193,7 +202,10 @@ fn vulnerability<'a>(
         description.push_str("\n\nRelated locations:");
         for location in &finding.secondary {
             let (at, _) = super::line_cols(outcome, &location.path, location.span);
-            let path = repo_path(&location.path, Some(PROJECT_DIR_VAR));
+            let mut path = repo_path(super::file_path(outcome, &location.path), Some(PROJECT_DIR_VAR));
+            if let Some(commit) = super::commit_of(outcome, &location.path) {
+                path = format!("{}:{path}", super::short(commit));
+            }
             description.push_str(&format!("\n- `{path}:{}:{}` {}", at.line, at.column, location.label));
         }
     }
@@ -224,7 +236,10 @@ fn vulnerability<'a>(
             file,
             start_line: start.line,
             end_line: end.line.max(start.line),
-            commit: Commit { sha: "0000000" },
+            // The working tree has no commit: GitLab's placeholder. History names the blob's.
+            commit: Commit {
+                sha: finding.provenance.as_ref().map_or_else(|| "0000000".to_owned(), |p| p.commit.clone()),
+            },
         },
     }
 }
@@ -256,7 +271,7 @@ fn severity(rule: Option<&Rule>, severity: Severity) -> &'static str {
 fn fingerprint(outcome: &ScanOutcome, finding: &Finding) -> u128 {
     let context = super::masked_line(outcome, finding);
     let mut hash: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    for part in [ID_DOMAIN, &finding.rule, &uri(&finding.primary.path), &context] {
+    for part in [ID_DOMAIN, &finding.rule, &uri(finding.reported_path()), &context] {
         for byte in part.bytes().chain([0]) {
             hash ^= u128::from(byte);
             hash = hash.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);

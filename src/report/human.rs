@@ -36,6 +36,15 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             }
         }
         let mut notes = Vec::new();
+        if let Some(provenance) = &finding.provenance {
+            let mut note = format!("introduced in commit {} ({})", provenance.commit, display_path(&provenance.path));
+            if let Some(removed) = &provenance.removed_in {
+                note.push_str(&format!(
+                    "; gone from the tree since commit {removed}: revoke it, deleting is not enough"
+                ));
+            }
+            notes.push(note);
+        }
         if let Some(rule) = catalogue.rule(&finding.rule) {
             notes.push(format!("help: {}", first_sentence(&rule.remediation)));
         }
@@ -74,9 +83,12 @@ pub fn summary_line(summary: &Summary) -> String {
     if summary.baselined > 0 {
         suppressed.push_str(&format!(", {} in the baseline", summary.baselined));
     }
+    let scanned = match (summary.blobs_scanned, summary.commits_scanned) {
+        (Some(blobs), Some(commits)) => format!("{} in {}", plural(blobs, "blob"), plural(commits, "commit")),
+        _ => plural(summary.files_scanned, "file"),
+    };
     format!(
-        "credlint: {} scanned, {}, {}, {}{hidden}{suppressed}; {}",
-        plural(summary.files_scanned, "file"),
+        "credlint: {scanned} scanned, {}, {}, {}{hidden}{suppressed}; {}",
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),
         plural(summary.notes, "note"),

@@ -30,6 +30,9 @@ struct Tool {
 #[derive(Serialize)]
 struct JsonLocation<'a> {
     path: String,
+    /// History scans: the commit that introduced the blob this location is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
     start: LineCol,
     end: LineCol,
     byte_range: [usize; 2],
@@ -48,6 +51,9 @@ struct JsonFinding<'a> {
     connection: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    /// History scans: the commit after which the credential appears nowhere in HEAD's tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed_in: Option<&'a str>,
     related: Vec<JsonLocation<'a>>,
 }
 
@@ -58,11 +64,12 @@ struct JsonProblem<'a> {
     message: &'a str,
 }
 
-pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
-    let location = |loc: &'_ crate::finding::Location| {
+pub fn write<'a>(outcome: &'a ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
+    let location = |loc: &'a crate::finding::Location| {
         let (start, end) = line_cols(outcome, &loc.path, loc.span);
         JsonLocation {
-            path: display_path(&loc.path),
+            path: display_path(super::file_path(outcome, &loc.path)),
+            commit: super::commit_of(outcome, &loc.path),
             start,
             end,
             byte_range: [loc.span.start, loc.span.end],
@@ -80,6 +87,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> io::Result<()> {
             secret: finding.redacted.as_deref(),
             connection: finding.connection.as_deref(),
             reason: finding.reason.as_deref(),
+            removed_in: finding.provenance.as_ref().and_then(|p| p.removed_in.as_deref()),
             related: finding.secondary.iter().map(|loc| JsonLocation { label: &loc.label, ..location(loc) }).collect(),
         })
         .collect();

@@ -78,16 +78,24 @@ fn suite(name: &str, tests: usize, failures: usize, errors: usize, skipped: usiz
 }
 
 fn failure_case(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding) -> String {
-    let path = repo_path(&finding.primary.path, None);
+    let path = repo_path(finding.reported_path(), None);
     let (start, _) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
-    let at = format!("{path}:{}:{}", start.line, start.column);
+    let at = format!("{}{path}:{}:{}", revision(outcome, &finding.primary.path), start.line, start.column);
     let mut body = format!("{}[{}]: {}\n  --> {at}", finding.severity.as_str(), finding.rule, finding.message);
     if !finding.primary.label.is_empty() {
         let _ = write!(body, " ({})", finding.primary.label);
     }
+    if let Some(provenance) = &finding.provenance {
+        let _ = write!(body, "\n  commit: {}", provenance.commit);
+        if let Some(removed) = &provenance.removed_in {
+            let _ = write!(body, "\n  removed in: {removed} (still valid until revoked)");
+        }
+    }
     for location in &finding.secondary {
         let (start, _) = super::line_cols(outcome, &location.path, location.span);
-        let _ = write!(body, "\n  related: {}:{}:{}", repo_path(&location.path, None), start.line, start.column);
+        let shown = repo_path(super::file_path(outcome, &location.path), None);
+        let revision = revision(outcome, &location.path);
+        let _ = write!(body, "\n  related: {revision}{shown}:{}:{}", start.line, start.column);
         if !location.label.is_empty() {
             let _ = write!(body, " ({})", location.label);
         }
@@ -110,6 +118,11 @@ fn failure_case(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding)
         attr(&finding.rule),
         text(&body),
     )
+}
+
+/// `<short commit>:` before a path in history (git's `rev:path`), else nothing.
+fn revision(outcome: &ScanOutcome, path: &std::path::Path) -> String {
+    super::commit_of(outcome, path).map(|commit| format!("{}:", super::short(commit))).unwrap_or_default()
 }
 
 fn problem_case(problem: &FileProblem) -> String {

@@ -52,6 +52,11 @@ pub struct Summary {
     /// Findings the baseline already knew.
     pub baselined: usize,
     pub problems: usize,
+    /// History scans: the commits listed and the distinct blobs scanned (each once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commits_scanned: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blobs_scanned: Option<usize>,
 }
 
 impl Summary {
@@ -68,6 +73,8 @@ impl Summary {
             suppressed: outcome.suppressed,
             baselined: outcome.baselined,
             problems: outcome.problems.len(),
+            commits_scanned: outcome.history.as_ref().map(|h| h.commits),
+            blobs_scanned: outcome.history.as_ref().map(|h| h.blobs),
         }
     }
 }
@@ -87,6 +94,22 @@ pub fn write(
         Format::Github => github::write(outcome, catalogue, out),
         Format::Gitlab => gitlab::write(outcome, catalogue, out),
     }
+}
+
+/// The path a report names for a location's file: the repository path for a blob of history
+/// (whose source is keyed `<short commit>:<path>`), else the path itself.
+pub fn file_path<'a>(outcome: &'a ScanOutcome, path: &'a Path) -> &'a Path {
+    outcome.origin(path).map_or(path, |origin| origin.path.as_path())
+}
+
+/// The full id of the commit that introduced a location's blob, for a location in history.
+pub fn commit_of<'a>(outcome: &'a ScanOutcome, path: &Path) -> Option<&'a str> {
+    outcome.origin(path).map(|origin| origin.commit.as_str())
+}
+
+/// A commit id shortened as history sources show it.
+pub fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(crate::history::SHORT_COMMIT)]
 }
 
 /// Start and end line/column of a span in a reported file (1-based, columns in chars).

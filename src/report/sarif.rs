@@ -63,6 +63,10 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) 
             "results": results,
         }],
     });
+    let mut log = log;
+    if let (Some(details), Some(run)) = (version_control(outcome), log["runs"][0].as_object_mut()) {
+        run.insert("versionControlProvenance".to_owned(), json!([details]));
+    }
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
@@ -136,7 +140,7 @@ fn result(outcome: &ScanOutcome, finding: &Finding, rule_index: usize) -> Json {
             .collect();
         message.push_str(&format!("; see {}", links.join(", ")));
     }
-    json!({
+    let mut result = json!({
         "ruleId": &*finding.rule,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
@@ -144,7 +148,29 @@ fn result(outcome: &ScanOutcome, finding: &Finding, rule_index: usize) -> Json {
         "locations": [{ "physicalLocation": physical(outcome, &finding.primary) }],
         "relatedLocations": related,
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint(outcome, finding) },
-    })
+    });
+    if let (Some(provenance), Some(object)) = (&finding.provenance, result.as_object_mut()) {
+        let mut properties = json!({ "introducedIn": provenance.commit });
+        if let (Some(removed), Some(bag)) = (&provenance.removed_in, properties.as_object_mut()) {
+            bag.insert("removedIn".to_owned(), json!(removed));
+        }
+        object.insert("properties".to_owned(), properties);
+    }
+    result
+}
+
+/// The repository and revision `%SRCROOT%` holds, for a history scan whose repository has an
+/// `origin` remote (SARIF requires `repositoryUri`): `run.versionControlProvenance`. Each
+/// location in an older commit names that commit in its artifact location's `revisionId`
+/// property, which is where SARIF lets a location carry what the run-level object cannot.
+fn version_control(outcome: &ScanOutcome) -> Option<Json> {
+    let history = outcome.history.as_ref()?;
+    let repository = history.repository_uri.as_ref()?;
+    let mut details = json!({ "repositoryUri": repository, "mappedTo": { "uriBaseId": "%SRCROOT%" } });
+    if let (Some(head), Some(object)) = (&history.head, details.as_object_mut()) {
+        object.insert("revisionId".to_owned(), json!(head));
+    }
+    Some(details)
 }
 
 fn escape_link_text(text: &str) -> String {
@@ -160,7 +186,11 @@ fn physical(outcome: &ScanOutcome, location: &Location) -> Json {
         }
         None => json!({ "startLine": 1 }),
     };
-    json!({ "artifactLocation": artifact(&location.path), "region": region })
+    let mut artifact = artifact(super::file_path(outcome, &location.path));
+    if let (Some(commit), Some(object)) = (super::commit_of(outcome, &location.path), artifact.as_object_mut()) {
+        object.insert("properties".to_owned(), json!({ "revisionId": commit }));
+    }
+    json!({ "artifactLocation": artifact, "region": region })
 }
 
 fn artifact(path: &Path) -> Json {
@@ -190,7 +220,8 @@ pub fn uri(path: &Path) -> String {
 fn fingerprint(outcome: &ScanOutcome, finding: &Finding) -> String {
     let context = super::masked_line(outcome, finding);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [&*finding.rule, &uri(&finding.primary.path), &context] {
+    // The repository path, never the commit: a finding keeps its fingerprint across history.
+    for part in [&*finding.rule, &uri(finding.reported_path()), &context] {
         for byte in part.bytes().chain([0]) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);

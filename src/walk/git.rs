@@ -63,7 +63,7 @@ pub fn repository_root(path: &Path) -> anyhow::Result<PathBuf> {
         .output()
         .context("cannot run git (is it installed?)")?;
     if !output.status.success() {
-        bail!("{} is not inside a git repository (--staged and --since need one)", dir.display());
+        bail!("{} is not inside a git repository (--staged, --since and --history need one)", dir.display());
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r'])))
 }
@@ -177,8 +177,32 @@ pub fn walk_index<R: Send>(
         if !mode.starts_with("100") || !keep(Path::new(path)) {
             continue;
         }
-        entries.push((object.to_owned(), PathBuf::from(path)));
+        let path = PathBuf::from(path);
+        entries.push(Blob { object: object.to_owned(), shown: display(&path), path });
     }
+    scan_blobs(root, entries, max_file_size, threads, scan)
+}
+
+/// One blob to scan: its object id, its path in the repository (which decides the file kind and
+/// whether it is test or documentation material) and the path reports show.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub object: String,
+    pub path: PathBuf,
+    pub shown: PathBuf,
+}
+
+/// Reads `blobs` through one `git cat-file --batch` and scans them on `threads` workers; results
+/// come back in no particular order. `blobs` may be a stream still being produced (history
+/// enumeration): each request is sent as soon as its blob arrives. A blob over `max_file_size`
+/// is skipped without being held in memory, a binary one is counted, a missing one is a problem.
+pub fn scan_blobs<R: Send>(
+    root: &Path,
+    blobs: impl IntoIterator<Item = Blob, IntoIter: Send>,
+    max_file_size: u64,
+    threads: usize,
+    scan: impl Fn(Walked) -> R + Sync,
+) -> anyhow::Result<Vec<R>> {
     let mut child = git(root)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -188,15 +212,21 @@ pub fn walk_index<R: Send>(
         .context("cannot run git cat-file")?;
     let mut stdin = child.stdin.take().context("git cat-file has no stdin")?;
     let stdout = child.stdout.take().context("git cat-file has no stdout")?;
-    let objects: Vec<String> = entries.iter().map(|(object, _)| object.clone()).collect();
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Walked>(threads.max(1) * 4);
     let receiver = std::sync::Mutex::new(receiver);
-    let results = std::sync::Mutex::new(Vec::with_capacity(entries.len()));
+    let results = std::sync::Mutex::new(Vec::new());
+    // The reader learns which blob each answer belongs to, in request order.
+    let (requested, answers) = std::sync::mpsc::channel::<Blob>();
+    let blobs = blobs.into_iter();
     let read: anyhow::Result<()> = std::thread::scope(|scope| {
-        // Requests are written from their own thread so that a full pipe can't deadlock.
+        // Requests are written from their own thread so that a full pipe can't deadlock; each is
+        // flushed at once, since the next blob may be a while coming from a stream.
         scope.spawn(move || {
-            for object in objects {
-                if writeln!(stdin, "{object}").is_err() {
+            for blob in blobs {
+                if writeln!(stdin, "{}", blob.object).and_then(|()| stdin.flush()).is_err() {
+                    break;
+                }
+                if requested.send(blob).is_err() {
                     break;
                 }
             }
@@ -211,30 +241,9 @@ pub fn walk_index<R: Send>(
                 }
             });
         }
-        let mut reader = BufReader::new(stdout);
-        for (_, path) in &entries {
-            let mut header = String::new();
-            reader.read_line(&mut header)?;
-            let size: u64 = header.split(' ').nth(2).and_then(|s| s.trim().parse().ok()).unwrap_or(0);
-            let shown = display(path);
-            let walked = if size > max_file_size {
-                // Skip the blob without holding it in memory.
-                std::io::copy(&mut (&mut reader).take(size + 1), &mut std::io::sink())?;
-                let message = format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes");
-                Walked::Problem { path: shown, problem: Problem { kind: ProblemKind::Skipped, message } }
-            } else {
-                let mut content = vec![0; usize::try_from(size).unwrap_or(0)];
-                reader.read_exact(&mut content)?;
-                let mut newline = [0u8; 1];
-                reader.read_exact(&mut newline)?;
-                match decode_text(content) {
-                    Some(text) => {
-                        let kind = FileKind::detect(path).unwrap_or(FileKind::Text);
-                        Walked::File(SourceFile::new(shown, kind, text).with_scope(path.clone()))
-                    }
-                    None => Walked::Binary { path: shown },
-                }
-            };
+        let mut reader = BufReader::with_capacity(1 << 16, stdout);
+        for blob in answers {
+            let walked = read_blob(&mut reader, &blob, max_file_size)?;
             if sender.send(walked).is_err() {
                 break;
             }
@@ -245,6 +254,41 @@ pub fn walk_index<R: Send>(
     let _ = child.wait();
     read?;
     Ok(results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// Reads one `cat-file --batch` answer: `<object> <type> <size>\n<content>\n`, or
+/// `<object> missing\n`.
+fn read_blob(reader: &mut impl BufRead, blob: &Blob, max_file_size: u64) -> anyhow::Result<Walked> {
+    let mut header = String::new();
+    reader.read_line(&mut header)?;
+    let shown = blob.shown.clone();
+    let mut fields = header.trim_end().split(' ');
+    let (Some(_), Some(kind), Some(size)) = (fields.next(), fields.next(), fields.next()) else {
+        let message = format!("git has no object {}", blob.object);
+        return Ok(Walked::Problem { path: shown, problem: Problem { kind: ProblemKind::Unreadable, message } });
+    };
+    let size: u64 = size.parse().with_context(|| format!("git cat-file: bad header {header:?}"))?;
+    if kind != "blob" || size > max_file_size {
+        // Skip the content without holding it in memory.
+        std::io::copy(&mut reader.take(size + 1), &mut std::io::sink())?;
+        let message = if kind == "blob" {
+            format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes")
+        } else {
+            format!("skipped: object {} is a {kind}, not a file", blob.object)
+        };
+        return Ok(Walked::Problem { path: shown, problem: Problem { kind: ProblemKind::Skipped, message } });
+    }
+    let mut content = vec![0; usize::try_from(size).unwrap_or(0)];
+    reader.read_exact(&mut content)?;
+    let mut newline = [0u8; 1];
+    reader.read_exact(&mut newline)?;
+    Ok(match decode_text(content) {
+        Some(text) => {
+            let kind = FileKind::detect(&blob.path).unwrap_or(FileKind::Text);
+            Walked::File(SourceFile::new(shown, kind, text).with_scope(blob.path.clone()))
+        }
+        None => Walked::Binary { path: shown },
+    })
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use crate::fact::{Problem, ProblemKind};
 use crate::source::{FileKind, SourceFile};
 
 pub mod git;
+pub mod history;
 
 /// Hidden directories that hold configuration worth scanning.
 const HIDDEN_DIRS_SCANNED: &[&str] = &[
@@ -185,11 +186,16 @@ fn read_entry(entry: &DirEntry, max_file_size: u64) -> Option<Walked> {
         return None;
     }
     let path = entry.path().to_path_buf();
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if extension.as_deref().is_some_and(|e| BINARY_EXTENSIONS.contains(&e)) {
+    if has_binary_extension(&path) {
         return None;
     }
     Some(read_file(path, max_file_size))
+}
+
+/// Whether the name says the file never holds text worth reading (images, archives, objects).
+pub fn has_binary_extension(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    extension.as_deref().is_some_and(|e| BINARY_EXTENSIONS.contains(&e))
 }
 
 /// Reads one file into a [`SourceFile`], or says why it wasn't.

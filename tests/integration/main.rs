@@ -8,6 +8,7 @@ mod fixtures;
 mod formats;
 mod gate;
 mod git;
+mod history;
 mod hostile;
 mod redaction;
 mod repos;

@@ -28,7 +28,7 @@ fn sarif_of(args: &[&str]) -> (serde_json::Value, PathBuf, tempfile::TempDir) {
     (json, out, dir)
 }
 
-fn validate(path: &std::path::Path) {
+pub fn validate(path: &std::path::Path) {
     let script = "import json, sys, jsonschema\n\
         schema = json.load(open(sys.argv[1]))\n\
         doc = json.load(open(sys.argv[2]))\n\
