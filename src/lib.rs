@@ -246,22 +246,20 @@ pub fn scan_with_progress(
                 Vec::new()
             })
         }
-        Source::History { root, since } => {
-            match scan_history(settings, root, since.as_deref(), scan_walked) {
-                Ok((results, context, stats)) => {
-                    history_context = Some(context);
-                    history_stats = Some(stats);
-                    results
-                }
-                Err(error) => {
-                    failure = Some(FileProblem {
-                        path: root.clone(),
-                        problem: Problem { kind: fact::ProblemKind::Unreadable, message: format!("{error:#}") },
-                    });
-                    Vec::new()
-                }
+        Source::History { root, since } => match scan_history(settings, root, since.as_deref(), scan_walked) {
+            Ok((results, context, stats)) => {
+                history_context = Some(context);
+                history_stats = Some(stats);
+                results
             }
-        }
+            Err(error) => {
+                failure = Some(FileProblem {
+                    path: root.clone(),
+                    problem: Problem { kind: fact::ProblemKind::Unreadable, message: format!("{error:#}") },
+                });
+                Vec::new()
+            }
+        },
     };
     let mut outcome = ScanOutcome::default();
     outcome.problems.extend(failure);
