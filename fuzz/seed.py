@@ -10,10 +10,10 @@ import pathlib
 root = pathlib.Path(__file__).resolve().parent.parent
 corpus = root / "fuzz" / "corpus"
 
-# Order must match TEXT_KINDS, CONFIG_KINDS and FileKind::ALL in src/fuzzing.rs and src/source.rs.
+# Order must match text_kinds(), config_kinds() (FileKind::ALL order) in src/fuzzing.rs.
 TEXT = ["python", "javascript", "java", "go", "ruby", "php", "csharp", "powershell", "shell",
         "groovy", "terraform", "env", "netrc", "git-credentials", "dockerfile", "markdown", "text"]
-CONFIG = ["yaml", "json", "toml", "ini", "properties", "xml", "git-config", "npmrc"]
+CONFIG = ["yaml", "json", "toml", "ini", "properties", "xml", "npmrc", "git-config"]
 ALL = ["python", "javascript", "java", "go", "ruby", "php", "csharp", "powershell", "shell", "rust",
        "groovy", "terraform", "yaml", "json", "toml", "ini", "properties", "env", "xml", "netrc",
        "npmrc", "git-credentials", "git-config", "dockerfile", "markdown", "text"]

@@ -15,38 +15,16 @@ use crate::rules::Catalogue;
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
-/// The kinds read by the catalogue's text patterns (and the small hand-written readers).
-const TEXT_KINDS: [FileKind; 17] = [
-    FileKind::Python,
-    FileKind::JavaScript,
-    FileKind::Java,
-    FileKind::Go,
-    FileKind::Ruby,
-    FileKind::Php,
-    FileKind::CSharp,
-    FileKind::PowerShell,
-    FileKind::Shell,
-    FileKind::Groovy,
-    FileKind::Terraform,
-    FileKind::Env,
-    FileKind::Netrc,
-    FileKind::GitCredentials,
-    FileKind::Dockerfile,
-    FileKind::Markdown,
-    FileKind::Text,
-];
+/// The kinds read by the catalogue's text patterns and the small readers (in `FileKind::ALL`
+/// order, which `fuzz/seed.py` mirrors).
+fn text_kinds() -> Vec<FileKind> {
+    FileKind::ALL.into_iter().filter(|kind| !kind.is_structured_config() && *kind != FileKind::Rust).collect()
+}
 
-/// The kinds read by a structured-config parser.
-const CONFIG_KINDS: [FileKind; 8] = [
-    FileKind::Yaml,
-    FileKind::Json,
-    FileKind::Toml,
-    FileKind::Ini,
-    FileKind::Properties,
-    FileKind::Xml,
-    FileKind::GitConfig,
-    FileKind::Npmrc,
-];
+/// The kinds read by a structured-config parser (in `FileKind::ALL` order).
+fn config_kinds() -> Vec<FileKind> {
+    FileKind::ALL.into_iter().filter(|kind| kind.is_structured_config()).collect()
+}
 
 fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -64,14 +42,14 @@ fn file_of(data: &[u8], kinds: &[FileKind]) -> Option<SourceFile> {
 
 /// The text patterns and small readers of every non-structured kind.
 pub fn text_patterns(data: &[u8]) {
-    if let Some(file) = file_of(data, &TEXT_KINDS) {
+    if let Some(file) = file_of(data, &text_kinds()) {
         scan_and_check(&file);
     }
 }
 
 /// The structured-config parsers (YAML, JSON, TOML, INI, properties, XML, git config, npmrc).
 pub fn config_parsers(data: &[u8]) {
-    if let Some(file) = file_of(data, &CONFIG_KINDS) {
+    if let Some(file) = file_of(data, &config_kinds()) {
         scan_and_check(&file);
     }
 }

@@ -106,6 +106,24 @@ impl FileKind {
         }
     }
 
+    /// Programming languages: a name in their code is a program variable (bound in the file or
+    /// not), unlike a shell or CI file, where an unbound name is the environment's.
+    pub fn is_program(self) -> bool {
+        matches!(
+            self,
+            FileKind::Python
+                | FileKind::JavaScript
+                | FileKind::Java
+                | FileKind::Go
+                | FileKind::Ruby
+                | FileKind::Php
+                | FileKind::CSharp
+                | FileKind::PowerShell
+                | FileKind::Rust
+                | FileKind::Groovy
+        )
+    }
+
     /// The kinds `extract::config` parses as data.
     pub fn is_structured_config(self) -> bool {
         matches!(

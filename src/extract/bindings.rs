@@ -51,17 +51,7 @@ impl<'t> Bindings<'t> {
     pub fn collect(text: &'t str, kind: FileKind) -> Bindings<'t> {
         let (regex, syntax) = match kind {
             FileKind::Shell | FileKind::Env | FileKind::Dockerfile => (&*SHELL_BINDING, Syntax::Shell),
-            FileKind::Python
-            | FileKind::JavaScript
-            | FileKind::Java
-            | FileKind::Go
-            | FileKind::Ruby
-            | FileKind::Php
-            | FileKind::CSharp
-            | FileKind::PowerShell
-            | FileKind::Rust
-            | FileKind::Groovy
-            | FileKind::Terraform => (&*CODE_BINDING, Syntax::Code),
+            kind if kind.is_program() || kind == FileKind::Terraform => (&*CODE_BINDING, Syntax::Code),
             _ => return Bindings::default(),
         };
         let mut by_name: HashMap<&'t str, Vec<Binding<'t>>> = HashMap::new();

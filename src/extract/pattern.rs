@@ -152,19 +152,7 @@ fn unquote_code(captured: Captured<'_>) -> Captured<'_> {
 /// file's bindings, it names nothing another script could share, so it is an unknown value. An
 /// upper-case name (`${JIRA_TOKEN}`) keeps reading as the environment variable it usually is.
 fn program_variable_as_unknown(secret: Value, text: &str, kind: FileKind) -> Value {
-    let is_program = matches!(
-        kind,
-        FileKind::Python
-            | FileKind::JavaScript
-            | FileKind::Java
-            | FileKind::Go
-            | FileKind::Ruby
-            | FileKind::Php
-            | FileKind::CSharp
-            | FileKind::PowerShell
-            | FileKind::Rust
-            | FileKind::Groovy
-    );
+    let is_program = kind.is_program();
     match secret {
         Value::Reference { kind: crate::fact::RefKind::Env, ref name, span }
             if is_program && name.bytes().any(|b| b.is_ascii_lowercase()) =>

@@ -5,29 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::support::{credlint, repo_root};
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
-
-fn repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use super::support::{credlint, git, repo_root, repository, write};
 
 /// (rule, path, line) of every finding, and the exit code.
 fn findings(dir: &Path, args: &[&str]) -> (Vec<(String, String, u64)>, i32) {
