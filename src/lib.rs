@@ -146,10 +146,14 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     findings
 }
 
+/// The uses the credential graph can place: a literal or a reference. An unresolved expression
+/// has no identity to share, and keeping one per `Bearer ${token}` would make memory grow with the
+/// tree.
 fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
     facts
         .uses
         .iter()
+        .filter(|credential| !matches!(credential.secret, Value::Unknown { .. }))
         .map(|credential| Site {
             path: file.path.clone(),
             test_or_doc: check::in_test_or_doc(file, facts, credential),
@@ -185,12 +189,15 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
                 .collect();
             let bytes = file.text.len() as u64;
             let suppressions = suppress::parse(&file);
-            let keep = !facts.uses.is_empty() || !suppressions.is_empty();
-            let kept = keep.then(|| redacted_source(&file, &facts.uses));
             let sites = sites_of(&file, &facts);
             let creations = revocation::creation_sites(&file, &facts);
-            let keep = keep || !creations.is_empty();
-            let file = if kept.is_none() && keep { Some(redacted_source(&file, &facts.uses)) } else { kept };
+            // The text is kept (masked) only where a report may point: a finding, a suppression, a
+            // token creation, or a use with a credential identity (a literal or a reference, which
+            // the whole-repository stage may report as shared). A use of an unresolved
+            // expression can't be, so a tree dense with `Bearer ${token}` isn't held in memory.
+            let has_identity = facts.uses.iter().any(|u| !matches!(u.secret, Value::Unknown { .. }));
+            let keep = has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty();
+            let file = keep.then(|| redacted_source(&file, &facts.uses));
             FileResult { scanned: true, binary: false, file, sites, creations, suppressions, findings, problems, bytes }
         }
         Walked::Binary { .. } => FileResult { binary: true, ..FileResult::default() },
