@@ -107,6 +107,17 @@ impl Value {
         }
     }
 
+    /// The same value with its span widened to whole characters of `text`.
+    pub fn widened_to_chars(self, text: &str) -> Self {
+        match self {
+            Value::Literal { text: value, span, via } => {
+                Value::Literal { text: value, span: span.widened_to_chars(text), via }
+            }
+            Value::Reference { kind, name, span } => Value::Reference { kind, name, span: span.widened_to_chars(text) },
+            Value::Unknown { expr, span } => Value::Unknown { expr, span: span.widened_to_chars(text) },
+        }
+    }
+
     pub fn literal(text: impl Into<String>, span: Span) -> Self {
         Value::Literal { text: text.into(), span, via: None }
     }

@@ -124,8 +124,9 @@ fn check_span(file: &SourceFile, span: Span, what: &str) {
 
 fn check_facts(file: &SourceFile, facts: &Facts) {
     for credential in &facts.uses {
-        check_span(file, credential.span, "use");
-        check_span(file, credential.secret.span(), "secret");
+        let what = format!("use (from {})", credential.extractor);
+        check_span(file, credential.span, &what);
+        check_span(file, credential.secret.span(), &format!("secret of {what}"));
         if let Some(user) = &credential.user {
             check_span(file, user.span(), "user");
         }

@@ -36,6 +36,15 @@ impl Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
+    /// The smallest span of whole characters of `text` that covers this one (clamped to it).
+    pub fn widened_to_chars(self, text: &str) -> Span {
+        let mut end = self.end.min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(clamp_to_char_boundary(text, self.start.min(end)), end)
+    }
+
     pub fn range(self) -> std::ops::Range<usize> {
         self.start..self.end
     }

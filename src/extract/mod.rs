@@ -15,9 +15,10 @@ mod pattern;
 mod rust;
 pub mod target;
 
-use crate::fact::{CredentialUse, Facts, Scheme};
+use crate::fact::{CredentialUse, Facts, Scheme, Value};
 use crate::rules::{Catalogue, GATE_CONFIG, GATE_RUST};
 use crate::source::{FileKind, SourceFile};
+use crate::span::Span;
 
 pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     // One pass of the keyword automaton: which patterns and token APIs can match, and whether a
@@ -54,8 +55,27 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     if !facts.uses.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
     }
+    widen_to_chars(&mut facts, &file.text);
     dedup_uses(&mut facts, catalogue);
     facts
+}
+
+/// A reader's offsets into decoded text (a joined or unescaped config value) can land inside a
+/// multi-byte character; reports slice the file at spans, so each is widened to whole characters.
+/// (Found by the `config_parsers` fuzz target: a git-config value continued over lines.)
+fn widen_to_chars(facts: &mut Facts, text: &str) {
+    for credential in &mut facts.uses {
+        credential.span = credential.span.widened_to_chars(text);
+        credential.secret =
+            std::mem::replace(&mut credential.secret, Value::literal("", Span::default())).widened_to_chars(text);
+        credential.user = credential.user.take().map(|user| user.widened_to_chars(text));
+        if let Some(target) = &mut credential.target {
+            target.span = target.span.widened_to_chars(text);
+        }
+    }
+    for creation in &mut facts.creations {
+        creation.span = creation.span.widened_to_chars(text);
+    }
 }
 
 /// Several readers may describe one secret (a `Basic` header inside a curl command, a config
