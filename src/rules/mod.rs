@@ -278,9 +278,7 @@ impl Catalogue {
     }
 
     fn load_files(files: Vec<(String, String, Load)>) -> Result<Catalogue, RuleError> {
-        // Compiling a hundred regexes is most of a small scan's start-up: files compile in
-        // parallel, then merge in order, so the first error reported is the same on any machine.
-        let compiled = parallel_map(&files, |(file, text, load)| compile_file(file, text, *load));
+        let compiled = files.iter().map(|(file, text, load)| compile_file(file, text, *load));
         let mut rules = BTreeMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut token_apis: Vec<TokenApiSpec> = Vec::new();
@@ -448,34 +446,6 @@ fn compile_file(file: &str, text: &str, load: Load) -> Result<CompiledFile, Rule
         compiled.token_apis.push(compile_token_api(api.into_inner(), &at)?);
     }
     Ok(compiled)
-}
-
-/// `f` over `items` on every core, results in the items' order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(index) else { break };
-                        done.push((index, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        // A worker panics only if `f` does; carry the panic on rather than lose results.
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// What one file's keyword pass has found so far.

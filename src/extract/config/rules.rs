@@ -231,13 +231,13 @@ impl<'a> Rules<'a> {
         let target = self.ctx.target(entry).map(|t| Target { span: remap(t.span), ..t });
         let span = remap(entry.value_span);
         if normalize(key) == "auth" {
-            let Some((user, secret)) = decode_basic_blob(entry.value.trim()) else { return };
-            if secret.is_empty() {
+            let Some((user, secret)) = basic_blob_values(entry.value.trim(), span, "decoded from a docker auth entry")
+            else {
+                return;
+            };
+            if secret.as_literal().is_some_and(str::is_empty) {
                 return;
             }
-            let via = Some("decoded from a docker auth entry".to_owned());
-            let user = Value::Literal { text: user, span, via: via.clone() };
-            let secret = Value::Literal { text: secret, span, via };
             self.push_remapped(entry, Scheme::Basic, Some(user), secret, key, target, &remap);
         } else {
             let secret = match self.written_value(entry) {
@@ -285,19 +285,8 @@ impl<'a> Rules<'a> {
             }
             _ => match self.written_value(entry) {
                 Value::Literal { text, span, via: None } => {
-                    let via = Some("decoded from base64 (npm `_auth`)".to_owned());
-                    match decode_basic_blob(&text) {
-                        Some((user, secret)) => {
-                            let user = Value::Literal { text: user, span, via: via.clone() };
-                            self.push(
-                                entry,
-                                Scheme::Basic,
-                                Some(user),
-                                Value::Literal { text: secret, span, via },
-                                key,
-                                target,
-                            );
-                        }
+                    match basic_blob_values(&text, span, "decoded from base64 (npm `_auth`)") {
+                        Some((user, secret)) => self.push(entry, Scheme::Basic, Some(user), secret, key, target),
                         None => self.push(entry, Scheme::Basic, None, Value::literal(text, span), key, target),
                     }
                 }
@@ -320,14 +309,8 @@ impl<'a> Rules<'a> {
                     (Some(Value::literal(user, user_span)), Value::literal(secret, secret_span))
                 }
                 Some((user, secret)) => (Some(Value::literal(user, span)), Value::literal(secret, span)),
-                None => match decode_basic_blob(&text) {
-                    Some((user, secret)) => {
-                        let via = Some("decoded from base64 user:secret".to_owned());
-                        (
-                            Some(Value::Literal { text: user, span, via: via.clone() }),
-                            Value::Literal { text: secret, span, via },
-                        )
-                    }
+                None => match basic_blob_values(&text, span, "decoded from base64 user:secret") {
+                    Some((user, secret)) => (Some(user), secret),
                     None => return,
                 },
             },
@@ -353,17 +336,11 @@ impl<'a> Rules<'a> {
         match scheme_word.to_ascii_lowercase().as_str() {
             "basic" => match self.written_value(&written) {
                 Value::Literal { text, span, via: None } => {
-                    let Some((user, secret)) = decode_basic_blob(&text) else { return };
-                    let via = Some("decoded from base64 basic credentials".to_owned());
-                    let user = Value::Literal { text: user, span, via: via.clone() };
-                    self.push(
-                        entry,
-                        Scheme::Basic,
-                        Some(user),
-                        Value::Literal { text: secret, span, via },
-                        key,
-                        target,
-                    );
+                    let Some((user, secret)) = basic_blob_values(&text, span, "decoded from base64 basic credentials")
+                    else {
+                        return;
+                    };
+                    self.push(entry, Scheme::Basic, Some(user), secret, key, target);
                 }
                 other => self.push(entry, Scheme::Basic, None, other, key, target),
             },
@@ -498,6 +475,14 @@ fn is_truthy(value: &str) -> bool {
 
 /// Whether a key names a password or token (DOMAIN.md §6.7), and not something about one
 /// (DOMAIN.md §7: `token_url`, `password_file`, `csrf_token`, `password_env`).
+/// The user and secret of a base64 `user:secret` blob, as literals spanned on the blob (the
+/// decoded text has no place of its own in the file) that say how they were read.
+fn basic_blob_values(blob: &str, span: Span, via: &str) -> Option<(Value, Value)> {
+    let (user, secret) = decode_basic_blob(blob)?;
+    let via = Some(via.to_owned());
+    Some((Value::Literal { text: user, span, via: via.clone() }, Value::Literal { text: secret, span, via }))
+}
+
 pub(crate) fn is_credential_key(key: &str) -> bool {
     let words = words(key);
     let Some(last) = words.last() else { return false };
