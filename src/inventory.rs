@@ -127,8 +127,11 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             Some(Ok(expires)) => {
                 let days = today.days_until(*expires);
                 let span = entry.expires_span.unwrap_or(entry.span);
-                let revoke =
-                    entry.revoke.as_deref().map(|r| format!("; revoke and replace it: {r}")).unwrap_or_default();
+                let revoke = entry
+                    .revoke
+                    .as_deref()
+                    .map(|r| format!("; revoke and replace it: {}", revoke_shown(r)))
+                    .unwrap_or_default();
                 if days < 0 {
                     emit(
                         CREDENTIAL_EXPIRED,
@@ -261,4 +264,10 @@ pub fn skeleton(graph: &Graph) -> String {
         );
     }
     out
+}
+
+/// An inventory's `revoke` as reports show it: a URL without user information, query or fragment
+/// (someone may paste a URL with a token in it), other text (a runbook name) as written.
+fn revoke_shown(revoke: &str) -> String {
+    if revoke.contains("://") { crate::redact::display_url(revoke) } else { revoke.to_owned() }
 }

@@ -303,7 +303,7 @@ pub fn scan_with_progress(
     if let Some(inventory) = &settings.analyze.inventory {
         let found = inventory::findings(inventory, &outcome.graph, catalogue, today);
         if found.iter().any(|f| f.primary.path == inventory.source.path) {
-            outcome.sources.insert(inventory.source.path.clone(), inventory.source.clone());
+            outcome.sources.insert(inventory.source.path.clone(), redacted_source(&inventory.source, &[]));
         }
         outcome.findings.extend(found);
     }
@@ -384,16 +384,32 @@ pub fn apply_rule_settings(findings: &mut Vec<Finding>, settings: &BTreeMap<Stri
     });
 }
 
-/// The file as reports may see it: every literal secret masked (`redact::mask_spans`).
+/// The file as reports may see it: every literal secret masked, and every secret by shape
+/// (`redact::secret_shapes`): a second password on a flagged line, a URL's query values, a JDBC
+/// password in the connection are masked though no finding is about them.
 pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile {
-    let mut spans: Vec<_> =
-        uses.iter().filter(|u| matches!(u.secret, Value::Literal { .. })).map(|u| u.secret.span()).collect();
+    use redact::Mask;
+    let text = &*file.text;
+    let mut masks: Vec<_> = uses
+        .iter()
+        .filter_map(|u| match &u.secret {
+            // A secret decoded from what the file holds (a base64 `user:password` blob) is masked
+            // whole: the ends of the blob decode to the ends of the password.
+            Value::Literal { text: secret, span, .. } => Some(if text.get(span.range()) == Some(secret.as_str()) {
+                Mask::literal(*span)
+            } else {
+                Mask::hidden(*span)
+            }),
+            _ => None,
+        })
+        .collect();
     // A user equal to its password (`esback:esback`) would show the password: mask it too.
-    spans.extend(uses.iter().filter_map(|u| match (&u.user, &u.secret) {
+    masks.extend(uses.iter().filter_map(|u| match (&u.user, &u.secret) {
         (Some(Value::Literal { text: user, span, .. }), Value::Literal { text: secret, .. }) if user == secret => {
-            Some(*span)
+            Some(Mask::hidden(*span))
         }
         _ => None,
     }));
-    SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(&file.text, &spans))
+    masks.extend(redact::secret_shapes(text).into_iter().map(Mask::hidden));
+    SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(text, &masks))
 }

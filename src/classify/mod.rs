@@ -91,6 +91,7 @@ pub struct Classification {
 }
 
 pub use self::classifier::{classify_literal, decode_basic_blob, name_prior, shannon_entropy};
+pub(crate) use self::shape::looks_random;
 
 mod classifier;
 mod names;

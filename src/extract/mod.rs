@@ -57,7 +57,54 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     }
     widen_to_chars(&mut facts, &file.text);
     dedup_uses(&mut facts, catalogue);
+    keep_secrets_out_of_connections(&mut facts);
     facts
+}
+
+/// A connection is where a credential goes, never the credential. A reader that takes the first
+/// argument of a call as its URL sees the secret in `setBearerAuth("Sup3r.Secr3t.Value")`, and a
+/// URL's user information or query can hold it: every target's text loses user information,
+/// query and fragment, and a target or named connection that still shares a piece of the secret
+/// is dropped, so no label, connection name, graph node or baseline entry can carry it.
+fn keep_secrets_out_of_connections(facts: &mut Facts) {
+    for credential in &mut facts.uses {
+        let Some(secret) = credential.secret.as_literal().map(str::to_owned) else {
+            if let Some(target) = &mut credential.target {
+                target.text = crate::redact::display_url(&target.text);
+            }
+            continue;
+        };
+        if let Some(target) = &mut credential.target {
+            target.text = crate::redact::display_url(&target.text);
+            target.host = target.host.take().filter(|host| !shares_secret(host, &secret));
+        }
+        if credential.target.as_ref().is_some_and(|t| shares_secret(&t.text, &secret)) {
+            credential.target = None;
+        }
+        if credential.connection.as_deref().is_some_and(|c| shares_secret(c, &secret)) {
+            credential.connection = None;
+        }
+    }
+}
+
+/// Whether `text` holds any six consecutive characters of `secret` (all of it, if shorter).
+pub(crate) fn shares_secret(text: &str, secret: &str) -> bool {
+    const WINDOW: usize = 6;
+    let chars: Vec<(usize, char)> = secret.char_indices().collect();
+    if secret.is_empty() {
+        return false;
+    }
+    if chars.len() <= WINDOW {
+        return text.contains(secret);
+    }
+    let lower = text.to_lowercase();
+    chars.windows(WINDOW).any(|w| {
+        let start = w[0].0;
+        let end = w[WINDOW - 1].0 + w[WINDOW - 1].1.len_utf8();
+        let piece = &secret[start..end];
+        // Hosts are lowercased: compare both ways.
+        text.contains(piece) || lower.contains(&piece.to_lowercase())
+    })
 }
 
 /// A reader's offsets into decoded text (a joined or unescaped config value) can land inside a

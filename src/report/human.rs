@@ -2,11 +2,17 @@
 //!
 //! The primary label sits on the secret (already masked in the source the report receives), a
 //! secondary label on the connection target, and a `help:` note carries the remediation.
+//!
+//! A snippet shows only the lines a label starts or ends on. codespan-reporting would also print
+//! the line between two labelled lines and the inside of a multi-line label; those lines were
+//! never looked at by anything that masks secrets (an AWS key two lines below a flagged one), so
+//! [`Excerpt`] shows them as `…`. Control characters in the shown text are replaced first, so a
+//! file can't drive the reader's terminal.
 
 use std::io::{self, Write};
 
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CodespanSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config};
 
@@ -15,15 +21,90 @@ use super::{Summary, first_sentence};
 use crate::ScanOutcome;
 use crate::finding::Severity;
 use crate::rules::Catalogue;
-use crate::source::display_path;
+use crate::source::{SourceFile, display_path};
+
+/// What stands for a line that a snippet does not show.
+const ELIDED: &str = "…";
+
+/// One file as snippets show it: its masked text with control characters replaced, then
+/// [`ELIDED`], which hidden lines point at.
+struct ShownFile<'a> {
+    name: String,
+    text: String,
+    source: &'a SourceFile,
+}
+
+/// The files of one diagnostic, showing only its labelled lines.
+struct Excerpt<'a> {
+    files: &'a [ShownFile<'a>],
+    /// `(file id, 0-based line)` of every line a label starts or ends on.
+    shown: std::collections::BTreeSet<(usize, usize)>,
+}
+
+impl Excerpt<'_> {
+    fn file(&self, id: usize) -> Result<&ShownFile<'_>, FilesError> {
+        self.files.get(id).ok_or(FilesError::FileMissing)
+    }
+}
+
+impl<'a> Files<'a> for Excerpt<'a> {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        Ok(&self.file(id)?.name)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        Ok(&self.file(id)?.text)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.file(id)?.source.lines.line_of(byte_index))
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
+        let file = self.file(id)?;
+        let starts = file.source.lines.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() })?;
+        let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len() - ELIDED.len());
+        // A blank line can hold no secret: it is shown as it is.
+        let blank = file.text[start..end].trim().is_empty();
+        if !blank && !self.shown.contains(&(id, line_index)) {
+            return Ok(file.text.len() - ELIDED.len()..file.text.len());
+        }
+        Ok(start..end)
+    }
+}
+
+/// `text` with every control character but tab and line breaks replaced by `?`, and Unicode bidi
+/// controls by as many `?` as they have bytes: lengths stay, so every span into the text holds.
+fn without_controls(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len() + ELIDED.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}');
+        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || bidi {
+            shown.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
 
 pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let mut files = SimpleFiles::new();
+    let mut shown_files = Vec::new();
     let mut ids = std::collections::BTreeMap::new();
     for (path, file) in &outcome.sources {
-        ids.insert(path.clone(), files.add(display_path(path), file.text.clone()));
+        ids.insert(path.clone(), shown_files.len());
+        let mut text = without_controls(&file.text);
+        text.push_str(ELIDED);
+        shown_files.push(ShownFile { name: display_path(path), text, source: file });
     }
-    let config = Config::default();
+    // Inside a multi-line label only its first and last lines are shown: the others were never
+    // checked for secrets.
+    let config = Config { start_context_lines: 0, end_context_lines: 0, ..Config::default() };
     let mut writer: Box<dyn WriteColor + '_> =
         if color { Box::new(Ansi::new(&mut *out)) } else { Box::new(NoColor::new(&mut *out)) };
     for finding in &outcome.findings {
@@ -49,12 +130,20 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             notes.push(format!("help: {}", first_sentence(&rule.remediation)));
         }
         notes.push(format!("run `credlint explain {}` for more", finding.rule));
+        let shown = labels
+            .iter()
+            .flat_map(|label| {
+                let lines = &shown_files[label.file_id].source.lines;
+                [(label.file_id, lines.line_of(label.range.start)), (label.file_id, lines.line_of(label.range.end))]
+            })
+            .collect();
+        let excerpt = Excerpt { files: &shown_files, shown };
         let diagnostic = Diagnostic::new(codespan_severity(finding.severity))
             .with_code(finding.rule.to_string())
             .with_message(finding.message.clone())
             .with_labels(labels)
             .with_notes(notes);
-        term::emit(&mut *writer, &config, &files, &diagnostic).map_err(to_io)?;
+        term::emit(&mut *writer, &config, &excerpt, &diagnostic).map_err(to_io)?;
     }
     for problem in &outcome.problems {
         writeln!(

@@ -221,16 +221,13 @@ pub fn repository_uri(root: &Path) -> Option<String> {
         return None;
     }
     let url = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    let (scheme, rest) = url.split_once("://")?;
+    let (scheme, _) = url.split_once("://")?;
     if !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
         return None;
     }
-    // No query or fragment either: some hosts take a token there.
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    Some(format!("{scheme}://{host}{path}"))
+    // No user information, query or fragment: a remote URL can hold a token in each, and a
+    // malformed one (a `/` in the password) must not keep it either.
+    Some(crate::redact::display_url(&url))
 }
 
 #[cfg(test)]
@@ -327,6 +324,8 @@ mod tests {
         assert_eq!(repository_uri(dir), None, "no origin");
         git(&["remote", "add", "origin", "https://bot:s3cr3t@git.example.com/a/b.git?private_token=s3cr3t#x"]);
         assert_eq!(repository_uri(dir).as_deref(), Some("https://git.example.com/a/b.git"));
+        git(&["remote", "set-url", "origin", "https://bot:s3/cr3t@git.example.com/a/b.git"]);
+        assert_eq!(repository_uri(dir).as_deref(), Some("https://git.example.com/a/b.git"), "a `/` in the password");
         git(&["remote", "set-url", "origin", "git@git.example.com:a/b.git"]);
         assert_eq!(repository_uri(dir), None, "scp-like addresses are not URIs");
     }

@@ -320,7 +320,7 @@ fn github_lines_are_workflow_commands_one_per_finding() {
 fn github_escapes_properties_and_messages_as_the_runner_reads_them() {
     let dir = tempfile::tempdir().unwrap();
     let name = "a,b:c%d.sh";
-    let url = "$JIRA_URL/rest/api/2/search?jql=a%20b,c:d";
+    let url = "$JIRA_URL/rest/a%20b,c:d/search";
     std::fs::write(dir.path().join(name), format!("curl -u \"svc:$JIRA_PASSWORD\" \"{url}\"\n")).unwrap();
     let run = |format: &str| {
         Command::new(env!("CARGO_BIN_EXE_credlint"))
@@ -337,7 +337,7 @@ fn github_escapes_properties_and_messages_as_the_runner_reads_them() {
     let line = text.lines().next().unwrap();
     // Properties escape `%`, `:` and `,`; the message escapes `%` and line breaks only.
     assert!(line.starts_with("::warning file=a%2Cb%3Ac%25d.sh,line=1,"), "{line}");
-    assert!(line.contains("jql=a%2520b,c:d"), "{line}");
+    assert!(line.contains("rest/a%2520b,c:d/search"), "{line}");
     assert!(line.contains("%0Ahelp: "), "{line}");
     let (_, properties, message) = parse_command(line);
     assert_eq!(property(&properties, "file"), Some(name));

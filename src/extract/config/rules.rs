@@ -453,7 +453,7 @@ fn is_prose_or_identifier(value: &str) -> bool {
     let url = value.split_once("://").is_some_and(|(scheme, rest)| {
         !scheme.is_empty()
             && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-            && !rest.split(['/', '?', '#']).next().unwrap_or_default().contains('@')
+            && crate::redact::url::userinfo_end(rest).is_none()
     });
     sentence || arn || url
 }

@@ -2,7 +2,15 @@
 //!
 //! A long secret shows its first and last four characters (`ATAT…9A3F`), enough to recognise a
 //! token you own, never enough to use it. A short one shows a fixed `********`, which hides even its
-//! length.
+//! length. Text a report shows around a secret is masked twice: at the spans of every credential
+//! use, and wherever [`shapes::secret_shapes`] sees a secret by its shape. URLs pass through
+//! [`url::display_url`].
+
+pub mod shapes;
+pub mod url;
+
+pub use self::shapes::secret_shapes;
+pub use self::url::display_url;
 
 /// Secrets shorter than this are fully masked.
 const SHOW_ENDS_FROM: usize = 24;
@@ -41,21 +49,48 @@ mod tests {
     }
 }
 
+/// A span of text to mask, and whether it may keep its ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mask {
+    pub span: crate::span::Span,
+    /// Whether a long secret keeps its first and last four characters, as [`redact`] shows it.
+    /// Only a secret written as itself may: the ends of a base64 `user:password` blob decode to
+    /// the password's end, and a shape found by [`secret_shapes`] may be part of a longer secret.
+    pub keep_ends: bool,
+}
+
+impl Mask {
+    /// A secret written as itself: a long one keeps its ends.
+    pub fn literal(span: crate::span::Span) -> Mask {
+        Mask { span, keep_ends: true }
+    }
+
+    /// Masked whole, whatever its length.
+    pub fn hidden(span: crate::span::Span) -> Mask {
+        Mask { span, keep_ends: false }
+    }
+}
+
 /// `text` with every byte of the given spans replaced so that no secret survives in a snippet.
 ///
 /// Byte lengths and line breaks are kept, so every span and line number into the text stays valid:
-/// a long secret keeps its first and last four ASCII characters (matching [`redact`]), the rest
-/// become `*`.
-pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
+/// a long secret masked with `keep_ends` keeps its first and last four ASCII characters (matching
+/// [`redact`]), the rest become `*`. Where masks overlap, hiding wins.
+pub fn mask_spans(text: &str, masks: &[Mask]) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    for span in spans {
+    let mut masks = masks.to_vec();
+    // Whole masks last, so that no kept end of one overlapping mask survives inside another.
+    masks.sort_by_key(|m| m.keep_ends);
+    masks.reverse();
+    for mask in &masks {
+        let span = mask.span;
         let (start, end) = (span.start.min(bytes.len()), span.end.min(bytes.len()));
         if start >= end {
             continue;
         }
         let secret =
             &text[crate::span::clamp_to_char_boundary(text, start)..crate::span::clamp_to_char_boundary(text, end)];
-        let keep_ends = secret.chars().count() >= SHOW_ENDS_FROM && secret.is_ascii();
+        let keep_ends = mask.keep_ends && secret.chars().count() >= SHOW_ENDS_FROM && secret.is_ascii();
         for (i, byte) in bytes[start..end].iter_mut().enumerate() {
             let at_end = i < 4 || i >= end - start - 4;
             // A multi-line secret (a YAML block scalar, a PEM key) keeps its line breaks, or every
@@ -73,24 +108,33 @@ pub fn mask_spans(text: &str, spans: &[crate::span::Span]) -> String {
 
 #[cfg(test)]
 mod mask_tests {
-    use super::mask_spans;
+    use super::{Mask, mask_spans};
     use crate::span::Span;
 
     #[test]
     fn masks_keep_line_breaks() {
         let text = "key: |\n  line one\r\n  line two\nnext: 1\n";
-        let masked = mask_spans(text, &[Span::new(7, 29)]);
+        let masked = mask_spans(text, &[Mask::literal(Span::new(7, 29))]);
         assert_eq!(masked, "key: |\n**********\r\n**********\nnext: 1\n");
     }
 
     #[test]
     fn masks_keep_lengths_and_hide_secrets() {
         let text = "curl -u admin:S3cret! https://x";
-        let masked = mask_spans(text, &[Span::new(14, 21)]);
+        let masked = mask_spans(text, &[Mask::literal(Span::new(14, 21))]);
         assert_eq!(masked, "curl -u admin:******* https://x");
         let token = "t=ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz0A1B2C3D;";
-        let masked = mask_spans(token, &[Span::new(2, token.len() - 1)]);
+        let masked = mask_spans(token, &[Mask::literal(Span::new(2, token.len() - 1))]);
         assert_eq!(masked.len(), token.len());
         assert!(masked.starts_with("t=ATAT****") && masked.ends_with("2C3D;"), "{masked}");
+        let hidden = mask_spans(token, &[Mask::hidden(Span::new(2, token.len() - 1))]);
+        assert!(hidden.starts_with("t=****") && hidden.ends_with("****;"), "{hidden}");
+    }
+
+    #[test]
+    fn an_overlapping_hidden_mask_wins() {
+        let token = "ATATT3xFfGF0abcdefghijklmnopqrstuvwxyz0A1B2C3D";
+        let masked = mask_spans(token, &[Mask::literal(Span::new(0, 46)), Mask::hidden(Span::new(40, 46))]);
+        assert!(masked.starts_with("ATAT") && masked.ends_with("******"), "{masked}");
     }
 }
