@@ -2,6 +2,10 @@
 //!
 //! The primary label sits on the secret (already masked in the source the report receives), a
 //! secondary label on the connection target, and a `help:` note carries the remediation.
+//!
+//! Everything reaches the terminal through [`escape`]: the file names, messages, labels and
+//! notes of a diagnostic in [`escaped`], the source text of the snippets in one
+//! byte-for-byte [`escape::neutralise_controls`] where the files are handed to codespan.
 
 use std::io::{self, Write};
 
@@ -10,7 +14,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config};
 
-use super::{Summary, first_sentence};
+use super::{Summary, escape, first_sentence};
 
 use crate::ScanOutcome;
 use crate::finding::Severity;
@@ -21,7 +25,9 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
     let mut files = SimpleFiles::new();
     let mut ids = std::collections::BTreeMap::new();
     for (path, file) in &outcome.sources {
-        ids.insert(path.clone(), files.add(display_path(path), file.text.clone()));
+        // Spans are byte ranges into the text: neutralising keeps every byte offset.
+        let name = escape::terminal(&display_path(path)).into_owned();
+        ids.insert(path.clone(), files.add(name, escape::neutralise_controls(&file.text).into_owned()));
     }
     let config = Config::default();
     let mut writer: Box<dyn WriteColor + '_> =
@@ -54,18 +60,33 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             .with_message(finding.message.clone())
             .with_labels(labels)
             .with_notes(notes);
-        term::emit(&mut *writer, &config, &files, &diagnostic).map_err(to_io)?;
+        term::emit(&mut *writer, &config, &files, &escaped(diagnostic)).map_err(to_io)?;
     }
     for problem in &outcome.problems {
         writeln!(
             writer,
             "{}: {}: {}",
             problem_level(problem.problem.kind),
-            display_path(&problem.path),
-            problem.problem.message
+            escape::terminal(&display_path(&problem.path)),
+            escape::terminal(&problem.problem.message)
         )?;
     }
     Ok(())
+}
+
+/// The diagnostic with every string it prints shown as on a terminal: its message, code, labels
+/// and notes (a file's name, a key or a host can be in any of them).
+fn escaped(mut diagnostic: Diagnostic<usize>) -> Diagnostic<usize> {
+    let shown = |text: &mut String| {
+        if let std::borrow::Cow::Owned(escaped) = escape::terminal(text) {
+            *text = escaped;
+        }
+    };
+    shown(&mut diagnostic.message);
+    diagnostic.code.iter_mut().for_each(shown);
+    diagnostic.labels.iter_mut().for_each(|label| shown(&mut label.message));
+    diagnostic.notes.iter_mut().for_each(shown);
+    diagnostic
 }
 
 fn problem_level(kind: crate::fact::ProblemKind) -> &'static str {
