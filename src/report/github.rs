@@ -1,8 +1,11 @@
 //! `--format github`: GitHub Actions workflow commands, one line per finding, so that a workflow
 //! gets annotations on the pull request without uploading SARIF.
 //!
-//! Owns the command grammar (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`)
-//! and its escaping (the runner's: `%`, CR and LF in the message; also `:` and `,` in properties).
+//! Owns the command grammar (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`);
+//! [`command_line`] is the one place text is escaped (the runner's escaping, `%`, CR and LF, plus
+//! `:` and `,` in properties, and no control character: see [`escape`]). The message is lines
+//! credlint writes, each shown on one line, so a line break in a file's name or a key can't
+//! start a line of its own, let alone a command.
 //! A finding's related locations and the rule's help go into the (multi-line, escaped) message; a
 //! per-file problem becomes an `error` annotation when it fails the scan (exit code 2) and a
 //! `notice` otherwise, so that it never takes one of the ten `warning` annotations GitHub shows per
@@ -15,7 +18,7 @@ use crate::ScanOutcome;
 use crate::finding::{Finding, Location, Severity};
 use crate::rules::Catalogue;
 
-use super::{first_sentence, repo_path};
+use super::{escape, first_sentence, repo_path};
 
 /// The environment variable holding the checkout's root on a GitHub runner.
 const WORKSPACE_VAR: &str = "GITHUB_WORKSPACE";
@@ -30,7 +33,7 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) 
     for problem in &outcome.problems {
         let command = if problem.problem.kind.is_error() { "error" } else { "notice" };
         let properties = [("file", repo_path(&problem.path, Some(WORKSPACE_VAR))), ("title", "credlint".to_owned())];
-        writeln!(out, "{}", command_line(command, &properties, &problem.problem.message))?;
+        writeln!(out, "{}", command_line(command, &properties, std::slice::from_ref(&problem.problem.message)))?;
     }
     Ok(())
 }
@@ -56,10 +59,10 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
         }
     }
     properties.push(("title", format!("credlint {}", finding.rule)));
-    let mut message = finding.message.clone();
+    let mut message = vec![finding.message.clone()];
     if let Some(provenance) = &finding.provenance {
-        message.push_str(&format!("\nin history: {}", place(outcome, &finding.primary)));
-        message.push_str(&format!("\nintroduced in commit {}", provenance.commit));
+        message.push(format!("in history: {}", place(outcome, &finding.primary)));
+        message.push(format!("introduced in commit {}", provenance.commit));
     }
     if !finding.secondary.is_empty() {
         let mut related: Vec<String> =
@@ -67,10 +70,10 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
         if finding.secondary.len() > MAX_RELATED {
             related.push(format!("and {} more", finding.secondary.len() - MAX_RELATED));
         }
-        message.push_str(&format!("\nrelated: {}", related.join("; ")));
+        message.push(format!("related: {}", related.join("; ")));
     }
     if let Some(rule) = catalogue.rule(&finding.rule) {
-        message.push_str(&format!("\nhelp: {}", first_sentence(&rule.remediation)));
+        message.push(format!("help: {}", first_sentence(&rule.remediation)));
     }
     command_line(command, &properties, &message)
 }
@@ -90,21 +93,13 @@ fn place(outcome: &ScanOutcome, location: &Location) -> String {
     if location.label.is_empty() { at } else { format!("{at} ({})", location.label) }
 }
 
-/// One workflow command: `::command key=value,key=value::message`, every part escaped.
-fn command_line(command: &str, properties: &[(&str, String)], message: &str) -> String {
+/// One workflow command: `::command key=value,key=value::message`, every part escaped. The
+/// message's lines are joined with an escaped line break, each shown on one line first.
+fn command_line(command: &str, properties: &[(&str, String)], message: &[String]) -> String {
     let properties: Vec<String> =
-        properties.iter().map(|(key, value)| format!("{key}={}", escape_property(value))).collect();
-    format!("::{command} {}::{}", properties.join(","), escape_data(message))
-}
-
-/// The runner's escaping of a command's message: `%`, CR and LF.
-pub(crate) fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// The runner's escaping of a property value: the message's, plus `:` and `,`.
-pub(crate) fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+        properties.iter().map(|(key, value)| format!("{key}={}", escape::github_property(value))).collect();
+    let lines: Vec<String> = message.iter().map(|line| escape::github_data(&escape::terminal(line))).collect();
+    format!("::{command} {}::{}", properties.join(","), lines.join("%0A"))
 }
 
 #[cfg(test)]
@@ -114,24 +109,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn data_escapes_percent_and_line_breaks_only() {
-        assert_eq!(escape_data("100% of a:b, c\r\nd"), "100%25 of a:b, c%0D%0Ad");
-        // `%` first: an escape sequence already in the text is not decoded by the runner.
-        assert_eq!(escape_data("%0A"), "%250A");
-    }
-
-    #[test]
-    fn properties_also_escape_colons_and_commas() {
-        assert_eq!(escape_property("C:\\dir\\a,b%.sh\n"), "C%3A\\dir\\a%2Cb%25.sh%0A");
-        assert_eq!(escape_property("credlint basic-auth-password"), "credlint basic-auth-password");
-    }
-
-    #[test]
     fn a_command_line_has_the_workflow_grammar() {
         let properties = [("file", "a,b.sh".to_owned()), ("line", "3".to_owned()), ("title", "credlint x".to_owned())];
-        let line = command_line("warning", &properties, "used by: jira, confluence\n50% done");
+        let message = ["used by: jira, confluence".to_owned(), "50% done".to_owned()];
+        let line = command_line("warning", &properties, &message);
         assert_eq!(line, "::warning file=a%2Cb.sh,line=3,title=credlint x::used by: jira, confluence%0A50%25 done");
         assert_eq!(line.lines().count(), 1);
+        // A line break inside one of credlint's lines is shown, not encoded: no forged line.
+        let forged = command_line("error", &[("file", "a\n::b".to_owned())], &["x\n::error ::y\u{1b}]0;t".to_owned()]);
+        assert_eq!(forged, "::error file=a%0A%3A%3Ab::x\\n::error ::y\\u{1b}]0;t");
     }
 
     #[test]

@@ -17,7 +17,10 @@
 //! Schema 15 removed `vulnerabilities[].category` (and `message`, `cve`, `confidence`,
 //! `scanner`); GitLab refuses a report that does not validate, so none is written: `scan.type`
 //! says `secret_detection`. No `raw_source_code_extract`: only the redacted secret appears, in the
-//! description. Per-file problems become `scan.messages`; an unreadable file makes the status
+//! description. The description is Markdown: what came from a scanned file goes into it through
+//! [`escape::markdown_code`] (locations, the redacted secret) or [`escape::markdown_text`]
+//! (messages, labels, reasons), all in [`vulnerability`]; only the rule's own documentation is
+//! Markdown on purpose. Per-file problems become `scan.messages`; an unreadable file makes the status
 //! `failure`. `start_time` and `end_time` are when the report is written (`SOURCE_DATE_EPOCH`, if
 //! set, for reproducible output), in the schema's `YYYY-MM-DDTHH:MM:SS` UTC form.
 
@@ -26,8 +29,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::repo_path;
 use super::sarif::uri;
+use super::{escape, repo_path};
 use crate::ScanOutcome;
 use crate::finding::{Finding, Severity};
 use crate::rules::{Catalogue, Rule};
@@ -150,7 +153,12 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) 
         .iter()
         .map(|problem| Message {
             level: if problem.problem.kind.is_error() { "warn" } else { "info" },
-            value: format!("{}: {}", repo_path(&problem.path, Some(PROJECT_DIR_VAR)), problem.problem.message),
+            value: escape::terminal(&format!(
+                "{}: {}",
+                repo_path(&problem.path, Some(PROJECT_DIR_VAR)),
+                problem.problem.message
+            ))
+            .into_owned(),
         })
         .collect();
     let report = Report {
@@ -179,24 +187,27 @@ fn vulnerability<'a>(
 ) -> Vulnerability<'a> {
     let file = repo_path(finding.reported_path(), Some(PROJECT_DIR_VAR));
     let (start, end) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
-    let mut description = format!("{} (`{file}:{}:{}`", finding.message, start.line, start.column);
+    let (code, text) = (escape::markdown_code, escape::markdown_text);
+    let mut description =
+        format!("{} ({}", text(&finding.message), code(&format!("{file}:{}:{}", start.line, start.column)));
     if !finding.primary.label.is_empty() {
-        description.push_str(&format!(", {}", finding.primary.label));
+        description.push_str(&format!(", {}", text(&finding.primary.label)));
     }
     description.push_str(").");
     if let Some(provenance) = &finding.provenance {
-        description.push_str(&format!("\n\nIntroduced in commit `{}`.", provenance.commit));
+        description.push_str(&format!("\n\nIntroduced in commit {}.", code(&provenance.commit)));
         if let Some(removed) = &provenance.removed_in {
             description.push_str(&format!(
-                " Removed from the tree in commit `{removed}`, but still valid until revoked: revoke it, deleting is not enough."
+                " Removed from the tree in commit {}, but still valid until revoked: revoke it, deleting is not enough.",
+                code(removed)
             ));
         }
     }
     if let Some(secret) = &finding.redacted {
-        description.push_str(&format!("\n\nSecret (redacted): `{secret}`"));
+        description.push_str(&format!("\n\nSecret (redacted): {}", code(secret)));
     }
     if let Some(reason) = &finding.reason {
-        description.push_str(&format!("\n\nWhy: {reason}"));
+        description.push_str(&format!("\n\nWhy: {}", text(reason)));
     }
     if !finding.secondary.is_empty() {
         description.push_str("\n\nRelated locations:");
@@ -206,7 +217,8 @@ fn vulnerability<'a>(
             if let Some(commit) = super::commit_of(outcome, &location.path) {
                 path = format!("{}:{path}", super::short(commit));
             }
-            description.push_str(&format!("\n- `{path}:{}:{}` {}", at.line, at.column, location.label));
+            let place = code(&format!("{path}:{}:{}", at.line, at.column));
+            description.push_str(&format!("\n- {place} {}", text(&location.label)));
         }
     }
     if let Some(rule) = rule {

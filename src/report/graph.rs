@@ -1,12 +1,15 @@
 //! `credlint graph`: the credential graph as JSON, Graphviz DOT or a Mermaid flowchart.
 //!
 //! Credentials are named by their reference name or their redacted value, never their text.
-//! Only credentials in use outside tests and documentation appear.
+//! Only credentials in use outside tests and documentation appear. Labels hold file names, keys
+//! and hosts: each goes through [`escape::dot_label`] or [`escape::mermaid_label`] in the one
+//! `quote` of its writer, so it stays one quoted string on one line. JSON is data, as found.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape;
 use crate::ScanOutcome;
 use crate::analyze::Site;
 use crate::cli::GraphFormat;
@@ -103,7 +106,7 @@ fn uses_label(uses: &[JsonUse]) -> String {
 }
 
 fn write_dot(graph: &JsonGraph, out: &mut dyn Write) -> io::Result<()> {
-    let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
+    let quote = escape::dot_label;
     let connections = connection_ids(graph);
     writeln!(out, "digraph credentials {{")?;
     writeln!(out, "  rankdir=LR;")?;
@@ -125,7 +128,7 @@ fn write_dot(graph: &JsonGraph, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn write_mermaid(graph: &JsonGraph, out: &mut dyn Write) -> io::Result<()> {
-    let quote = |text: &str| text.replace('"', "#quot;").replace('|', "#124;");
+    let quote = escape::mermaid_label;
     let connections = connection_ids(graph);
     writeln!(out, "flowchart LR")?;
     for credential in &graph.credentials {

@@ -6,8 +6,11 @@
 //! A snippet shows only the lines a label starts or ends on. codespan-reporting would also print
 //! the line between two labelled lines and the inside of a multi-line label; those lines were
 //! never looked at by anything that masks secrets (an AWS key two lines below a flagged one), so
-//! [`Excerpt`] shows them as `…`. Control characters in the shown text are replaced first, so a
-//! file can't drive the reader's terminal.
+//! [`Excerpt`] shows them as `…`.
+//!
+//! Everything reaches the terminal through [`escape`]: the file names, messages, labels and
+//! notes of a diagnostic in [`escaped`], the source text of the snippets in one
+//! byte-for-byte [`escape::neutralise_controls`] where the files are made into [`ShownFile`]s.
 
 use std::io::{self, Write};
 
@@ -16,7 +19,7 @@ use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config};
 
-use super::{Summary, first_sentence};
+use super::{Summary, escape, first_sentence};
 
 use crate::ScanOutcome;
 use crate::finding::Severity;
@@ -26,7 +29,7 @@ use crate::source::{SourceFile, display_path};
 /// What stands for a line that a snippet does not show.
 const ELIDED: &str = "…";
 
-/// One file as snippets show it: its masked text with control characters replaced, then
+/// One file as snippets show it: its masked text with control characters neutralised, then
 /// [`ELIDED`], which hidden lines point at.
 struct ShownFile<'a> {
     name: String,
@@ -78,29 +81,16 @@ impl<'a> Files<'a> for Excerpt<'a> {
     }
 }
 
-/// `text` with every control character but tab and line breaks replaced by `?`, and Unicode bidi
-/// controls by as many `?` as they have bytes: lengths stay, so every span into the text holds.
-fn without_controls(text: &str) -> String {
-    let mut shown = String::with_capacity(text.len() + ELIDED.len());
-    for c in text.chars() {
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}');
-        if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || bidi {
-            shown.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
-}
-
 pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let mut shown_files = Vec::new();
     let mut ids = std::collections::BTreeMap::new();
     for (path, file) in &outcome.sources {
         ids.insert(path.clone(), shown_files.len());
-        let mut text = without_controls(&file.text);
+        // Spans are byte ranges into the text: neutralising keeps every byte offset.
+        let mut text = escape::neutralise_controls(&file.text).into_owned();
         text.push_str(ELIDED);
-        shown_files.push(ShownFile { name: display_path(path), text, source: file });
+        let name = escape::terminal(&display_path(path)).into_owned();
+        shown_files.push(ShownFile { name, text, source: file });
     }
     // Inside a multi-line label only its first and last lines are shown: the others were never
     // checked for secrets.
@@ -143,18 +133,33 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             .with_message(finding.message.clone())
             .with_labels(labels)
             .with_notes(notes);
-        term::emit(&mut *writer, &config, &excerpt, &diagnostic).map_err(to_io)?;
+        term::emit(&mut *writer, &config, &excerpt, &escaped(diagnostic)).map_err(to_io)?;
     }
     for problem in &outcome.problems {
         writeln!(
             writer,
             "{}: {}: {}",
             problem_level(problem.problem.kind),
-            display_path(&problem.path),
-            problem.problem.message
+            escape::terminal(&display_path(&problem.path)),
+            escape::terminal(&problem.problem.message)
         )?;
     }
     Ok(())
+}
+
+/// The diagnostic with every string it prints shown as on a terminal: its message, code, labels
+/// and notes (a file's name, a key or a host can be in any of them).
+fn escaped(mut diagnostic: Diagnostic<usize>) -> Diagnostic<usize> {
+    let shown = |text: &mut String| {
+        if let std::borrow::Cow::Owned(escaped) = escape::terminal(text) {
+            *text = escaped;
+        }
+    };
+    shown(&mut diagnostic.message);
+    diagnostic.code.iter_mut().for_each(shown);
+    diagnostic.labels.iter_mut().for_each(|label| shown(&mut label.message));
+    diagnostic.notes.iter_mut().for_each(shown);
+    diagnostic
 }
 
 fn problem_level(kind: crate::fact::ProblemKind) -> &'static str {

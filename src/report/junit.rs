@@ -15,15 +15,17 @@
 //!
 //! Suites per rule rather than one overall: GitLab and Azure flatten suites anyway, while Jenkins
 //! and CircleCI show per-suite counts, which then read as "which rule fails and how often".
-//! Text is escaped for XML 1.0 (`& < > " '`, line breaks kept in attributes as character
-//! references) and characters XML 1.0 forbids are dropped. Output is deterministic: no timestamps,
-//! `time="0"`.
+//! Text is escaped in [`attr`] and [`text`] only: for XML 1.0 (`& < > " '`) by [`escape`], after
+//! every control character is shown as on a terminal (which also keeps out what XML 1.0 forbids).
+//! An attribute is one line; a failure's body is lines credlint writes, each shown on one line,
+//! so a line break in a file's name or a key can't forge a line. Output is deterministic: no
+//! timestamps, `time="0"`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{first_sentence, repo_path};
+use super::{escape, first_sentence, repo_path};
 use crate::finding::Finding;
 use crate::rules::Catalogue;
 use crate::{FileProblem, ScanOutcome};
@@ -81,32 +83,35 @@ fn failure_case(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding)
     let path = repo_path(finding.reported_path(), None);
     let (start, _) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
     let at = format!("{}{path}:{}:{}", revision(outcome, &finding.primary.path), start.line, start.column);
-    let mut body = format!("{}[{}]: {}\n  --> {at}", finding.severity.as_str(), finding.rule, finding.message);
+    let mut body = vec![format!("{}[{}]: {}", finding.severity.as_str(), finding.rule, finding.message)];
+    let mut primary = format!("  --> {at}");
     if !finding.primary.label.is_empty() {
-        let _ = write!(body, " ({})", finding.primary.label);
+        let _ = write!(primary, " ({})", finding.primary.label);
     }
+    body.push(primary);
     if let Some(provenance) = &finding.provenance {
-        let _ = write!(body, "\n  commit: {}", provenance.commit);
+        body.push(format!("  commit: {}", provenance.commit));
         if let Some(removed) = &provenance.removed_in {
-            let _ = write!(body, "\n  removed in: {removed} (still valid until revoked)");
+            body.push(format!("  removed in: {removed} (still valid until revoked)"));
         }
     }
     for location in &finding.secondary {
         let (start, _) = super::line_cols(outcome, &location.path, location.span);
         let shown = repo_path(super::file_path(outcome, &location.path), None);
         let revision = revision(outcome, &location.path);
-        let _ = write!(body, "\n  related: {revision}{shown}:{}:{}", start.line, start.column);
+        let mut related = format!("  related: {revision}{shown}:{}:{}", start.line, start.column);
         if !location.label.is_empty() {
-            let _ = write!(body, " ({})", location.label);
+            let _ = write!(related, " ({})", location.label);
         }
+        body.push(related);
     }
     if let Some(secret) = &finding.redacted {
-        let _ = write!(body, "\n  secret: {secret}");
+        body.push(format!("  secret: {secret}"));
     }
     if let Some(rule) = catalogue.rule(&finding.rule) {
-        let _ = write!(body, "\n  help: {}", first_sentence(&rule.remediation));
+        body.push(format!("  help: {}", first_sentence(&rule.remediation)));
     }
-    let _ = write!(body, "\n  run `credlint explain {}` for more", finding.rule);
+    body.push(format!("  run `credlint explain {}` for more", finding.rule));
     format!(
         "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\" time=\"0\">\n      \
          <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
@@ -116,7 +121,7 @@ fn failure_case(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding)
         start.line,
         attr(&finding.message),
         attr(&finding.rule),
-        text(&body),
+        lines(&body),
     )
 }
 
@@ -148,40 +153,19 @@ fn problem_case(problem: &FileProblem) -> String {
     )
 }
 
-/// Escapes character data: markup characters become entities, characters XML 1.0 forbids go.
+/// Escapes character data of one line: control characters shown, markup characters as entities.
 fn text(value: &str) -> String {
-    escape(value, false)
+    escape::xml_text(&escape::terminal(value))
 }
 
-/// Escapes an attribute value; line breaks and tabs become character references, which survive
-/// attribute-value normalisation (a literal one would be read back as a space).
+/// Escapes lines credlint writes, each as [`text`], joined by line breaks.
+fn lines(lines: &[String]) -> String {
+    lines.iter().map(|line| text(line)).collect::<Vec<_>>().join("\n")
+}
+
+/// Escapes an attribute value: one line, control characters shown, markup characters as entities.
 fn attr(value: &str) -> String {
-    escape(value, true)
-}
-
-fn escape(value: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            c if allowed_in_xml(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// XML 1.0's `Char` production: tab, LF, CR, and everything from U+0020 except U+FFFE and U+FFFF
-/// (Rust's `char` already excludes the surrogates).
-fn allowed_in_xml(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+    escape::xml_attr(&escape::terminal(value))
 }
 
 #[cfg(test)]
@@ -194,10 +178,10 @@ mod tests {
     }
 
     #[test]
-    fn forbidden_characters_are_dropped_and_line_breaks_survive_attributes() {
-        assert_eq!(text("a\u{0}b\u{1b}[31mc\u{FFFE}\u{FFFF}d\u{7f}"), "ab[31mcd\u{7f}");
-        assert_eq!(text("line\nnext\tcol\r"), "line\nnext\tcol&#13;");
-        assert_eq!(attr("line\nnext\tcol\r"), "line&#10;next&#9;col&#13;");
+    fn control_characters_are_shown_and_lines_stay_credlints() {
+        assert_eq!(text("a\u{0}b\u{1b}[31mc\u{FFFE}d\u{7f}"), "a\\u{0}b\\u{1b}[31mc\\u{fffe}d\\u{7f}");
+        assert_eq!(attr("line\nnext\tcol\r"), "line\\nnext&#9;col\\r");
+        assert_eq!(lines(&["a\nb".to_owned(), "c".to_owned()]), "a\\nb\nc");
         assert_eq!(text("é😀"), "é😀");
     }
 }

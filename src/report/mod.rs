@@ -3,6 +3,7 @@
 //! Reports see only redacted sources (`scan` masks every secret span before a file reaches
 //! here) and redacted values, so no format can print a secret.
 
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod graph;

@@ -5,12 +5,16 @@
 //! related location only when the message links it); UTF-16 columns; URIs relative to
 //! `%SRCROOT%`; a versioned `credlint/v1` partial fingerprint that hashes the rule, the path and
 //! the finding's *masked* line, never a secret; per-file problems as tool execution notifications.
+//! Every `message.text` holds text from scanned files (keys, hosts, paths): it goes through
+//! [`escape::sarif_text`] (no `[`/`]` that GitHub would read as a link, no control character) in
+//! [`message`], and only credlint's own links to related locations stay unescaped.
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use serde_json::{Value as Json, json};
 
+use super::escape;
 use crate::ScanOutcome;
 use crate::finding::{Finding, Location, Severity};
 use crate::rules::{Catalogue, Rule};
@@ -36,7 +40,7 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) 
         .map(|problem| {
             json!({
                 "level": if problem.problem.kind.is_error() { "error" } else { "note" },
-                "message": { "text": problem.problem.message },
+                "message": message(&problem.problem.message, &[]),
                 "locations": [{ "physicalLocation": { "artifactLocation": artifact(&problem.path) } }],
             })
         })
@@ -126,25 +130,16 @@ fn result(outcome: &ScanOutcome, finding: &Finding, rule_index: usize) -> Json {
             json!({
                 "id": i + 1,
                 "physicalLocation": physical(outcome, location),
-                "message": { "text": location.label },
+                "message": message(&location.label, &[]),
             })
         })
         .collect();
-    let mut message = finding.message.clone();
-    if !finding.secondary.is_empty() {
-        let links: Vec<String> = finding
-            .secondary
-            .iter()
-            .enumerate()
-            .map(|(i, location)| format!("[{}]({})", escape_link_text(&location.label), i + 1))
-            .collect();
-        message.push_str(&format!("; see {}", links.join(", ")));
-    }
+    let labels: Vec<&str> = finding.secondary.iter().map(|location| location.label.as_str()).collect();
     let mut result = json!({
         "ruleId": &*finding.rule,
         "ruleIndex": rule_index,
         "level": level(finding.severity),
-        "message": { "text": message },
+        "message": message(&finding.message, &labels),
         "locations": [{ "physicalLocation": physical(outcome, &finding.primary) }],
         "relatedLocations": related,
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint(outcome, finding) },
@@ -173,8 +168,15 @@ fn version_control(outcome: &ScanOutcome) -> Option<Json> {
     Some(details)
 }
 
-fn escape_link_text(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('[', "\\[").replace(']', "\\]")
+/// A `message` object: `text` escaped, then a link to related location `i + 1` for each label.
+fn message(text: &str, links: &[&str]) -> Json {
+    let mut message = escape::sarif_text(text);
+    if !links.is_empty() {
+        let links: Vec<String> =
+            links.iter().enumerate().map(|(i, label)| format!("[{}]({})", escape::sarif_text(label), i + 1)).collect();
+        message.push_str(&format!("; see {}", links.join(", ")));
+    }
+    json!({ "text": message })
 }
 
 fn physical(outcome: &ScanOutcome, location: &Location) -> Json {
@@ -241,7 +243,8 @@ mod tests {
     }
 
     #[test]
-    fn link_text_brackets_are_escaped() {
-        assert_eq!(escape_link_text("job [deploy]"), "job \\[deploy\\]");
+    fn only_links_to_related_locations_are_links() {
+        let message = message("shared by [x](javascript:y)", &["job [deploy]"]);
+        assert_eq!(message["text"], "shared by \\[x\\](javascript:y); see [job \\[deploy\\]](1)");
     }
 }
