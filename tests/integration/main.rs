@@ -13,6 +13,7 @@ mod hostile;
 mod redaction;
 mod repos;
 mod rule_examples;
+mod safety;
 mod sarif;
 mod snapshots;
 mod support;
