@@ -92,7 +92,7 @@ pub struct ScanOutcome {
     /// Findings the baseline already knew.
     pub baselined: usize,
     /// Paths the excludes (`.credlint.toml` and `--exclude`) kept out of the scan: a directory
-    /// the walk pruned counts once; from the index or history, each file counts.
+    /// the walk pruned counts once; from the index each file counts, from history each version.
     pub excluded: usize,
     /// What a history scan read (`None` for the tree and the index).
     pub history: Option<history::HistoryStats>,
