@@ -15,6 +15,8 @@ use crate::rules::Catalogue;
 use crate::walk::WalkOptions;
 use crate::{ScanSettings, scan};
 
+pub mod output;
+
 /// Flags basic-auth passwords, credentials shared across connections, and credentials without a
 /// revocation path, in code and configuration.
 #[derive(Debug, Parser)]
@@ -178,9 +180,15 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output (the exit code does not change).
+    /// Write the report to FILE instead of standard output (the exit code does not change). The
+    /// file is replaced atomically.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write --output through a symlink (by default a symlinked output file, or a symlinked
+    /// directory on the way to it, is refused: a committed symlink must not send the file
+    /// elsewhere).
+    #[arg(long)]
+    pub allow_symlinked_output: bool,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -219,6 +227,11 @@ pub struct GraphArgs {
     /// Write the graph to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write --output through a symlink (by default a symlinked output file, or a symlinked
+    /// directory on the way to it, is refused: a committed symlink must not send the file
+    /// elsewhere).
+    #[arg(long)]
+    pub allow_symlinked_output: bool,
 }
 
 #[derive(Debug, Args)]
@@ -228,15 +241,25 @@ pub struct GraphInputArgs {
     /// Write to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write --output through a symlink (by default a symlinked output file, or a symlinked
+    /// directory on the way to it, is refused: a committed symlink must not send the file
+    /// elsewhere).
+    #[arg(long)]
+    pub allow_symlinked_output: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Where to write the baseline.
+    /// Where to write the baseline (replaced atomically, and only after a scan without errors).
     #[arg(long, short = 'o', value_name = "FILE", default_value = crate::baseline::DEFAULT_BASELINE_FILE)]
     pub output: PathBuf,
+    /// Write --output through a symlink (by default a symlinked output file, or a symlinked
+    /// directory on the way to it, is refused: a committed symlink must not send the file
+    /// elsewhere).
+    #[arg(long)]
+    pub allow_symlinked_output: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -255,11 +278,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Graph(args) => run_graph(args),
         Command::Baseline(args) => run_baseline(args),
         Command::Inventory(args) => {
+            if let Some(path) = &args.output {
+                output::check(path, args.allow_symlinked_output)?;
+            }
             let (settings, catalogue) = prepare(&args.input)?;
             let outcome = scan(&settings, &catalogue);
             let text = crate::inventory::skeleton(&outcome.graph);
             match &args.output {
-                Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => output::write(path, text.as_bytes(), args.allow_symlinked_output)?,
                 None => io::stdout().lock().write_all(text.as_bytes())?,
             }
             Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
@@ -357,12 +383,15 @@ fn shown_root(root: &std::path::Path) -> PathBuf {
 }
 
 fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.output {
+        output::check(path, args.allow_symlinked_output)?;
+    }
     let (settings, catalogue) = prepare(&args.input)?;
     let outcome = scan(&settings, &catalogue);
     let mut buffer = Vec::new();
     report::graph::write(args.format, &outcome, &mut buffer)?;
     match &args.output {
-        Some(path) => std::fs::write(path, buffer).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => output::write(path, &buffer, args.allow_symlinked_output)?,
         None => {
             let mut out = io::stdout().lock();
             out.write_all(&buffer)?;
@@ -385,13 +414,37 @@ fn keep_changed(outcome: &mut crate::ScanOutcome, root: &std::path::Path, change
     outcome.findings.retain(|f| touches(&f.primary) || f.secondary.iter().any(&touches));
 }
 
+/// Writes a baseline of the scan's findings, keeping the old baseline's salt. A scan with errors
+/// (a file that could not be read) never replaces a baseline: its findings would be missing and
+/// come back later as new. An old baseline that can't be read (truncated, not a baseline) does not
+/// block its regeneration: it is replaced, with a new salt.
 fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
+    output::check(&args.output, args.allow_symlinked_output)?;
     let (settings, catalogue) = prepare(&args.input)?;
     let outcome = scan(&settings, &catalogue);
-    let salt = args.output.exists().then(|| crate::baseline::Baseline::load(&args.output)).transpose()?.map(|b| b.salt);
+    if outcome.has_errors() {
+        for problem in outcome.problems.iter().filter(|p| p.problem.kind.is_error()) {
+            eprintln!("credlint: {}: {}", problem.path.display(), problem.problem.message);
+        }
+        eprintln!(
+            "credlint: {} left unchanged: the scan had errors, and a baseline without the findings of \
+             the files it could not read would report them as new later",
+            args.output.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let salt = match std::fs::symlink_metadata(&args.output) {
+        Err(_) => None,
+        Ok(_) => match crate::baseline::Baseline::load(&args.output) {
+            Ok(old) => Some(old.salt),
+            Err(error) => {
+                eprintln!("credlint: warning: {error:#}; replacing it with a new baseline (new salt)");
+                None
+            }
+        },
+    };
     let baseline = crate::baseline::Baseline::of(&outcome.findings, salt);
-    std::fs::write(&args.output, baseline.to_json())
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    output::write(&args.output, baseline.to_json().as_bytes(), args.allow_symlinked_output)?;
     eprintln!(
         "credlint: wrote {} ({} finding{} in {} entr{})",
         args.output.display(),
@@ -400,7 +453,7 @@ fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         baseline.findings.len(),
         if baseline.findings.len() == 1 { "y" } else { "ies" },
     );
-    Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The progress line is for a person watching a terminal: not for a pipe, a CI log or a
@@ -416,6 +469,9 @@ fn shows_progress(format: Format) -> bool {
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.output {
+        output::check(path, args.allow_symlinked_output)?;
+    }
     let (mut settings, catalogue) = prepare(&args.input)?;
     settings.analyze.report_unused_ignores = args.report_unused_ignores;
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose()?;
@@ -463,7 +519,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         Some(path) => {
             let mut buffer = Vec::new();
             report::write(args.format, &outcome, &catalogue, &mut buffer, false)?;
-            std::fs::write(path, buffer).with_context(|| format!("cannot write {}", path.display()))?;
+            output::write(path, &buffer, args.allow_symlinked_output)?;
             eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
         }
         None => {

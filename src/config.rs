@@ -1,5 +1,11 @@
 //! `.credlint.toml`: the project's settings, found upward from the first scanned path.
 //!
+//! Discovery stops at the repository root (the directory holding `.git`), so a file above the
+//! repository can't configure its scan, and skips, with a warning, a file owned by neither the
+//! current user nor root (on Unix), so another user's file in a shared directory can't either.
+//! Outside a repository the search goes up to the file-system root. `--config FILE` is taken as
+//! given.
+//!
 //! Two layers: [`ConfigFile`] is the TOML as written (`deny_unknown_fields`); [`Config`] is
 //! validated (compiled excludes, known rule ids). Errors name the file and line.
 
@@ -102,14 +108,26 @@ pub struct Config {
 }
 
 impl Config {
-    /// The nearest `.credlint.toml` at or above `start`.
+    /// The nearest `.credlint.toml` at or above `start`, not above the repository root; `None`
+    /// when there is none or the nearest is owned by another user (a warning names it).
     pub fn discover(start: &Path) -> Option<PathBuf> {
         let start = crate::walk::absolute(start);
         let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
         while let Some(current) = dir {
             let candidate = current.join(CONFIG_FILE_NAME);
             if candidate.is_file() {
+                if let Some(owner) = foreign_owner(&candidate) {
+                    eprintln!(
+                        "credlint: warning: ignoring {}: it is owned by user id {owner}, not by you or root",
+                        candidate.display()
+                    );
+                    return None;
+                }
                 return Some(candidate);
+            }
+            // `.git` is a directory, or a file in a linked worktree or a submodule.
+            if current.join(".git").exists() {
+                return None;
             }
             dir = current.parent();
         }
@@ -173,6 +191,20 @@ pub fn parse_rule_setting(value: &str) -> anyhow::Result<RuleSetting> {
     })
 }
 
+/// The owner of `path` when it is neither the current user nor root.
+#[cfg(unix)]
+fn foreign_owner(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(path).ok()?.uid();
+    let me = rustix::process::getuid().as_raw();
+    (owner != me && owner != 0).then_some(owner)
+}
+
+#[cfg(not(unix))]
+fn foreign_owner(_path: &Path) -> Option<u32> {
+    None
+}
+
 /// Compiles gitignore-style globs relative to `root`.
 pub fn compile_excludes(root: &Path, globs: &[String]) -> anyhow::Result<Gitignore> {
     let mut builder = GitignoreBuilder::new(root);
@@ -191,6 +223,21 @@ mod tests {
         let error = Config::parse(Path::new("x/.credlint.toml"), "exclude = []\nexlcude = 1\n").unwrap_err();
         let message = format!("{error:#}");
         assert!(message.contains(".credlint.toml:2"), "{message}");
+    }
+
+    #[test]
+    fn discovery_stops_at_the_repository_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE_NAME), "exclude = [\"*\"]\n").unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("src")).unwrap();
+        assert_eq!(Config::discover(&repo.join("src")), None);
+        std::fs::write(repo.join(CONFIG_FILE_NAME), "").unwrap();
+        assert_eq!(Config::discover(&repo.join("src")), Some(repo.join(CONFIG_FILE_NAME)));
+        // Outside a repository, the search goes on upward.
+        std::fs::create_dir_all(dir.path().join("plain/sub")).unwrap();
+        assert_eq!(Config::discover(&dir.path().join("plain/sub")), Some(dir.path().join(CONFIG_FILE_NAME)));
     }
 
     #[test]

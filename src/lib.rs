@@ -91,6 +91,9 @@ pub struct ScanOutcome {
     pub suppressed: usize,
     /// Findings the baseline already knew.
     pub baselined: usize,
+    /// Paths the excludes (`.credlint.toml` and `--exclude`) kept out of the scan: a directory
+    /// the walk pruned counts once; from the index each file counts, from history each version.
+    pub excluded: usize,
     /// What a history scan read (`None` for the tree and the index).
     pub history: Option<history::HistoryStats>,
     /// For each source that is one blob of history (`<short commit>:<path>`), the commit that
@@ -227,11 +230,20 @@ pub fn scan_with_progress(
     let mut failure = None;
     let mut history_context = None;
     let mut history_stats = None;
+    let excluded = std::sync::atomic::AtomicUsize::new(0);
     let results = match &settings.source {
-        Source::Tree => walk::walk(&settings.walk, scan_walked),
+        Source::Tree => {
+            let (results, stats) = walk::walk(&settings.walk, scan_walked);
+            excluded.fetch_add(stats.excluded, std::sync::atomic::Ordering::Relaxed);
+            results
+        }
         Source::Index { root } => {
             let excludes = &settings.walk.excludes;
-            let keep = |path: &std::path::Path| !walk::is_excluded_with_parents(&root.join(path), excludes);
+            let keep = |path: &std::path::Path| {
+                let out = walk::is_excluded_with_parents(&root.join(path), excludes);
+                excluded.fetch_add(usize::from(out), std::sync::atomic::Ordering::Relaxed);
+                !out
+            };
             let cwd = walk::absolute(std::path::Path::new("."));
             let display = |path: &std::path::Path| {
                 let full = root.join(path);
@@ -253,7 +265,8 @@ pub fn scan_with_progress(
                 Vec::new()
             })
         }
-        Source::History { root, since } => match scan_history(settings, root, since.as_deref(), scan_walked) {
+        Source::History { root, since } => match scan_history(settings, root, since.as_deref(), &excluded, scan_walked)
+        {
             Ok((results, context, stats)) => {
                 history_context = Some(context);
                 history_stats = Some(stats);
@@ -268,7 +281,7 @@ pub fn scan_with_progress(
             }
         },
     };
-    let mut outcome = ScanOutcome::default();
+    let mut outcome = ScanOutcome { excluded: excluded.into_inner(), ..ScanOutcome::default() };
     outcome.problems.extend(failure);
     let mut sites = Vec::new();
     let mut suppressions = Vec::new();
@@ -334,11 +347,17 @@ fn scan_history(
     settings: &ScanSettings,
     root: &std::path::Path,
     since: Option<&str>,
+    excluded: &std::sync::atomic::AtomicUsize,
     scan: impl Fn(Walked) -> FileResult + Sync,
 ) -> anyhow::Result<(Vec<FileResult>, history::HistoryContext, history::HistoryStats)> {
     let excludes = &settings.walk.excludes;
     let keep = |path: &std::path::Path| {
-        !walk::has_binary_extension(path) && !walk::is_excluded_with_parents(&root.join(path), excludes)
+        if walk::has_binary_extension(path) {
+            return false;
+        }
+        let out = walk::is_excluded_with_parents(&root.join(path), excludes);
+        excluded.fetch_add(usize::from(out), std::sync::atomic::Ordering::Relaxed);
+        !out
     };
     let (found, blobs) = std::sync::mpsc::sync_channel::<walk::git::Blob>(4096);
     let (listed, results) = std::thread::scope(|scope| {

@@ -177,6 +177,10 @@ pub fn summary_line(summary: &Summary) -> String {
     if summary.baselined > 0 {
         suppressed.push_str(&format!(", {} in the baseline", summary.baselined));
     }
+    if summary.excluded.paths > 0 {
+        let paths = summary.excluded.paths;
+        suppressed.push_str(&format!(", {paths} path{} excluded", if paths == 1 { "" } else { "s" }));
+    }
     let scanned = match (summary.blobs_scanned, summary.commits_scanned) {
         (Some(blobs), Some(commits)) => format!("{} in {}", plural(blobs, "blob"), plural(commits, "commit")),
         _ => plural(summary.files_scanned, "file"),

@@ -52,12 +52,29 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings the baseline already knew.
     pub baselined: usize,
+    /// What the excludes kept out of the scan (`.credlint.toml` and `--exclude`); only when some.
+    #[serde(skip_serializing_if = "Excluded::is_empty")]
+    pub excluded: Excluded,
     pub problems: usize,
     /// History scans: the commits listed and the distinct blobs scanned (each once).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commits_scanned: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blobs_scanned: Option<usize>,
+}
+
+/// What each sanctioned exclusion kept out of a scan (suppressions and the baseline have their own
+/// counts): `"excluded": {"paths": N}` in JSON.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct Excluded {
+    /// Paths matched by an exclude: a directory the walk pruned counts once.
+    pub paths: usize,
+}
+
+impl Excluded {
+    fn is_empty(&self) -> bool {
+        self.paths == 0
+    }
 }
 
 impl Summary {
@@ -73,6 +90,7 @@ impl Summary {
             hidden: outcome.hidden_findings,
             suppressed: outcome.suppressed,
             baselined: outcome.baselined,
+            excluded: Excluded { paths: outcome.excluded },
             problems: outcome.problems.len(),
             commits_scanned: outcome.history.as_ref().map(|h| h.commits),
             blobs_scanned: outcome.history.as_ref().map(|h| h.blobs),

@@ -2,7 +2,9 @@
 //! tree) and what changed since a revision (`--since REV`), as changed line ranges per file.
 //!
 //! Everything goes through the git CLI's plumbing (`ls-files`, `cat-file --batch`, `diff -U0`),
-//! so the user's git, its config and its index format are what decide.
+//! so the user's git, its config and its index format are what decide, and every git command
+//! credlint runs (here and in `walk::history`) is built by [`command`], which turns off each
+//! setting a repository could use to make git run a program.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -38,14 +40,64 @@ impl Changes {
     }
 }
 
-fn git(root: &Path) -> Command {
-    let mut command = Command::new("git");
-    command.arg("-C").arg(root).args(["-c", "core.quotePath=false"]);
+/// Settings that keep a repository's config from running a program (or reaching the network)
+/// when credlint asks git to read it: the file-system monitor hook, hooks, the pager, signature
+/// checks, lazy fetches of a partial clone (and so any transport or `core.sshCommand`).
+/// Diffs also pass `--no-ext-diff --no-textconv`, and [`command`] empties every filter driver.
+const SAFE_SETTINGS: &[&str] = &[
+    "core.quotePath=false",
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "log.showSignature=false",
+    "protocol.allow=never",
+];
+
+/// Environment variables through which git could run a program or read another config.
+const UNSAFE_ENV: &[&str] = &["GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS"];
+
+/// A git command in `root` that no setting of the repository can make run a program: the
+/// [`SAFE_SETTINGS`], and every `filter.<driver>` the config defines emptied (an empty clean,
+/// smudge or process command is no filter), so reading the working tree runs no clean filter.
+pub fn command(root: &Path) -> Command {
+    let mut command = bare(root);
+    for driver in filter_drivers(root) {
+        for key in ["clean", "smudge", "process"] {
+            command.arg("-c").arg(format!("filter.{driver}.{key}="));
+        }
+        command.arg("-c").arg(format!("filter.{driver}.required=false"));
+    }
     command
 }
 
+/// `git -C root` with the [`SAFE_SETTINGS`] and without the [`UNSAFE_ENV`].
+fn bare(root: &Path) -> Command {
+    let mut command = Command::new("git");
+    command.arg("--no-pager").arg("-C").arg(root);
+    for setting in SAFE_SETTINGS {
+        command.args(["-c", setting]);
+    }
+    for name in UNSAFE_ENV {
+        command.env_remove(name);
+    }
+    // Git 2.44+: never fetch a missing object from a promisor remote.
+    command.env("GIT_NO_LAZY_FETCH", "1");
+    command
+}
+
+/// The filter drivers (`filter.<driver>.clean` …) the repository's config defines.
+fn filter_drivers(root: &Path) -> BTreeSet<String> {
+    let Ok(output) = bare(root).args(["config", "--name-only", "--get-regexp", r"^filter\."]).output() else {
+        return BTreeSet::new();
+    };
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|name| name.strip_prefix("filter.")?.rsplit_once('.').map(|(driver, _)| driver.to_owned()))
+        .collect()
+}
+
 fn run(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
-    let output = git(root).args(args).output().context("cannot run git (is it installed?)")?;
+    let output = command(root).args(args).output().context("cannot run git (is it installed?)")?;
     if !output.status.success() {
         bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
     }
@@ -56,12 +108,8 @@ fn run(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
 pub fn repository_root(path: &Path) -> anyhow::Result<PathBuf> {
     let dir = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
     let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .output()
-        .context("cannot run git (is it installed?)")?;
+    let output =
+        command(dir).args(["rev-parse", "--show-toplevel"]).output().context("cannot run git (is it installed?)")?;
     if !output.status.success() {
         bail!("{} is not inside a git repository (--staged, --since and --history need one)", dir.display());
     }
@@ -132,7 +180,10 @@ fn unquote(text: &str) -> String {
 
 /// What is staged: changed lines (new files whole), relative to the repository root.
 pub fn staged_changes(root: &Path) -> anyhow::Result<Changes> {
-    let diff = run(root, &["diff", "--cached", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames"])?;
+    let diff = run(
+        root,
+        &["diff", "--cached", "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames"],
+    )?;
     let mut changes = parse_diff(&String::from_utf8_lossy(&diff));
     let added = run(root, &["diff", "--cached", "--name-only", "--diff-filter=A", "-z", "--no-renames"])?;
     for path in added.split(|&b| b == 0).filter(|p| !p.is_empty()) {
@@ -145,7 +196,8 @@ pub fn staged_changes(root: &Path) -> anyhow::Result<Changes> {
 pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
     run(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
         .with_context(|| format!("--since {rev}: not a revision of this repository"))?;
-    let diff = run(root, &["diff", rev, "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", "--"])?;
+    let diff =
+        run(root, &["diff", rev, "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--"])?;
     let mut changes = parse_diff(&String::from_utf8_lossy(&diff));
     let added = run(root, &["diff", rev, "--name-only", "--diff-filter=A", "-z", "--no-renames", "--"])?;
     let untracked = run(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
@@ -203,7 +255,7 @@ pub fn scan_blobs<R: Send>(
     threads: usize,
     scan: impl Fn(Walked) -> R + Sync,
 ) -> anyhow::Result<Vec<R>> {
-    let mut child = git(root)
+    let mut child = command(root)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

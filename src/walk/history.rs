@@ -54,12 +54,8 @@ const COMMIT_MARK: u8 = 0x01;
 
 /// The log command: every change of every commit reachable from the refs (and not from `since`).
 fn log_command(root: &Path, since: Option<&str>) -> Command {
-    let mut command = Command::new("git");
-    command.arg("-C").arg(root).args([
-        "-c",
-        "core.quotePath=false",
-        "-c",
-        "log.showSignature=false",
+    let mut command = super::git::command(root);
+    command.args([
         "log",
         "--all",
         "--reverse",
@@ -91,9 +87,7 @@ pub fn enumerate(
     found: impl FnMut(&HistoryBlob, &str),
 ) -> anyhow::Result<History> {
     if let Some(rev) = since {
-        let verified = Command::new("git")
-            .arg("-C")
-            .arg(root)
+        let verified = super::git::command(root)
             .args(["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
             .output()
             .context("cannot run git (is it installed?)")?;
@@ -183,10 +177,8 @@ pub fn parse_log(
 
 /// The blobs of HEAD's tree, as (path, blob id); empty when there is no HEAD yet.
 pub fn head_tree(root: &Path) -> anyhow::Result<HashSet<(PathBuf, String)>> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["-c", "core.quotePath=false", "ls-tree", "-r", "-z", "--full-tree", "HEAD"])
+    let output = super::git::command(root)
+        .args(["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
         .output()
         .context("cannot run git (is it installed?)")?;
     if !output.status.success() {
@@ -208,7 +200,7 @@ pub fn head_tree(root: &Path) -> anyhow::Result<HashSet<(PathBuf, String)>> {
 
 /// HEAD's commit id, if there is one.
 pub fn head_commit(root: &Path) -> Option<String> {
-    let output = Command::new("git").arg("-C").arg(root).args(["rev-parse", "--verify", "--quiet", "HEAD"]).output();
+    let output = super::git::command(root).args(["rev-parse", "--verify", "--quiet", "HEAD"]).output();
     let output = output.ok().filter(|o| o.status.success())?;
     Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
@@ -216,7 +208,7 @@ pub fn head_commit(root: &Path) -> Option<String> {
 /// The `origin` remote's URL with any user information removed (a URL can hold a token), for
 /// SARIF's `versionControlProvenance`; `None` when there is no such remote or it is not a URL.
 pub fn repository_uri(root: &Path) -> Option<String> {
-    let output = Command::new("git").arg("-C").arg(root).args(["remote", "get-url", "origin"]).output().ok()?;
+    let output = super::git::command(root).args(["remote", "get-url", "origin"]).output().ok()?;
     if !output.status.success() {
         return None;
     }

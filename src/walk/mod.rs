@@ -1,14 +1,22 @@
 //! Walking: the only stage that reads the filesystem.
 //!
-//! Finds files in parallel with the `ignore` crate (`.gitignore`, `.ignore`, excludes), reads each
-//! one, and hands a [`SourceFile`] to the caller's function on the walker's own thread, so a file's
-//! text lives only while it is scanned. Hidden directories are skipped (`.git`, `.venv`…) except
-//! the ones that hold CI and credential configuration; hidden *files* (`.netrc`, `.env`) are read.
+//! Finds files in parallel with the `ignore` crate (`.gitignore`, excludes), reads each one, and
+//! hands a [`SourceFile`] to the caller's function on the walker's own thread, so a file's text
+//! lives only while it is scanned. Hidden directories are skipped (`.git`, `.venv`…) except the
+//! ones that hold CI and credential configuration; hidden *files* (`.netrc`, `.env`) are read.
 //! Symlinks are not followed, so a link loop can't trap the walk. Paths given explicitly are
 //! scanned even when ignored; excludes apply to what is found below them.
+//!
+//! Nothing a committer adds can hide a file: `.ignore` files are not read at all, and in a git
+//! work tree every tracked file is scanned, whether `.gitignore` matches it (force-added) or it
+//! sits in a hidden directory; `.gitignore` only keeps *untracked* files out. The reviewed ways to
+//! exclude (`.credlint.toml` excludes and `--exclude`) still apply, and what they excluded is
+//! counted ([`WalkStats::excluded`]).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::gitignore::Gitignore;
 use ignore::{DirEntry, WalkBuilder, WalkState};
@@ -78,53 +86,127 @@ pub enum Walked {
     },
 }
 
+/// What the walk counted besides the files it handed over.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WalkStats {
+    /// Paths the excludes (config and command line) removed: a directory counts once.
+    pub excluded: usize,
+}
+
 /// Walks `options.paths`, calling `scan` on every file from the walker's threads; returns the
 /// results in no particular order (callers sort).
-pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -> Vec<R> {
+pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -> (Vec<R>, WalkStats) {
     let results = Mutex::new(Vec::new());
-    let Some((first, rest)) = options.paths.split_first() else { return Vec::new() };
+    let Some((first, rest)) = options.paths.split_first() else { return (Vec::new(), WalkStats::default()) };
+    // Tracked files the walk may not reach (gitignored, in a hidden directory): each one the
+    // walk meets is struck off, the rest are read afterwards.
+    let unvisited = Mutex::new(tracked_files(&options.paths));
     let mut builder = WalkBuilder::new(first);
     for path in rest {
         builder.add(path);
     }
     let hidden = options.hidden;
     let excludes = options.excludes.clone();
+    let excluded = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&excluded);
     builder
         .hidden(false)
         .parents(true)
-        .ignore(true)
+        // `.ignore` (and `.rgignore`) files are not git's: a committed one must not hide files.
+        .ignore(false)
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
         .threads(options.threads)
-        .filter_entry(move |entry| keep_entry(entry, hidden, &excludes));
+        .filter_entry(move |entry| keep_entry(entry, hidden, &excludes, &counter));
+    let scan_walked = |walked| {
+        let result = scan(walked);
+        results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(result);
+    };
+    let any_tracked = !unvisited.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty();
     builder.build_parallel().run(|| {
-        let scan = &scan;
-        let results = &results;
+        let scan_walked = &scan_walked;
+        let unvisited = &unvisited;
         Box::new(move |entry| {
             let walked = match entry {
-                Ok(entry) => match read_entry(&entry, options.max_file_size) {
-                    Some(Walked::File(file)) => {
-                        let scope = scope_of(&file.path, &options.paths);
-                        Walked::File(file.with_scope(scope))
+                Ok(entry) => {
+                    if any_tracked && entry.file_type().is_some_and(|t| t.is_file()) {
+                        unvisited.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(entry.path());
                     }
-                    Some(walked) => walked,
-                    None => return WalkState::Continue,
-                },
+                    match read_entry(&entry, options.max_file_size) {
+                        Some(Walked::File(file)) => {
+                            let scope = scope_of(&file.path, &options.paths);
+                            Walked::File(file.with_scope(scope))
+                        }
+                        Some(walked) => walked,
+                        None => return WalkState::Continue,
+                    }
+                }
                 Err(error) => {
                     let path = error_path(&error).unwrap_or_default();
                     let message = format!("cannot read: {}", innermost(&error));
                     Walked::Problem { path, problem: problem(ProblemKind::Unreadable, message) }
                 }
             };
-            let result = scan(walked);
-            results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(result);
+            scan_walked(walked);
             WalkState::Continue
         })
     });
-    results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    let mut unvisited: Vec<PathBuf> =
+        unvisited.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).into_iter().collect();
+    // A tracked file deleted (or replaced by a directory or a link) in the working tree is not a
+    // file to read; binary names and excluded paths are skipped as in the walk.
+    unvisited.retain(|path| {
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+            && !has_binary_extension(path)
+            && !is_excluded_with_parents(path, &options.excludes)
+    });
+    unvisited.sort();
+    let chunk = unvisited.len().div_ceil(options.threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        for paths in unvisited.chunks(chunk) {
+            let scan_walked = &scan_walked;
+            scope.spawn(move || {
+                for path in paths {
+                    let walked = match read_file(path.clone(), options.max_file_size) {
+                        Walked::File(file) => {
+                            let scope = scope_of(&file.path, &options.paths);
+                            Walked::File(file.with_scope(scope))
+                        }
+                        walked => walked,
+                    };
+                    scan_walked(walked);
+                }
+            });
+        }
+    });
+    let stats = WalkStats { excluded: excluded.load(Ordering::Relaxed) };
+    (results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), stats)
+}
+
+/// The regular files git tracks below each directory in `roots` that is in a git work tree, as
+/// the walk names them (`root` joined with the path below it); empty outside git.
+fn tracked_files(roots: &[PathBuf]) -> HashSet<PathBuf> {
+    let mut tracked = HashSet::new();
+    for root in roots.iter().filter(|root| root.is_dir()) {
+        let Ok(listing) = git::command(root).args(["ls-files", "--stage", "-z"]).output() else { continue };
+        if !listing.status.success() {
+            continue;
+        }
+        for record in listing.stdout.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+            // `<mode> <object> <stage>\t<path>`, the path relative to `root`; regular files only
+            // (not symlinks, 120000, or submodules, 160000).
+            let text = String::from_utf8_lossy(record);
+            if let Some((meta, path)) = text.split_once('\t')
+                && meta.starts_with("100")
+            {
+                tracked.insert(root.join(path));
+            }
+        }
+    }
+    tracked
 }
 
 /// The path below the longest scanned root that holds it (a root that is a file keeps its name).
@@ -137,7 +219,7 @@ fn scope_of(path: &Path, roots: &[PathBuf]) -> PathBuf {
         .map_or_else(|| PathBuf::from(path.file_name().unwrap_or_default()), Path::to_path_buf)
 }
 
-fn keep_entry(entry: &DirEntry, hidden: bool, excludes: &[Gitignore]) -> bool {
+fn keep_entry(entry: &DirEntry, hidden: bool, excludes: &[Gitignore], excluded: &AtomicUsize) -> bool {
     if entry.depth() == 0 {
         return true;
     }
@@ -149,7 +231,11 @@ fn keep_entry(entry: &DirEntry, hidden: bool, excludes: &[Gitignore]) -> bool {
     if is_dir && (name == ".git" || name == ".hg" || name == ".svn") {
         return false;
     }
-    !is_excluded(entry.path(), is_dir, excludes)
+    if is_excluded(entry.path(), is_dir, excludes) {
+        excluded.fetch_add(1, Ordering::Relaxed);
+        return false;
+    }
+    true
 }
 
 /// Whether an exclude matches the path itself (parents were already pruned by the walk).
@@ -322,7 +408,7 @@ mod tests {
             excludes: Vec::new(),
         };
         let deleted = std::sync::atomic::AtomicBool::new(false);
-        let results = walk(&options, |walked| {
+        let (results, _) = walk(&options, |walked| {
             // The first file read deletes all the others, which the walker has already listed.
             if let Walked::File(file) = &walked
                 && !deleted.swap(true, std::sync::atomic::Ordering::SeqCst)

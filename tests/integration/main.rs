@@ -14,6 +14,7 @@ mod injection;
 mod redaction;
 mod repos;
 mod rule_examples;
+mod safety;
 mod sarif;
 mod snapshots;
 mod support;
