@@ -25,7 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 usage() { echo "usage: bash bench/corpora.sh MIRRORS [--misses DIR] [--credlint BIN]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
-mirrors=$1; shift
+mirrors=$1; mirrors_arg=$1; shift
 misses=""; bin=${CREDLINT:-}
 while [ $# -gt 0 ]; do
   case $1 in
@@ -42,7 +42,7 @@ if [ -z "$tools" ]; then
 fi
 [ -n "$tools" ] && [ -f "$tools/build.py" ] && [ -f "$tools/score.py" ] \
   || { echo "error: corpus tools (build.py, score.py) not found; set CORPORA_TOOLS" >&2; exit 2; }
-mirrors=$(cd "$mirrors" 2>/dev/null && pwd) || { echo "error: no such mirror folder: $1" >&2; exit 2; }
+mirrors=$(cd "$mirrors" 2>/dev/null && pwd) || { echo "error: no such mirror folder: $mirrors_arg" >&2; exit 2; }
 missing=0
 for repo in semgrep+semgrep-rules PyCQA+bandit Yelp+detect-secrets find-sec-bugs+juliet-test-suite \
             SonarSource+sonar-python securego+gosec; do
