@@ -30,16 +30,19 @@ VERDICTS = ["TP", "FP", "severity"]
 KEYWORD = r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|key|auth(?:orization)?|credentials?|bearer|basic)"
 KEY_VALUE = re.compile(
     r"(?i)(\b[\w.-]*" + KEYWORD + r"[\w.-]*['\"]?\s*(?:=>|:=|[:=]|,)\s*)"  # key and separator
-    r"(\"[^\"]*\"|'[^']*'|`[^`]*`|[^\s,;)}\]'\"]+)")
+    r"(\"[^\"]*\"|'[^']*'|`[^`]*`|[^\s,;(){}\[\]'\"=>][^\s,;()}\]'\"]*)")
 HEADER = re.compile(r"(?i)\b(basic|bearer|token)(\s+)([A-Za-z0-9+/=._~-]{4,})")
 URL_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/:@'\"]*:)([^\s@/'\"]+)(@)")
 QUERY = re.compile(r"([?&][\w.-]+=)([^&\s'\"#)]+)")
 CURL_USER = re.compile(r"(\s(?:-u|--user|--password|-a|--proxy-user)[=\s]+['\"]?[^\s:'\"]*:?)([^\s'\"]+)")
-WORD = re.compile(r"[A-Za-z0-9+/=_\-.~]{16,}")
+WORD = re.compile(r"[A-Za-z0-9+/_\-~]{16,}={0,2}")
 
 
 def high_entropy(word):
     if len(word) < 16 or re.fullmatch(r"[a-z_.-]+|[A-Z_.-]+|[a-zA-Z]+(?:[._-][a-zA-Z]+)*", word):
+        return False
+    # URL paths and file names in lower case (`netbox/api/dcim/sites/1/`) are not secrets
+    if re.fullmatch(r"[a-z0-9_./~-]+", word) and sum(c.isdigit() for c in word) <= 3:
         return False
     # dotted identifiers (`Base64.getEncoder`, `StandardCharsets.UTF_8`, `www.apache.org`) are code
     if all(re.fullmatch(r"[A-Za-z_][A-Za-z_]*\d{0,2}[A-Za-z_]*", seg) for seg in word.split(".")):
@@ -63,6 +66,12 @@ def mask_line(line, spans):
             val = parts[group - 1]
             if val in ("****", '"****"', "'****'") or not val:
                 return m.group(0)
+            bare = val.strip("\"'` ")
+            # keep code and references readable: a call or index (`HTTPDigestAuth(`), a scheme
+            # word (`Basic `), an environment or CI reference (`$TOKEN`, `${{ secrets.X }}`)
+            if s[m.end():m.end() + 1] in ("(", "[", "{") or bare.lower() in ("basic", "bearer", "token") \
+                    or bare.startswith("$") or bare.startswith("secrets."):
+                return m.group(0)
             q = val[0] if val[0] in "\"'`" and len(val) >= 2 and val[-1] == val[0] else ""
             parts[group - 1] = f"{q}****{q}" if q else "****"
             return "".join(parts)
@@ -74,6 +83,12 @@ def mask_line(line, spans):
     s = sub(QUERY, 2)
     s = sub(CURL_USER, 2)
     s = WORD.sub(lambda m: "****" if high_entropy(m.group(0)) else m.group(0), s)
+    # a trailing comment next to a masked value may spell it out (`# base64 encoded "…"`)
+    if "****" in s:
+        m = re.search(r"\s(#|//|<!--)\s", s)
+        if m and s.find("****") < m.start():
+            head, tail = s[:m.start()], s[m.start():]
+            s = head + re.sub(r"(\"[^\"]+\"|'[^']+')", lambda q: q.group(0)[0] + "****" + q.group(0)[0], tail)
     return s
 
 
@@ -195,9 +210,20 @@ def report(a):
         rng.sample(loud, SAMPLE_ERRORS), key=lambda f: (SEVERITIES.index(f["severity"]), f["rule"], f["path"], f["line"]))
     notes_listed = notes if len(notes) <= SAMPLE_NOTES else sorted(
         rng.sample(notes, SAMPLE_NOTES), key=lambda f: (f["rule"], f["path"], f["line"]))
-    for f in loud_listed + notes_listed:
+    # when sampled, the first finding of every pattern the sample missed is judged too
+    sampled_pats = {pattern_of(f) for f in loud_listed}
+    extra = []
+    if len(loud) > SAMPLE_ERRORS:
+        for f in loud:
+            if pattern_of(f) not in sampled_pats:
+                sampled_pats.add(pattern_of(f))
+                extra.append(f)
+    listed = {key(f) for f in loud_listed + extra + notes_listed}
+    for f in loud_listed + extra + notes_listed:
         if key(f) not in verdicts:
             verdicts[key(f)] = ("?", "")
+    # unjudged rows of findings no longer listed go; judged ones stay (a finding may come back)
+    verdicts = collections.OrderedDict((k, v) for k, v in verdicts.items() if k in listed or v[0] != "?")
     write_verdicts(a.verdicts, verdicts)
 
     owner_name = a.repo.replace("+", "/")
@@ -234,11 +260,11 @@ def report(a):
         for f in loud:
             ex.setdefault(pattern_of(f), f)
         sample_v = collections.defaultdict(collections.Counter)
-        for f in loud_listed:
+        for f in loud_listed + extra:
             sample_v[pattern_of(f)][verdict(f)[0]] += 1
         out += ["", f"## Errors and warnings: {len(loud)}, in {len(pats)} patterns", "",
                 "A pattern is the rule, severity, message (names and numbers elided) and file kind.", "",
-                "| count | rule | severity | message | file kind | first example | verdicts in the sample |",
+                "| count | rule | severity | message | file kind | first example | verdicts of its judged findings |",
                 "|---|---|---|---|---|---|---|"]
         for p, n in sorted(pats.items(), key=lambda kv: (-kv[1], kv[0])):
             sv = ", ".join(f"{k} {v}" for k, v in sorted(sample_v[p].items())) or "not sampled"
@@ -248,14 +274,17 @@ def report(a):
     else:
         out += ["", f"## Errors and warnings: all {len(loud)}", ""]
     out += hdr + rows(loud_listed) if loud_listed else ["(none)"]
+    if extra:
+        out += ["", f"### The first finding of each of the {len(extra)} patterns the sample missed", ""]
+        out += hdr + rows(extra)
     title = f"all {len(notes)}" if len(notes) <= SAMPLE_NOTES else f"random sample of {SAMPLE_NOTES} of {len(notes)} (seeded)"
     out += ["", f"## Notes: {title}", ""]
     out += hdr + rows(notes_listed) if notes_listed else ["(none)"]
     out.append("")
     with open(a.out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(out))
-    todo = sum(1 for f in loud_listed + notes_listed if verdict(f)[0] == "?")
-    print(f"{a.repo}: {len(findings)} findings, {len(loud_listed) + len(notes_listed)} listed, {todo} unjudged -> {a.out}")
+    todo = sum(1 for f in loud_listed + extra + notes_listed if verdict(f)[0] == "?")
+    print(f"{a.repo}: {len(findings)} findings, {len(loud_listed) + len(extra) + len(notes_listed)} listed, {todo} unjudged -> {a.out}")
 
 
 # ------------------------------------------------------------------ precision
