@@ -340,7 +340,20 @@ def precision(a):
             total_found[k] += counts[k]
             total[k].update(c)
             body.append(row(f"{name} `{rev[:8]}`", k, counts[k], c))
-    out += ["## Per repository", ""] + hdr + body
+    out += ["## Per repository, errors and warnings apart from notes", "",
+            "| repository | errors+warnings found | judged | TP | FP | severity | precision | notes found | judged | TP | FP | precision |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in reports:
+        rev, counts, judged = parse_report(os.path.join(a.dir, r))
+        loud_c, note_c = collections.Counter(), collections.Counter()
+        for rule, sev, v in judged:
+            (note_c if sev == "note" else loud_c)[v] += 1
+        lf = sum(n for (rule, sev), n in counts.items() if sev != "note")
+        nf = sum(n for (rule, sev), n in counts.items() if sev == "note")
+        lc, nc = cells(lf, loud_c), cells(nf, note_c)
+        out.append(f"| {r[:-3]} | {lc[0]} | {lc[1]} | {lc[2]} | {lc[3]} | {lc[4]} | {lc[6]} | "
+                   f"{nc[0]} | {nc[1]} | {nc[2]} | {nc[3]} | {nc[6]} |")
+    out += ["", "## Per repository, rule and severity", ""] + hdr + body
     out += ["", "## All nine repositories, per rule and severity", "",
             "| rule | severity | found | judged | TP | FP | severity | ? | precision |",
             "|---|---|---|---|---|---|---|---|---|"]
