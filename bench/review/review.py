@@ -148,6 +148,7 @@ def pattern_of(f):
     msg = re.sub(r"`[^`]*`", "`…`", f["message"])
     msg = re.sub(r"\(\*+\)|\([^)]*…[^)]*\)", "(…)", msg)
     msg = re.sub(r"\d+", "N", msg)
+    msg = msg if len(msg) <= 100 else msg[:100] + "…"
     base = os.path.basename(f["path"])
     kind = "*." + base.rsplit(".", 1)[1] if "." in base.strip(".") else base
     return (f["rule"], f["severity"], msg, kind)
