@@ -161,9 +161,7 @@ fn value_at(text: &str, at: usize) -> Option<Span> {
             let word = &rest[..end];
             // An expression (`get_pw()`, `config.password`, `os.environ[...]`) or a YAML block
             // indicator is not a literal.
-            let identifier_path = word.contains('.')
-                && word.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-                && !word.starts_with('.');
+            let identifier_path = word.contains('.') && word.split('.').all(is_wordy_identifier);
             if word.contains(['(', '[']) || identifier_path || matches!(word.chars().next(), Some('|' | '>')) {
                 return None;
             }
@@ -171,6 +169,20 @@ fn value_at(text: &str, at: usize) -> Option<Span> {
         }
     };
     (!value.is_empty() && !is_reference(value.trim())).then(|| Span::new(start, start + value.len()))
+}
+
+/// A segment of an expression such as `config.password` or `settings.JIRA_TOKEN`: an identifier
+/// made of words (mostly lower-case letters, or upper-case snake case), with at most one digit.
+/// A random value split by dots (`E_Wc_CZ_37.Qf`) is not one.
+fn is_wordy_identifier(segment: &str) -> bool {
+    let Some(first) = segment.chars().next() else { return false };
+    let digits = segment.chars().filter(char::is_ascii_digit).count();
+    let lower = segment.chars().filter(char::is_ascii_lowercase).count();
+    let upper_snake = segment.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    (first.is_ascii_alphabetic() || first == '_')
+        && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && digits <= 1
+        && (lower * 2 >= segment.len() || upper_snake)
 }
 
 /// The lines of a YAML block scalar (`password: |`) under the key at `key_start`.
@@ -263,6 +275,7 @@ mod tests {
             "Server=db;User Id=sa;Password=Zz8$nR4wKq1@;",
             "Driver={x};PWD={Zz8$nR4wKq1@;more};",
             ":password => 'Zz8$nR4wKq1@'",
+            "X-Api-Key: Zz8$nR_37.Qf.",
             "conn.setPassword(\"x\"); dbPassword = 'Zz8$nR4wKq1@'",
         ] {
             let out = masked(line);
@@ -277,6 +290,7 @@ mod tests {
             "password = os.environ[\"DB_PASSWORD\"]",
             "token: \"${JIRA_TOKEN}\"",
             "password = config.database.password",
+            "token: settings.JIRA_API_TOKEN",
             "auth=(\"bot@acme.example\", os.environ[\"JIRA_API_TOKEN\"])",
         ] {
             assert_eq!(masked(line), line);

@@ -234,3 +234,202 @@ fn assert_no_secret_in(outputs: &[(String, std::process::Output)], needles: &[St
         }
     }
 }
+
+/// Adversarial secrets: random values holding `@ . / : # ? % =`, quotes, spaces, the mask
+/// character and non-ASCII, planted where a naive reader splits, labels or prints them — a URL's
+/// user and password, its query and fragment, a header, JDBC and ODBC/ADO.NET connection strings,
+/// the line between two labelled lines, an inventory's `revoke` — each beside a flagged secret so
+/// that its line is in a report. Through every subcommand and format, written files included, no
+/// output holds any six consecutive characters of one (beyond the first and last four that
+/// `redact` documents, which are shorter than six).
+#[test]
+fn adversarial_secrets_leave_no_six_character_piece() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut rng = Rng(0xAD5E_C2E7);
+    let mut needles = Vec::new();
+    for round in 0..6 {
+        plant_adversarial(d, round, &mut rng, &mut needles);
+    }
+    let config = d.join("inventory.toml");
+    let config = config.to_str().unwrap();
+    let mut outputs = Vec::new();
+    let scan = |format: &str| {
+        credlint()
+            .args(["scan", "--config", config, "--today", "2026-12-05", "--min-severity", "note"])
+            .args(["--color", "always", "--format", format, "."])
+            .current_dir(d)
+            .output()
+            .unwrap()
+    };
+    for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
+        outputs.push((format.to_owned(), scan(format)));
+    }
+    for format in ["json", "dot", "mermaid"] {
+        let args = ["graph", "--config", config, "--format", format, "."];
+        outputs.push((format!("graph {format}"), credlint().args(args).current_dir(d).output().unwrap()));
+    }
+    outputs.push((
+        "inventory".to_owned(),
+        credlint().args(["inventory", "--config", config, "."]).current_dir(d).output().unwrap(),
+    ));
+    let out = tempfile::tempdir().unwrap();
+    let written = |name: &str| out.path().join(name).to_str().unwrap().to_owned();
+    let sarif_file = written("report.sarif");
+    let args = ["scan", "--config", config, "--format", "sarif", "--output", &sarif_file, "."];
+    outputs.push(("scan --output".to_owned(), credlint().args(args).current_dir(d).output().unwrap()));
+    let baseline_file = written("baseline.json");
+    let args = ["baseline", "--config", config, "--output", &baseline_file, "."];
+    outputs.push(("baseline".to_owned(), credlint().args(args).current_dir(d).output().unwrap()));
+    let json = String::from_utf8_lossy(&outputs[1].1.stdout).to_string();
+    for rule in ["credential-in-url", "hardcoded-credential", "credential-expired", "Client.java"] {
+        assert!(json.contains(rule), "the planted files are found ({rule}):\n{json}");
+    }
+    for path in [&sarif_file, &baseline_file] {
+        let mut file = std::process::Command::new("true").output().unwrap();
+        file.stdout = std::fs::read(path).unwrap();
+        outputs.push((format!("written {}", Path::new(path).file_name().unwrap().to_string_lossy()), file));
+    }
+    assert_no_piece_in(&outputs, &needles);
+}
+
+/// A secret of 14 to 24 characters, at least eight of them alphanumeric, with `extra` characters
+/// mixed in.
+fn adversarial(rng: &mut Rng, extra: &[&str]) -> String {
+    let len = 14 + (rng.next() % 11) as usize;
+    let mut secret = String::new();
+    for i in 0..len {
+        if i % 3 == 1 && !extra.is_empty() {
+            secret.push_str(extra[(rng.next() % extra.len() as u64) as usize]);
+        } else {
+            secret.push_str(&rng.pick(ALNUM, 1));
+        }
+    }
+    secret
+}
+
+/// Percent-encodes what a URL can't hold raw; `@`, `:`, `=`, `!`, `*` and `.` stay, as people
+/// write them.
+fn url_encoded(secret: &str) -> String {
+    let mut out = String::new();
+    for c in secret.chars() {
+        if c.is_ascii_alphanumeric() || "@:=!*.-_~".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+const URL_CHARS: &[&str] = &["@", ".", "/", ":", "#", "?", "%", "=", " ", "*", "é", "中", "\"", "'"];
+const WORD_CHARS: &[&str] = &["@", ".", "/", ":", "#", "?", "%", "=", "*", "ü", "ж", "!"];
+
+fn plant_adversarial(dir: &Path, round: usize, rng: &mut Rng, needles: &mut Vec<String>) {
+    let mut secret = |extra: &[&str], needles: &mut Vec<String>| {
+        let value = adversarial(rng, extra);
+        needles.push(value.clone());
+        value
+    };
+    // The anchor on each line is flagged; the planted value is beside it.
+    let anchor = |n: &mut Vec<String>, s: &mut dyn FnMut(&[&str], &mut Vec<String>) -> String| s(&["!", "#", "@"], n);
+    let write = |name: &str, text: String| std::fs::write(dir.join(format!("a{round}-{name}")), text).unwrap();
+
+    let (a, user, password) = (anchor(needles, &mut secret), secret(URL_CHARS, needles), secret(URL_CHARS, needles));
+    let (user_enc, password_enc) = (url_encoded(&user), url_encoded(&password));
+    needles.extend([user_enc.clone(), password_enc.clone()]);
+    let (query, fragment) = (secret(URL_CHARS, needles), secret(URL_CHARS, needles));
+    let (query_enc, fragment_enc) = (url_encoded(&query), url_encoded(&fragment));
+    needles.extend([query_enc.clone(), fragment_enc.clone()]);
+    let header = secret(&[".", "/", "=", "-", "_"], needles);
+    let between = secret(WORD_CHARS, needles);
+    write(
+        "urls.sh",
+        format!(
+            "curl https://bot:{password_enc}@jira.example.org/rest/api/2/myself\n\
+             git clone https://{user_enc}@git.example.org/o/r.git && curl -u admin:{a} https://jira.example.org/\n\
+             curl -u admin:{a} \"https://jira.example.org/rest?access_token={query_enc}&x=1#token={fragment_enc}\"\n\
+             curl -u admin:{a} -H \"X-Api-Key: {header}\" -H \"Authorization: Bearer {header}\" https://jira.example.org/\n\
+             curl -u admin:{a} \\\n  -H \"X-Note: {between}\" \\\n  https://jira.example.org/rest/api/2/myself\n"
+        ),
+    );
+
+    let (b, jdbc, odbc, ado) = (
+        anchor(needles, &mut secret),
+        secret(URL_CHARS, needles),
+        secret(WORD_CHARS, needles),
+        secret(WORD_CHARS, needles),
+    );
+    let jdbc_enc = url_encoded(&jdbc);
+    needles.push(jdbc_enc.clone());
+    let yaml_b = b.replace('"', "\\\"");
+    write(
+        "app.yml",
+        format!(
+            "db:\n  password: \"{yaml_b}\"\n  url: jdbc:postgresql://db.example.org:5432/app?user=app&password={jdbc_enc}\n\
+             \x20 other_password: \"{yaml_b}\"\n  odbc: \"Driver={{ODBC}};Server=db;UID=sa;PWD={{{odbc}}};\"\n\
+             \x20 ado: \"Server=db;User Id=sa;Password={ado};\"\n"
+        ),
+    );
+    let (c, neighbour) = (anchor(needles, &mut secret), secret(WORD_CHARS, needles));
+    write(
+        "client.py",
+        format!(
+            "import requests\nrequests.get(\"https://api.example.org/\", auth=(\"u\", \"{c}\")); dsn = \"Server=db;Password={neighbour};\"\n"
+        ),
+    );
+    // A dotted secret looks like a host to a reader that takes a call's first argument as its URL.
+    let dotted = [secret(&[], needles), secret(&[], needles), secret(&[], needles)].join(".");
+    needles.push(dotted.clone());
+    write(
+        "Client.java",
+        format!(
+            "class Client {{\n  void f(HttpHeaders headers) {{\n    headers.setBearerAuth(\"{dotted}\");\n  }}\n}}\n"
+        ),
+    );
+    let revoke = secret(URL_CHARS, needles);
+    let revoke_enc = url_encoded(&revoke);
+    needles.push(revoke_enc.clone());
+    if round == 0 {
+        std::fs::write(
+            dir.join("deploy.sh"),
+            "curl -u \"svc:$JIRA_API_TOKEN\" https://jira.example.org/rest/api/2/myself\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("inventory.toml"),
+            format!(
+                "[[credential]]\nname = \"Jira bot\"\nreferences = [\"JIRA_API_TOKEN\"]\nowner = \"ops@example.org\"\n\
+                 expires = 2020-01-01\nrevoke = \"https://ops:{revoke_enc}@id.example.org/tokens?token={revoke_enc}#k={revoke_enc}\"\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// No output holds six consecutive characters of a needle (windows of at least four
+/// alphanumerics: `:@/#?=`-runs occur in any URL); a failure names the output, the needle's index
+/// and the window's position, never the text.
+fn assert_no_piece_in(outputs: &[(String, std::process::Output)], needles: &[String]) {
+    for (name, output) in outputs {
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(!text.contains("panicked"), "{name}: {text}");
+        for (i, needle) in needles.iter().enumerate() {
+            let chars: Vec<char> = needle.chars().collect();
+            for (at, window) in chars.windows(6).enumerate() {
+                if window.iter().filter(|c| c.is_alphanumeric()).count() < 4 {
+                    continue;
+                }
+                let piece: String = window.iter().collect();
+                assert!(
+                    !text.contains(&piece),
+                    "{name} output shows characters {at}..{} of planted secret #{i}",
+                    at + 6
+                );
+            }
+        }
+    }
+}
