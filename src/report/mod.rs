@@ -3,6 +3,8 @@
 //! Reports see only redacted sources (`scan` masks every secret span before a file reaches
 //! here) and redacted values, so no format can print a secret.
 
+pub mod codequality;
+pub mod concise;
 pub mod escape;
 pub mod github;
 pub mod gitlab;
@@ -25,6 +27,8 @@ use crate::span::{LineCol, Span};
 pub enum Format {
     /// rustc-style diagnostics with source snippets.
     Human,
+    /// One line per finding: `path:line:col: severity[rule]: message`.
+    Concise,
     /// One JSON document (schema version 1, see README).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other code review tools.
@@ -35,6 +39,8 @@ pub enum Format {
     Github,
     /// GitLab's secret-detection report (`gl-secret-detection-report.json`).
     Gitlab,
+    /// GitLab's Code Quality report (`gl-code-quality-report.json`), shown in every GitLab tier.
+    GitlabCodequality,
 }
 
 /// Counts for the summary line.
@@ -112,6 +118,8 @@ pub fn write(
         Format::Junit => junit::write(outcome, catalogue, out),
         Format::Github => github::write(outcome, catalogue, out),
         Format::Gitlab => gitlab::write(outcome, catalogue, out),
+        Format::Concise => concise::write(outcome, out, color),
+        Format::GitlabCodequality => codequality::write(outcome, out),
     }
 }
 

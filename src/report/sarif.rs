@@ -1,8 +1,10 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other review tools.
 //!
-//! One run; every rule with full metadata (sorted, no duplicates); one location per result with
-//! the other places of the problem as `relatedLocations` linked from the message (GitHub shows a
-//! related location only when the message links it); UTF-16 columns; URIs relative to
+//! One run; every rule with full metadata (sorted, no duplicates; `helpUri` is the rule's page in
+//! `docs/rules/`, see [`crate::rules::docs`], and its external references are in `help.markdown`);
+//! one location per result with the other places of the problem as `relatedLocations` linked
+//! from the message (GitHub shows a related location only when the message links it); UTF-16
+//! columns; URIs relative to
 //! `%SRCROOT%`; a versioned `credlint/v1` partial fingerprint that hashes the rule, the path and
 //! the finding's *masked* line, never a secret; per-file problems as tool execution notifications.
 //! Every `message.text` holds text from scanned files (keys, hosts, paths): it goes through
@@ -87,7 +89,8 @@ fn descriptor(rule: &Rule) -> Json {
     let mut tags = vec!["security".to_owned()];
     tags.extend(rule.cwe.iter().map(|cwe| format!("external/cwe/cwe-{cwe}")));
     tags.truncate(10);
-    let help_uri = rule.references.first().cloned().unwrap_or_else(|| INFORMATION_URI.to_owned());
+    // credlint's own page of the rule; the external references stay in `help.markdown`.
+    let help_uri = crate::rules::docs::url(&rule.id);
     let mut markdown = format!("{}\n\n**What to do:** {}\n", rule.description, rule.remediation);
     if !rule.references.is_empty() {
         markdown.push_str("\n**References:**\n");

@@ -6,6 +6,7 @@
 //! (`rules/` at build time) load first; `--rules DIR` adds files after them.
 
 pub mod def;
+pub mod docs;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,6 +1,9 @@
 //! The CI report formats as a process: JUnit XML (parsed by Python's expat, a strict XML parser),
 //! GitHub Actions workflow commands (grammar and escaping, decoded as the runner decodes them) and
-//! GitLab's secret-detection report (field by field against schema 15; no schema download here).
+//! GitLab's secret-detection report (field by field against schema 15; no schema download here),
+//! the one-line `concise` format (its grammar, finding by finding against the JSON report) and
+//! GitLab's Code Quality report (the fields GitLab reads, stable and unique fingerprints), and
+//! SARIF's `helpUri` (each rule's page in `docs/rules/`).
 //! Every format: exit codes unchanged, counts equal to the JSON report's, no fixture secret.
 
 use std::path::Path;
@@ -246,6 +249,16 @@ fn an_unreadable_file_is_an_error_in_every_ci_format() {
     assert!(
         messages.iter().any(|m| m["level"] == "warn" && m["value"].as_str().unwrap().starts_with("/proc/self/mem: "))
     );
+
+    let concise = scan("concise", &args);
+    assert_eq!(concise.status.code(), Some(2));
+    assert!(stdout(&concise).lines().any(|line| line.starts_with("/proc/self/mem: error: ")), "{}", stdout(&concise));
+
+    // Code Quality has no place for a file problem: the exit code and the summary say it.
+    let codequality = scan("gitlab-codequality", &args);
+    assert_eq!(codequality.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<Json>(&codequality.stdout).unwrap(), serde_json::json!([]));
+    assert!(String::from_utf8_lossy(&codequality.stderr).contains("1 file problem"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,13 +531,194 @@ fn a_clean_gitlab_report_has_no_vulnerabilities() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// All three
+// Concise
+
+/// `PATH:LINE:COL: SEVERITY[RULE]: MESSAGE`, the grammar README documents.
+static CONCISE_FINDING: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(r"^(?P<path>.+):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): (?P<severity>error|warning|note)\[(?P<rule>[a-z0-9-]+)\]: (?P<message>.+)$")
+        .unwrap()
+});
+/// `PATH: error: MESSAGE` (or `note:`) for a per-file problem.
+static CONCISE_PROBLEM: std::sync::LazyLock<Regex> =
+    std::sync::LazyLock::new(|| Regex::new(r"^(?P<path>.+): (?P<level>error|note): (?P<message>.+)$").unwrap());
+
+#[test]
+fn concise_lines_have_the_documented_grammar_one_per_finding() {
+    let output = scan("concise", &["fixtures"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let findings = json_findings(&["fixtures"]);
+    let problems = serde_json::from_slice::<Json>(&scan("json", &["fixtures"]).stdout).unwrap()["problems"].clone();
+    let problems = problems.as_array().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), findings.len() + problems.len(), "{text}");
+    // Findings first, in the JSON report's order, then the problems.
+    for (line, finding) in lines.iter().zip(&findings) {
+        let captures = CONCISE_FINDING.captures(line).unwrap_or_else(|| panic!("not a concise finding: {line:?}"));
+        let location = &finding["location"];
+        assert_eq!(&captures["path"], location["path"].as_str().unwrap(), "{line}");
+        assert_eq!(&captures["line"], location["start"]["line"].to_string(), "{line}");
+        assert_eq!(&captures["col"], location["start"]["column"].to_string(), "{line}");
+        assert_eq!(&captures["severity"], finding["severity"].as_str().unwrap(), "{line}");
+        assert_eq!(&captures["rule"], finding["rule"].as_str().unwrap(), "{line}");
+        assert_eq!(&captures["message"], finding["message"].as_str().unwrap(), "{line}");
+    }
+    assert!(!problems.is_empty(), "the fixtures hold files that don't parse");
+    for (line, problem) in lines[findings.len()..].iter().zip(problems) {
+        let captures = CONCISE_PROBLEM.captures(line).unwrap_or_else(|| panic!("not a concise problem: {line:?}"));
+        assert!(!CONCISE_FINDING.is_match(line), "{line}");
+        assert_eq!(&captures["path"], problem["path"].as_str().unwrap());
+        assert_eq!(&captures["message"], problem["message"].as_str().unwrap());
+    }
+    // The summary stays on stderr.
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("credlint: "));
+    assert!(!text.contains("credlint: "));
+}
+
+#[test]
+fn concise_colours_only_the_level() {
+    let plain = stdout(&scan("concise", &["fixtures", "--color", "never"]));
+    let coloured = stdout(&scan("concise", &["fixtures", "--color", "always"]));
+    assert!(!plain.contains('\u{1b}'));
+    let sgr = Regex::new(r"\x1b\[[0-9;]*m").unwrap();
+    assert_eq!(sgr.replace_all(&coloured, ""), plain);
+    let painted = Regex::new(r": \x1b\[1;3[136]m(error|warning|note)(\[[a-z0-9-]+\])?\x1b\[0m: ").unwrap();
+    for line in coloured.lines() {
+        assert!(painted.is_match(line), "{line:?}");
+        assert_eq!(line.matches('\u{1b}').count(), 2, "{line:?}");
+    }
+}
+
+#[test]
+fn a_clean_concise_run_prints_nothing() {
+    let dir = clean_dir();
+    let output = scan("concise", &["--no-config", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitLab Code Quality
+
+fn codequality(args: &[&str]) -> (Output, Vec<Json>) {
+    let output = scan("gitlab-codequality", args);
+    assert!(!output.stdout.starts_with("\u{feff}".as_bytes()), "GitLab refuses a byte order mark");
+    let json: Json = serde_json::from_slice(&output.stdout).unwrap();
+    (output, json.as_array().expect("a JSON array of issues").clone())
+}
+
+fn fingerprints(issues: &[Json]) -> Vec<String> {
+    issues.iter().map(|issue| issue["fingerprint"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn codequality_issues_have_the_fields_gitlab_reads() {
+    let (output, issues) = codequality(&["fixtures", "--min-severity", "note"]);
+    assert_eq!(output.status.code(), Some(1));
+    let findings = json_findings(&["fixtures", "--min-severity", "note"]);
+    assert_eq!(issues.len(), findings.len());
+    let hex = Regex::new(r"^[0-9a-f]{32}$").unwrap();
+    let mut severities = std::collections::BTreeSet::new();
+    for (issue, finding) in issues.iter().zip(&findings) {
+        assert_eq!(issue["type"], "issue");
+        assert_eq!(issue["check_name"], finding["rule"]);
+        let description = issue["description"].as_str().unwrap();
+        assert_eq!(description, finding["message"].as_str().unwrap());
+        assert!(hex.is_match(issue["fingerprint"].as_str().unwrap()), "{issue}");
+        let severity = issue["severity"].as_str().unwrap();
+        let expected = match finding["severity"].as_str().unwrap() {
+            "error" => "critical",
+            "warning" => "major",
+            _ => "info",
+        };
+        assert_eq!(severity, expected, "{issue}");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&severity));
+        severities.insert(severity.to_owned());
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert_eq!(path, finding["location"]["path"].as_str().unwrap());
+        assert!(!path.starts_with('/') && !path.contains('\\') && !path.starts_with("./"), "{path}");
+        let lines = &issue["location"]["lines"];
+        assert_eq!(lines["begin"], finding["location"]["start"]["line"]);
+        assert!(lines["end"].as_u64().unwrap() >= lines["begin"].as_u64().unwrap());
+    }
+    assert_eq!(severities.len(), 3, "the fixtures have errors, warnings and notes: {severities:?}");
+    let mut unique = fingerprints(&issues);
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), issues.len(), "fingerprints are unique");
+}
+
+#[test]
+fn codequality_fingerprints_are_stable_across_runs_and_thread_counts() {
+    let (first, issues) = codequality(&["fixtures", "-j", "1"]);
+    let (second, _) = codequality(&["fixtures", "-j", "1"]);
+    let (parallel, _) = codequality(&["fixtures", "-j", "2"]);
+    assert!(!issues.is_empty());
+    assert_eq!(first.stdout, second.stdout, "same input: byte-identical reports");
+    assert_eq!(first.stdout, parallel.stdout, "the thread count changes nothing");
+}
+
+#[test]
+fn codequality_fingerprints_survive_a_line_inserted_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sync.sh");
+    // The same password used twice on one file: two findings, two fingerprints.
+    let lines =
+        "curl -u svc:Summer2024! https://jira.example.com/\ncurl -u svc:Summer2024! https://jira.example.com/\n";
+    std::fs::write(&path, lines).unwrap();
+    let (_, before) = codequality(&["--no-config", dir.path().to_str().unwrap()]);
+    std::fs::write(&path, format!("echo start\n{lines}")).unwrap();
+    let (_, after) = codequality(&["--no-config", dir.path().to_str().unwrap()]);
+    assert!(before.len() >= 2, "{before:?}");
+    assert_eq!(fingerprints(&before), fingerprints(&after));
+    let mut unique = fingerprints(&before);
+    unique.dedup();
+    assert_eq!(unique.len(), before.len());
+    assert_eq!(after[0]["location"]["lines"]["begin"], 2);
+}
+
+#[test]
+fn a_clean_codequality_report_is_an_empty_array() {
+    let dir = clean_dir();
+    let output = scan("gitlab-codequality", &["--no-config", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "[]\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// SARIF help links
+
+#[test]
+fn sarif_help_uris_point_at_the_rule_docs() {
+    let output = scan("sarif", &["--no-config", clean_dir().path().to_str().unwrap()]);
+    let log: Json = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), CATALOGUE.rules().count());
+    let base = "https://github.com/credlint/credlint/blob/main/";
+    for descriptor in rules {
+        let id = descriptor["id"].as_str().unwrap();
+        let uri = descriptor["helpUri"].as_str().unwrap();
+        assert_eq!(uri, format!("{base}docs/rules/{id}.md"));
+        let page = repo_root().join(uri.strip_prefix(base).unwrap());
+        let text = std::fs::read_to_string(&page).unwrap_or_else(|_| panic!("{} is missing", page.display()));
+        assert!(text.contains(&format!("# {id}\n")), "{}", page.display());
+        // The external references stay in the help text.
+        let markdown = descriptor["help"]["markdown"].as_str().unwrap();
+        for reference in &CATALOGUE.rule(id).unwrap().references {
+            assert!(markdown.contains(reference.as_str()), "{id}: {reference}");
+            assert!(text.contains(reference.as_str()), "{id}: {reference}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// All of them
 
 #[test]
 fn no_ci_format_prints_a_fixture_secret() {
     let secrets = fixture_secrets();
     assert!(secrets.len() >= 30, "only {} secrets found in the fixtures", secrets.len());
-    for format in ["junit", "github", "gitlab"] {
+    for format in ["junit", "github", "gitlab", "concise", "gitlab-codequality"] {
         let output = scan(format, &["fixtures"]);
         assert_eq!(output.status.code(), Some(1), "{format}");
         let out = String::from_utf8_lossy(&output.stdout);
@@ -538,6 +732,7 @@ fn no_ci_format_prints_a_fixture_secret() {
                 .replace("&quot;", "\"")
                 .replace("&apos;", "'"),
             "github" => unescape(&out),
+            "concise" => out.to_string(),
             _ => serde_json::from_str::<Json>(&out).unwrap().to_string(),
         };
         for secret in &secrets {
@@ -551,7 +746,7 @@ fn no_ci_format_prints_a_fixture_secret() {
 #[test]
 fn the_output_file_gets_the_same_report_and_exit_code() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["junit", "github", "gitlab"] {
+    for format in ["junit", "github", "gitlab", "concise", "gitlab-codequality"] {
         let path = dir.path().join(format);
         let to_file = scan_with(format, &["fixtures", "--output", path.to_str().unwrap()], |command| {
             command.env("SOURCE_DATE_EPOCH", "0");

@@ -2,8 +2,9 @@
 //! YAML keys hold terminal escape sequences (window title, OSC 52 clipboard write, line erase),
 //! GitHub workflow commands after a line break, Markdown, HTML, Mermaid and DOT syntax and a
 //! bidirectional override, scanned by the real binary in every format. Each test asserts what the
-//! format's consumer must not interpret: a terminal, the Actions runner, GitLab's Markdown, an XML
-//! parser, GitHub's SARIF links, Mermaid and Graphviz.
+//! format's consumer must not interpret: a terminal (human and concise output), the Actions
+//! runner, GitLab's Markdown and its Code Quality JSON, an XML parser, GitHub's SARIF links,
+//! Mermaid and Graphviz.
 
 use std::path::Path;
 use std::process::Output;
@@ -115,6 +116,45 @@ fn a_terminal_sees_no_sequence_but_credlints_colours() {
     // What the file held is shown, escaped.
     assert!(plain.contains("\\u{1b}]0;t\\u{7}"), "{plain}");
     assert!(plain.contains("a\\n::error file=x::pwned\\r.env"), "{plain}");
+}
+
+#[test]
+fn concise_lines_stay_lines_with_only_credlints_colours() {
+    let (text, _) = scan("concise", &["--color", "always"]);
+    let sgr = Regex::new(r"^\x1b\[[0-9;]*m").unwrap();
+    for (at, _) in text.match_indices('\u{1b}') {
+        assert!(sgr.is_match(&text[at..]), "not a colour sequence at {at}: {:?}", &text[at..(at + 12).min(text.len())]);
+    }
+    assert_no_hazard(&text.replace('\u{1b}', ""), &['\n'], "concise output");
+    let plain = Regex::new(r"\x1b\[[0-9;]*m").unwrap().replace_all(&text, "").into_owned();
+    assert_no_forged_command(&plain, "concise output");
+    // One line per finding, each in the documented grammar, whatever the file names hold.
+    let finding = Regex::new(r"^.+:[1-9]\d*:[1-9]\d*: (error|warning|note)\[[a-z0-9-]+\]: .+$").unwrap();
+    let problem = Regex::new(r"^.+: (error|note): .+$").unwrap();
+    assert!(plain.lines().count() >= 4, "{plain}");
+    for line in plain.lines() {
+        assert!(finding.is_match(line) || problem.is_match(line), "not one concise line: {line:?}");
+    }
+    assert!(plain.contains("a\\n::error file=x::pwned\\r.env:1:"), "{plain}");
+    assert!(plain.contains("\\u{1b}]0;t\\u{7}"), "{plain}");
+}
+
+#[test]
+fn codequality_is_json_whose_strings_hold_no_control_characters() {
+    let (text, _) = scan("gitlab-codequality", &[]);
+    assert_no_hazard(&text, &['\n'], "the JSON");
+    let issues: Json = serde_json::from_str(&text).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert!(issues.len() >= 4);
+    let mut paths = Vec::new();
+    for issue in issues {
+        let description = issue["description"].as_str().unwrap();
+        assert_no_hazard(description, &[], "a description");
+        assert_no_forged_command(description, "a description");
+        // The path is data GitLab matches against the repository: exactly the file's name.
+        paths.push(issue["location"]["path"].as_str().unwrap().to_owned());
+    }
+    assert!(paths.iter().any(|path| path == "a\n::error file=x::pwned\r.env"), "{paths:?}");
 }
 
 #[test]

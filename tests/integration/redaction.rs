@@ -1,6 +1,6 @@
 //! Redaction, as a property: secrets of every class, generated at random and planted in files of
 //! every kind, never appear in full in any output — human, JSON, SARIF, JUnit, GitHub, GitLab,
-//! the graph, the inventory skeleton, the baseline — nor on stderr.
+//! concise, GitLab Code Quality, the graph, the inventory skeleton, the baseline — nor on stderr.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -123,7 +123,7 @@ fn no_output_shows_a_planted_secret() {
     let mut needles: Vec<String> = all.clone();
     needles.extend(all.iter().map(|s| base64(format!("deploy:{s}").as_bytes())));
     let mut outputs = Vec::new();
-    for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
+    for format in ["human", "json", "sarif", "junit", "github", "gitlab", "concise", "gitlab-codequality"] {
         outputs.push((
             format.to_owned(),
             credlint()
@@ -192,7 +192,7 @@ fn no_history_output_shows_a_planted_secret() {
     git(&["add", "-A"]);
     git(&["commit", "-qm", "remove every secret"]);
     let mut outputs = Vec::new();
-    for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
+    for format in ["human", "json", "sarif", "junit", "github", "gitlab", "concise", "gitlab-codequality"] {
         let args =
             ["scan", "--no-config", "--history", "--min-severity", "note", "--color", "always", "--format", format];
         outputs.push((format.to_owned(), credlint().args(args).current_dir(d).output().unwrap()));
