@@ -262,7 +262,7 @@ fn adversarial_secrets_leave_no_six_character_piece() {
             .output()
             .unwrap()
     };
-    for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
+    for format in ["human", "json", "sarif", "junit", "github", "gitlab", "concise", "gitlab-codequality"] {
         outputs.push((format.to_owned(), scan(format)));
     }
     for format in ["json", "dot", "mermaid"] {
