@@ -10,6 +10,7 @@ mod gate;
 mod git;
 mod history;
 mod hostile;
+mod readme;
 mod redaction;
 mod repos;
 mod rule_examples;
