@@ -1,6 +1,6 @@
 //! Git-aware scanning end to end, in repositories the tests build with `git`: `--staged` reads
 //! the index, `--since` the changes since a revision, both with the whole repository as context;
-//! and the real pre-commit framework running the hook from this checkout.
+//! and the real pre-commit framework running the README's config with the hook from this checkout.
 
 use std::path::Path;
 use std::process::Command;
@@ -106,37 +106,114 @@ fn outside_a_repository_git_modes_are_a_clear_error() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("not inside a git repository"));
 }
 
-/// The real pre-commit framework, building the hook from this checkout (`language: rust`).
+/// The README's `.pre-commit-config.yaml`, as written, run by the real pre-commit framework. It
+/// must validate and pin a commit (there are no release tags yet). To run it, the repository URL
+/// becomes a snapshot of this checkout (uncommitted changes included: a commit in a repository
+/// under `target/tmp`, as `pre-commit try-repo` makes one) and the rev that snapshot's commit.
+/// Both hooks run: `credlint`, which pre-commit builds with cargo, and the commented-out
+/// `credlint-system` with this build's binary on PATH.
+///
+/// The hook is built at most once. The snapshot's commit depends only on the checkout's content
+/// (fixed dates, no parent) and pre-commit's store is kept in `target/tmp`, so an unchanged
+/// checkout reuses the hook built by an earlier run; after a change, the hook's cargo target
+/// directory (also kept there) rebuilds only credlint itself.
 #[test]
-fn pre_commit_runs_the_hook_from_this_checkout() {
+fn the_readme_pre_commit_config_runs_the_hook_from_this_checkout() {
     let Ok(version) = Command::new("pre-commit").arg("--version").output() else {
-        panic!("pre-commit is not installed (.ci/run installs it with pip)");
+        panic!("pre-commit is not installed (`bash scripts/test` installs it)");
     };
     assert!(version.status.success());
+    let snippet = super::readme::block("pre-commit", "yaml", "repos:");
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let home = tmp.join("pre-commit-home");
+    let pre_commit = |dir: &Path, args: &[&str], path: Option<&std::ffi::OsStr>| {
+        let mut command = Command::new("pre-commit");
+        command
+            .args(args)
+            .current_dir(dir)
+            .env("PRE_COMMIT_HOME", &home)
+            // The hook's build: `cargo install --path .` in pre-commit's clone.
+            .env("CARGO_TARGET_DIR", tmp.join("pre-commit-hook-target"));
+        if let Some(path) = path {
+            command.env("PATH", path);
+        }
+        let output = command.output().unwrap();
+        let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        (output.status.success(), log)
+    };
+
+    // As written: valid, no warning (a tag-like or branch rev draws one), a full commit id.
+    let written = tempfile::tempdir().unwrap();
+    std::fs::write(written.path().join("config.yaml"), &snippet).unwrap();
+    let (ok, log) = pre_commit(written.path(), &["validate-config", "config.yaml"], None);
+    assert!(ok && !log.contains("WARNING"), "{log}\n{snippet}");
+    let field = |name: &str| {
+        let value = snippet.lines().find_map(|l| l.trim().trim_start_matches("- ").strip_prefix(name)).unwrap();
+        value.split(" #").next().unwrap().trim().to_owned()
+    };
+    let (rev, url) = (field("rev: "), field("repo: "));
+    let (rev, url) = (rev.as_str(), url.as_str());
+    assert!(rev.len() == 40 && rev.chars().all(|c| c.is_ascii_hexdigit()), "rev is a full commit id: {rev}");
+    // In a full clone, the pinned commit is in history and has the hooks the snippet names.
+    let root = repo_root();
+    let shallow =
+        Command::new("git").args(["rev-parse", "--is-shallow-repository"]).current_dir(root).output().unwrap();
+    if shallow.status.success() && String::from_utf8_lossy(&shallow.stdout).trim() == "false" {
+        let hooks = git(root, &["show", &format!("{rev}:.pre-commit-hooks.yaml")]);
+        assert!(hooks.contains("- id: credlint\n") && hooks.contains("- id: credlint-system\n"), "{hooks}");
+    }
+
+    // This checkout, as it is, committed with fixed dates and no parent, and made a branch.
+    let snapshot = tmp.join("pre-commit-snapshot");
+    if !snapshot.join(".git/HEAD").exists() {
+        git(tmp, &["init", "-q", snapshot.to_str().unwrap()]);
+    }
+    let git_dir = format!("--git-dir={}", snapshot.join(".git").display());
+    git(root, &[&git_dir, "add", "-A"]);
+    let tree = git(root, &[&git_dir, "write-tree"]);
+    let output = Command::new("git")
+        .args([&git_dir, "commit-tree", &tree, "-m", "credlint as checked out"])
+        .envs([("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.com")])
+        .envs([("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.com")])
+        .envs([("GIT_AUTHOR_DATE", "2000-01-01T00:00:00Z"), ("GIT_COMMITTER_DATE", "2000-01-01T00:00:00Z")])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let commit = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    git(root, &[&git_dir, "update-ref", "refs/heads/main", &commit]);
+    let config = snippet
+        .replace(url, snapshot.to_str().unwrap())
+        .replace(rev, &commit)
+        .replace("# - id: credlint-system", "- id: credlint-system");
+    assert_ne!(config, snippet);
+
     let repo = repository();
     let d = repo.path();
     write(d, "README.txt", "hello\n");
+    write(d, ".pre-commit-config.yaml", &config);
     git(d, &["add", "."]);
     git(d, &["commit", "-qm", "init"]);
-    let home = tempfile::tempdir().unwrap();
-    let try_repo = |d: &Path| {
-        Command::new("pre-commit")
-            .args(["try-repo", repo_root().to_str().unwrap(), "credlint", "--verbose"])
-            .current_dir(d)
-            .env("PRE_COMMIT_HOME", home.path())
-            .output()
-            .unwrap()
-    };
     write(d, "sync.sh", PASSWORD);
     git(d, &["add", "sync.sh"]);
-    let failed = try_repo(d);
-    let log = format!("{}{}", String::from_utf8_lossy(&failed.stdout), String::from_utf8_lossy(&failed.stderr));
-    assert!(!failed.status.success(), "a staged basic-auth password must fail the hook:\n{log}");
-    assert!(log.contains("basic-auth-password"), "{log}");
-    assert!(!log.contains("Summer2024"), "the hook's output shows no secret:\n{log}");
+    let (ok, failed) = pre_commit(d, &["run", "credlint"], None);
+    assert!(!ok, "a staged basic-auth password must fail the hook:\n{failed}");
+    assert!(failed.contains("basic-auth-password"), "{failed}");
+    assert!(!failed.contains("Summer2024"), "the hook's output shows no secret:\n{failed}");
+
+    let bin = Path::new(env!("CARGO_BIN_EXE_credlint")).parent().unwrap().to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let (ok, system) = pre_commit(d, &["run", "credlint-system"], Some(&path));
+    assert!(!ok && system.contains("basic-auth-password"), "{system}");
+    assert!(!system.contains("Summer2024"), "{system}");
+
     write(d, "sync.sh", "curl -u \"bot:$JIRA_API_TOKEN\" https://acme.atlassian.net/rest/api/3/myself\n");
     git(d, &["add", "sync.sh"]);
-    let passed = try_repo(d);
-    let log = format!("{}{}", String::from_utf8_lossy(&passed.stdout), String::from_utf8_lossy(&passed.stderr));
-    assert!(passed.status.success(), "a clean change must pass:\n{log}");
+    let (ok, passed) = pre_commit(d, &["run", "credlint"], None);
+    assert!(ok, "a clean change must pass:\n{passed}");
+    let builds =
+        [&failed, &system, &passed].iter().map(|log| log.matches("Installing environment").count()).sum::<usize>();
+    assert!(builds <= 1, "the hook is built at most once:\n{failed}\n{system}\n{passed}");
 }

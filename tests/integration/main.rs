@@ -11,6 +11,7 @@ mod git;
 mod history;
 mod hostile;
 mod injection;
+mod readme;
 mod redaction;
 mod repos;
 mod rule_examples;

@@ -1,16 +1,15 @@
 //! SARIF output: valid against the official OASIS schema (with Python's `jsonschema`), readable
-//! by a real consumer (`sarif-tools`), and carrying what GitHub code scanning needs.
+//! by a real consumer (`sarif-tools`), and carrying what GitHub code scanning needs. Both tools
+//! come from `scripts/test`'s virtual environment; the schema is carried in `tests/schemas/`.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use super::support::{credlint, repo_root};
 
-/// The official schema, from `../shared/schemas` beside the checkout (as in CI).
+/// The official OASIS schema (SARIF 2.1.0 errata 01), verbatim, with its notice beside it.
 fn schema() -> PathBuf {
-    let path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
-    assert!(path.exists(), "the SARIF schema is expected at {}", path.display());
-    path
+    repo_root().join("tests/schemas/sarif-schema-2.1.0.json")
 }
 
 fn sarif_of(args: &[&str]) -> (serde_json::Value, PathBuf, tempfile::TempDir) {
@@ -38,7 +37,7 @@ pub fn validate(path: &std::path::Path) {
     let output = Command::new("python3").arg("-c").arg(script).arg(schema()).arg(path).output().unwrap();
     assert!(
         output.status.success(),
-        "SARIF does not validate (is `jsonschema` installed? .ci/run installs it):\n{}{}",
+        "SARIF does not validate (is `jsonschema` installed? `bash scripts/test` installs it):\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -120,7 +119,7 @@ fn columns_are_utf16_code_units() {
 fn a_real_consumer_reads_it() {
     let (json, path, _dir) = sarif_of(&["fixtures"]);
     let output = Command::new("sarif").arg("summary").arg(&path).output();
-    let output = output.expect("`sarif` (PyPI sarif-tools) is installed by .ci/run");
+    let output = output.expect("`sarif` (PyPI sarif-tools) is installed by `bash scripts/test`");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let summary = String::from_utf8_lossy(&output.stdout);
     let errors = json["runs"][0]["results"].as_array().unwrap().iter().filter(|r| r["level"] == "error").count();
