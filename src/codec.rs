@@ -1,42 +1,13 @@
-//! Small hand-written codecs that token validation needs: CRC-32 (IEEE), base64 decoding and the
-//! base62 encoding of a `u32`.
+//! Small codecs that token validation needs: base64 decoding and the base62 encoding of a `u32`.
+//! CRC-32 is `crc32fast::hash`, called directly.
 //!
 //! This module owns byte-level encodings only; it knows nothing about tokens or secrets. Its callers
 //! are `classify` (checksums of Atlassian, GitHub and npm tokens; decoding `Basic` blobs and Data
 //! Center PATs) and any extractor that has to decode a base64 wrapper. Every function is total: it
 //! never panics, whatever bytes or text it is given, because its input comes from hostile files.
 
-/// The CRC-32 lookup table for the reflected IEEE 802.3 polynomial, built at compile time so that
-/// no call pays for it and no global initialisation is needed.
-const CRC32_TABLE: [u32; 256] = crc32_table();
-
-/// Builds the byte-at-a-time table for the reflected polynomial `0xEDB88320`.
-const fn crc32_table() -> [u32; 256] {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            k += 1;
-        }
-        table[i] = c;
-        i += 1;
-    }
-    table
-}
-
-/// CRC-32 as used by zlib, PNG, Ethernet and Python's `binascii.crc32` (ISO-HDLC / IEEE): the
-/// checksum that Atlassian, GitHub and npm tokens carry.
-#[must_use]
-pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc = CRC32_TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
+// Base62 stays hand-written: no well-kept crate implements this alphabet order (digits, upper,
+// lower) with fixed-width zero padding of a `u32`, and the whole encoder is a dozen lines.
 
 /// The base62 alphabet GitHub and npm use for checksums: digits, then upper case, then lower case.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -175,11 +146,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc32_matches_known_vectors() {
-        assert_eq!(crc32(b""), 0);
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(crc32(b"a"), 0xE8B7_BE43);
-        assert_eq!(crc32(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
+    fn crc32fast_is_the_iso_hdlc_crc_the_tokens_carry() {
+        assert_eq!(crc32fast::hash(b""), 0);
+        assert_eq!(crc32fast::hash(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32fast::hash(b"a"), 0xE8B7_BE43);
+        assert_eq!(crc32fast::hash(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
     }
 
     #[test]
@@ -190,7 +161,7 @@ mod tests {
         assert_eq!(base62_encode_u32_padded(u32::MAX, 6), "4gfFC3");
         // The CRC-32 of "123456789" is 0xCBF43926 = 3421780262
         // = 3·62^5 + 45·62^4 + 35·62^3 + 27·62^2 + 22·62 + 14, digits "3", "j", "Z", "R", "M", "E".
-        assert_eq!(base62_encode_u32_padded(crc32(b"123456789"), 6), "3jZRME");
+        assert_eq!(base62_encode_u32_padded(crc32fast::hash(b"123456789"), 6), "3jZRME");
         // A width smaller than the number never truncates it.
         assert_eq!(base62_encode_u32_padded(62, 1), "10");
     }
