@@ -302,9 +302,8 @@ fn id(fingerprint: u128, occurrence: u32) -> String {
             hash = hash.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
         }
     }
-    let uuid = (hash & !(0xf << 76) & !(0b11 << 62)) | (0x8 << 76) | (0b10 << 62);
-    let hex = format!("{uuid:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    // Deterministic on purpose (not v4): the same finding keeps its id across runs.
+    uuid::Builder::from_custom_bytes(hash.to_be_bytes()).into_uuid().hyphenated().to_string()
 }
 
 /// At most `max` characters (the schema's limits on `name`, `description` and `solution`).
