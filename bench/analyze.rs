@@ -18,7 +18,7 @@ fn synthetic_sites(count: usize) -> Vec<Site> {
         .map(|i| {
             // A small linear congruential generator keeps the input the same on every run.
             let r = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 33;
-            let secret = if r % 5 == 0 {
+            let secret = if r.is_multiple_of(5) {
                 Value::literal(format!("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1{:08}", r % 500), Span::new(10, 42))
             } else {
                 Value::Reference {

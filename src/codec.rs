@@ -1,42 +1,13 @@
-//! Small hand-written codecs that token validation needs: CRC-32 (IEEE), base64 decoding and the
-//! base62 encoding of a `u32`.
+//! Small codecs that token validation needs: strict base64 decoding (the `base64` crate's engines)
+//! and the base62 encoding of a `u32`. CRC-32 is `crc32fast::hash`, called directly.
 //!
 //! This module owns byte-level encodings only; it knows nothing about tokens or secrets. Its callers
 //! are `classify` (checksums of Atlassian, GitHub and npm tokens; decoding `Basic` blobs and Data
 //! Center PATs) and any extractor that has to decode a base64 wrapper. Every function is total: it
 //! never panics, whatever bytes or text it is given, because its input comes from hostile files.
 
-/// The CRC-32 lookup table for the reflected IEEE 802.3 polynomial, built at compile time so that
-/// no call pays for it and no global initialisation is needed.
-const CRC32_TABLE: [u32; 256] = crc32_table();
-
-/// Builds the byte-at-a-time table for the reflected polynomial `0xEDB88320`.
-const fn crc32_table() -> [u32; 256] {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            k += 1;
-        }
-        table[i] = c;
-        i += 1;
-    }
-    table
-}
-
-/// CRC-32 as used by zlib, PNG, Ethernet and Python's `binascii.crc32` (ISO-HDLC / IEEE): the
-/// checksum that Atlassian, GitHub and npm tokens carry.
-#[must_use]
-pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc = CRC32_TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    !crc
-}
+// Base62 stays hand-written: no well-kept crate implements this alphabet order (digits, upper,
+// lower) with fixed-width zero padding of a `u32`, and the whole encoder is a dozen lines.
 
 /// The base62 alphabet GitHub and npm use for checksums: digits, then upper case, then lower case.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -69,28 +40,6 @@ pub fn base62_encode_u32_padded(n: u32, width: usize) -> String {
     out
 }
 
-/// The value of one base64 character in either the standard (`+/`) or the URL-safe (`-_`)
-/// alphabet, and which of the two alphabets the character commits the string to.
-fn base64_value(c: u8) -> Option<(u8, Alphabet)> {
-    match c {
-        b'A'..=b'Z' => Some((c - b'A', Alphabet::Either)),
-        b'a'..=b'z' => Some((c - b'a' + 26, Alphabet::Either)),
-        b'0'..=b'9' => Some((c - b'0' + 52, Alphabet::Either)),
-        b'+' => Some((62, Alphabet::Standard)),
-        b'/' => Some((63, Alphabet::Standard)),
-        b'-' => Some((62, Alphabet::UrlSafe)),
-        b'_' => Some((63, Alphabet::UrlSafe)),
-        _ => None,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Alphabet {
-    Either,
-    Standard,
-    UrlSafe,
-}
-
 /// Decodes base64 in the standard or the URL-safe alphabet (RFC 4648 §4 and §5), with or without
 /// `=` padding.
 ///
@@ -99,75 +48,32 @@ enum Alphabet {
 /// wrong length, a length that no encoder produces, or non-zero bits in the last character. Being
 /// strict is the point: the classifier uses a successful decode as evidence that a value *is* an
 /// encoding, so random text must not decode by accident.
+///
+/// The `base64` crate's strict engines do the work: a string that ends in `=` must be padded
+/// canonically (`STANDARD`, `URL_SAFE`: so `Zg=` is refused), one that doesn't must need no
+/// padding bits (`*_NO_PAD`); neither allows trailing bits. Each engine knows one alphabet, so a
+/// mixed string fails both.
 #[must_use]
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let data_len = bytes.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
-    let padding = bytes.len() - data_len;
-    if data_len == 0 {
-        // Only an empty string is valid here: "=" or "==" alone is garbage.
-        return if bytes.is_empty() { Some(Vec::new()) } else { None };
-    }
-    let data = &bytes[..data_len];
-    // A final quantum of one character cannot encode a whole byte.
-    let tail = data_len % 4;
-    if tail == 1 {
-        return None;
-    }
-    if padding > 0 && (padding > 2 || (data_len + padding) % 4 != 0) {
-        return None;
-    }
-
-    let mut alphabet = Alphabet::Either;
-    let mut out = Vec::with_capacity(data_len / 4 * 3 + 2);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for &c in data {
-        let (v, a) = base64_value(c)?;
-        match (alphabet, a) {
-            (_, Alphabet::Either) => {}
-            (Alphabet::Either, committed) => alphabet = committed,
-            (current, committed) if current != committed => return None,
-            _ => {}
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xFF) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // Leftover bits must be zero in a canonical encoding.
-    if acc != 0 {
-        return None;
-    }
-    Some(out)
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let (standard, url_safe) =
+        if s.ends_with('=') { (&STANDARD, &URL_SAFE) } else { (&STANDARD_NO_PAD, &URL_SAFE_NO_PAD) };
+    standard.decode(s).or_else(|_| url_safe.decode(s)).ok()
 }
 
 /// A test-only base64 encoder, so that tests can build encoded fixtures (Data Center PATs, `Basic`
 /// blobs, JWTs) from their parts instead of hardcoding opaque strings.
 #[cfg(test)]
 pub(crate) fn base64_encode(bytes: &[u8], url_safe: bool, pad: bool) -> String {
-    let alphabet: &[u8; 64] = if url_safe {
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    } else {
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    };
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..4 {
-            if i < chars {
-                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else if pad {
-                out.push('=');
-            }
-        }
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    match (url_safe, pad) {
+        (false, true) => STANDARD.encode(bytes),
+        (false, false) => STANDARD_NO_PAD.encode(bytes),
+        (true, true) => URL_SAFE.encode(bytes),
+        (true, false) => URL_SAFE_NO_PAD.encode(bytes),
     }
-    out
 }
 
 #[cfg(test)]
@@ -175,11 +81,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc32_matches_known_vectors() {
-        assert_eq!(crc32(b""), 0);
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(crc32(b"a"), 0xE8B7_BE43);
-        assert_eq!(crc32(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
+    fn crc32fast_is_the_iso_hdlc_crc_the_tokens_carry() {
+        assert_eq!(crc32fast::hash(b""), 0);
+        assert_eq!(crc32fast::hash(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32fast::hash(b"a"), 0xE8B7_BE43);
+        assert_eq!(crc32fast::hash(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
     }
 
     #[test]
@@ -190,7 +96,7 @@ mod tests {
         assert_eq!(base62_encode_u32_padded(u32::MAX, 6), "4gfFC3");
         // The CRC-32 of "123456789" is 0xCBF43926 = 3421780262
         // = 3·62^5 + 45·62^4 + 35·62^3 + 27·62^2 + 22·62 + 14, digits "3", "j", "Z", "R", "M", "E".
-        assert_eq!(base62_encode_u32_padded(crc32(b"123456789"), 6), "3jZRME");
+        assert_eq!(base62_encode_u32_padded(crc32fast::hash(b"123456789"), 6), "3jZRME");
         // A width smaller than the number never truncates it.
         assert_eq!(base62_encode_u32_padded(62, 1), "10");
     }

@@ -2,13 +2,15 @@
 //! more than a moment runs, and erased before the report is written.
 //!
 //! `cli` turns it on only when stderr is a terminal, the report is the human one, and no CI
-//! variable is set: a pipe, a log file or a machine-readable format never sees it. Workers only
-//! bump two atomic counters; one thread draws, ten times a second.
+//! variable is set: a pipe, a log file or a machine-readable format never sees it (and indicatif's
+//! stderr target hides itself off a terminal besides). Workers only bump two atomic counters;
+//! indicatif draws them, ten times a second, from its own ticker thread, once the delay is over.
 
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a scan runs before the line appears (a quick scan never flickers one).
 const DEFAULT_DELAY: Duration = Duration::from_millis(400);
@@ -32,16 +34,17 @@ impl Progress {
     pub fn line(&self) -> String {
         let files = self.files.load(Ordering::Relaxed);
         let bytes = self.bytes.load(Ordering::Relaxed);
-        format!("scanning: {} files, {:.1} MB", thousands(files), bytes as f64 / 1e6)
+        format!("scanning: {} files, {:.1} MB", HumanCount(files), bytes as f64 / 1e6)
     }
 }
 
-/// Draws the line while alive; dropping it stops the thread and erases the line.
+/// Draws the line while alive; dropping it stops drawing and erases the line.
 #[derive(Debug)]
 pub struct Drawing {
+    bar: ProgressBar,
     stop: Arc<(Mutex<bool>, Condvar)>,
-    drawn: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Waits out the delay, then starts indicatif's ticker; ends at once when the scan ends first.
+    delay: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Starts drawing `progress` on stderr after `delay` (default 400 ms; `CREDLINT_PROGRESS_DELAY_MS`
@@ -51,41 +54,35 @@ pub fn draw(progress: Arc<Progress>) -> Drawing {
         .ok()
         .and_then(|ms| ms.parse().ok())
         .map_or(DEFAULT_DELAY, Duration::from_millis);
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+    let style = ProgressStyle::with_template("{line}").expect("a template of one key is valid").with_key(
+        "line",
+        move |_: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = out.write_str(&progress.line());
+        },
+    );
+    bar.set_style(style);
     let stop = Arc::new((Mutex::new(false), Condvar::new()));
-    let drawn = Arc::new(AtomicBool::new(false));
     if delay.is_zero() {
         // Drawn before the scan starts, so that even an instant scan shows (and erases) a line.
-        redraw(&progress);
-        drawn.store(true, Ordering::Relaxed);
+        bar.tick();
+        bar.enable_steady_tick(REDRAW);
+        return Drawing { bar, stop, delay: None };
     }
     let thread = {
-        let (stop, drawn) = (Arc::clone(&stop), Arc::clone(&drawn));
+        let (stop, bar) = (Arc::clone(&stop), bar.clone());
         std::thread::Builder::new().name("progress".to_owned()).spawn(move || {
             let (lock, wake) = &*stop;
-            let mut wait = delay;
-            loop {
-                let stopped = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                let (stopped, _) =
-                    wake.wait_timeout_while(stopped, wait, |stopped| !*stopped).unwrap_or_else(|e| e.into_inner());
-                if *stopped {
-                    return;
-                }
-                drop(stopped);
-                redraw(&progress);
-                drawn.store(true, Ordering::Relaxed);
-                wait = REDRAW;
+            let stopped = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (stopped, _) =
+                wake.wait_timeout_while(stopped, delay, |stopped| !*stopped).unwrap_or_else(|e| e.into_inner());
+            if !*stopped {
+                bar.enable_steady_tick(REDRAW);
             }
         })
     };
     // Without a thread there is no line: the scan goes on regardless.
-    Drawing { stop, drawn, thread: thread.ok() }
-}
-
-/// `\r` and erase-line: the line is redrawn in place, never scrolled.
-fn redraw(progress: &Progress) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = write!(stderr, "\r\x1b[2K{}", progress.line());
-    let _ = stderr.flush();
+    Drawing { bar, stop, delay: thread.ok() }
 }
 
 impl Drop for Drawing {
@@ -93,27 +90,12 @@ impl Drop for Drawing {
         let (lock, wake) = &*self.stop;
         *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = true;
         wake.notify_all();
-        if let Some(thread) = self.thread.take() {
+        if let Some(thread) = self.delay.take() {
             let _ = thread.join();
         }
-        if self.drawn.load(Ordering::Relaxed) {
-            let mut stderr = std::io::stderr().lock();
-            let _ = write!(stderr, "\r\x1b[2K");
-            let _ = stderr.flush();
-        }
+        // Stops the ticker and erases the line (`\r` and erase-line) if it was ever drawn.
+        self.bar.finish_and_clear();
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -128,8 +110,9 @@ mod tests {
             progress.record(1000);
         }
         assert_eq!(progress.line(), "scanning: 1,234 files, 2.7 MB");
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000_000), "1,000,000");
+        progress.files.store(1_000_000, Ordering::Relaxed);
+        assert_eq!(progress.line(), "scanning: 1,000,000 files, 2.7 MB");
+        progress.files.store(0, Ordering::Relaxed);
+        assert_eq!(progress.line(), "scanning: 0 files, 2.7 MB");
     }
 }

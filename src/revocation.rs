@@ -72,7 +72,7 @@ fn lifetime_days(creation: &TokenCreation, today: Date) -> Option<i64> {
     if let Ok(millis) = text.parse::<i64>()
         && millis > 100_000_000_000
     {
-        return Some(Date::from_days(millis / 86_400_000).to_days() - today.to_days());
+        return Some(millis / 86_400_000 - today.to_days());
     }
     let date: Date = text.parse().ok()?;
     Some(today.days_until(date))

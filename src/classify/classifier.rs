@@ -245,9 +245,10 @@ fn password_hallmarks(v: &str, n: usize) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{base62_encode_u32_padded, base64_encode, crc32};
+    use crate::codec::{base62_encode_u32_padded, base64_encode};
     use NamePrior::{Neutral, Password, Token};
     use TokenFormat as F;
+    use crc32fast::hash as crc32;
 
     /// A deterministic generator, so fake tokens are the same on every run and no real secret is
     /// ever written into the repository.

@@ -19,11 +19,11 @@ pub fn extract(file: &SourceFile) -> Facts {
             "machine" | "default" => {
                 finish(entry.take(), &mut facts);
                 let mut fresh = Entry { start: span.start, ..Entry::default() };
-                if word == "machine" {
-                    if let Some(&(host, host_span)) = tokens.get(i + 1) {
-                        fresh.machine = Some((host.to_owned(), host_span));
-                        i += 1;
-                    }
+                if word == "machine"
+                    && let Some(&(host, host_span)) = tokens.get(i + 1)
+                {
+                    fresh.machine = Some((host.to_owned(), host_span));
+                    i += 1;
                 }
                 fresh.end = tokens.get(i).map_or(span.end, |t| t.1.end);
                 entry = Some(fresh);

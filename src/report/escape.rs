@@ -182,38 +182,39 @@ pub fn dot_label(text: &str) -> String {
     out
 }
 
-/// XML 1.0 character data: markup characters as entities; line breaks and tabs kept; every other
-/// hazard shown as on a terminal (which also removes every character XML 1.0 forbids, except
-/// U+FFFE and U+FFFF, shown the same way).
-pub fn xml_text(text: &str) -> String {
-    xml(text, false)
-}
-
-/// An XML 1.0 attribute value: as [`xml_text`], with line breaks and tabs as character references,
-/// which survive attribute-value normalisation (a literal one would be read back as a space).
-pub fn xml_attr(text: &str) -> String {
-    xml(text, true)
-}
-
-fn xml(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
+/// What XML 1.0 character data may hold raw, before markup escaping: line breaks and tabs kept;
+/// every other hazard shown as on a terminal (which also removes every character XML 1.0 forbids),
+/// and U+FFFE and U+FFFF, which it forbids too, shown the same way. quick-xml escapes markup but
+/// writes control characters as they are, so every XML writer hands it text through this.
+pub fn xml_visible(text: &str) -> Cow<'_, str> {
+    let forbidden = |c: char| matches!(c, '\u{FFFE}' | '\u{FFFF}') || (is_hazard(c) && c != '\n');
+    if !text.chars().any(forbidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' | '\t' => out.push(c),
+            '\n' => out.push(c),
             '\u{FFFE}' | '\u{FFFF}' => {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => push_visible(&mut out, c),
         }
     }
-    out
+    Cow::Owned(out)
+}
+
+/// XML 1.0 character data: [`xml_visible`], then the markup characters (`& < > " '`) as entities
+/// by quick-xml's escaping.
+pub fn xml_text(text: &str) -> String {
+    quick_xml::escape::escape(xml_visible(text)).into_owned()
+}
+
+/// An XML 1.0 attribute value: as [`xml_text`], with line breaks and tabs as character references,
+/// which survive attribute-value normalisation (a literal one would be read back as a space).
+/// Escaping never makes a line break or a tab, so replacing them afterwards is safe.
+pub fn xml_attr(text: &str) -> String {
+    xml_text(text).replace('\n', "&#10;").replace('\t', "&#9;")
 }
 
 #[cfg(test)]

@@ -302,9 +302,8 @@ fn id(fingerprint: u128, occurrence: u32) -> String {
             hash = hash.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
         }
     }
-    let uuid = (hash & !(0xf << 76) & !(0b11 << 62)) | (0x8 << 76) | (0b10 << 62);
-    let hex = format!("{uuid:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    // Deterministic on purpose (not v4): the same finding keeps its id across runs.
+    uuid::Builder::from_custom_bytes(hash.to_be_bytes()).into_uuid().hyphenated().to_string()
 }
 
 /// At most `max` characters (the schema's limits on `name`, `description` and `solution`).
@@ -315,27 +314,19 @@ fn limit(text: &str, max: usize) -> String {
     }
 }
 
-/// Seconds since the Unix epoch: `SOURCE_DATE_EPOCH` when set (reproducible builds' convention),
-/// else the system clock.
-fn report_time() -> u64 {
-    std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|value| value.trim().parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
-    })
+/// When the report is written: `SOURCE_DATE_EPOCH` (seconds since the Unix epoch, reproducible
+/// builds' convention) when set and in range, else the system clock.
+fn report_time() -> jiff::Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| value.trim().parse().ok())
+        .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
+        .unwrap_or_else(jiff::Timestamp::now)
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` in UTC: the only form the schema's `start_time` pattern accepts.
-fn timestamp(seconds: u64) -> String {
-    let date = crate::date::Date::from_days((seconds / 86_400) as i64);
-    let time = seconds % 86_400;
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        date.year,
-        date.month,
-        date.day,
-        time / 3600,
-        time % 3600 / 60,
-        time % 60
-    )
+fn timestamp(time: jiff::Timestamp) -> String {
+    jiff::tz::Offset::UTC.to_datetime(time).strftime("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 #[cfg(test)]
@@ -344,9 +335,11 @@ mod tests {
 
     #[test]
     fn timestamps_have_the_schema_form() {
-        assert_eq!(timestamp(0), "1970-01-01T00:00:00");
-        assert_eq!(timestamp(951_827_696), "2000-02-29T12:34:56");
-        assert_eq!(timestamp(1_767_225_599), "2025-12-31T23:59:59");
+        let at = |seconds| timestamp(jiff::Timestamp::from_second(seconds).unwrap());
+        assert_eq!(at(0), "1970-01-01T00:00:00");
+        assert_eq!(at(951_827_696), "2000-02-29T12:34:56");
+        assert_eq!(at(1_767_225_599), "2025-12-31T23:59:59");
+        assert_eq!(timestamp(jiff::Timestamp::constant(1_767_225_599, 999_999_999)), "2025-12-31T23:59:59");
     }
 
     #[test]

@@ -15,20 +15,30 @@
 //!
 //! Suites per rule rather than one overall: GitLab and Azure flatten suites anyway, while Jenkins
 //! and CircleCI show per-suite counts, which then read as "which rule fails and how often".
-//! Text is escaped in [`attr`] and [`text`] only: for XML 1.0 (`& < > " '`) by [`escape`], after
-//! every control character is shown as on a terminal (which also keeps out what XML 1.0 forbids).
-//! An attribute is one line; a failure's body is lines credlint writes, each shown on one line,
-//! so a line break in a file's name or a key can't forge a line. Output is deterministic: no
-//! timestamps, `time="0"`.
+//! quick-xml's `Writer` writes the document (indented by two spaces) and escapes the markup
+//! characters (`& < > " '`). Before text reaches it, every control character is shown as on a
+//! terminal by [`escape`] (quick-xml passes control characters through, and XML 1.0 forbids most):
+//! character data in [`text_element`], attributes in [`attr`], which also writes the tab as a
+//! character reference. An attribute is one line; a failure's body is lines credlint writes, each
+//! shown on one line, so a line break in a file's name or a key can't forge a line. Output is
+//! deterministic: no timestamps, `time="0"`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
+
+use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::name::QName;
 
 use super::{escape, first_sentence, repo_path};
 use crate::finding::Finding;
 use crate::rules::Catalogue;
 use crate::{FileProblem, ScanOutcome};
+
+type Xml<'a> = Writer<&'a mut dyn Write>;
 
 pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
     // Every rule of the catalogue gets a suite, even without findings; a finding of a rule the
@@ -37,49 +47,73 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) 
     for finding in &outcome.findings {
         by_rule.entry(&finding.rule).or_default().push(finding);
     }
-    let mut suites = String::new();
-    let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
+    let file_errors = outcome.problems.iter().filter(|p| p.problem.kind.is_error()).count();
+    let file_skipped = outcome.problems.len() - file_errors;
+    let tests = by_rule.values().map(|findings| findings.len().max(1)).sum::<usize>() + outcome.problems.len();
+    let failures = outcome.findings.len();
+
+    let mut xml = Writer::new_with_indent(out, b' ', 2);
+    xml.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    xml.write_event(Event::Start(element(
+        "testsuites",
+        &[("name", "credlint")],
+        (tests, failures, file_errors, file_skipped),
+    )))?;
     for (rule, findings) in &by_rule {
-        let cases: Vec<String> = if findings.is_empty() {
-            vec![format!("    <testcase classname=\"credlint\" name=\"{}\" time=\"0\"/>\n", attr(rule))]
-        } else {
-            findings.iter().map(|finding| failure_case(outcome, catalogue, finding)).collect()
-        };
-        tests += cases.len();
-        failures += findings.len();
-        suites.push_str(&suite(&format!("credlint/{rule}"), cases.len(), findings.len(), 0, 0, &cases));
+        let name = format!("credlint/{rule}");
+        let cases = findings.len().max(1);
+        xml.write_event(Event::Start(element("testsuite", &[("name", &name)], (cases, findings.len(), 0, 0))))?;
+        if findings.is_empty() {
+            let case = with_attrs("testcase", &[("classname", "credlint"), ("name", rule), ("time", "0")]);
+            xml.write_event(Event::Empty(case))?;
+        }
+        for finding in findings {
+            failure_case(&mut xml, outcome, catalogue, finding)?;
+        }
+        xml.write_event(Event::End(BytesEnd::new("testsuite")))?;
     }
     if !outcome.problems.is_empty() {
-        let cases: Vec<String> = outcome.problems.iter().map(problem_case).collect();
-        let suite_errors = outcome.problems.iter().filter(|p| p.problem.kind.is_error()).count();
-        let suite_skipped = outcome.problems.len() - suite_errors;
-        tests += cases.len();
-        errors += suite_errors;
-        skipped += suite_skipped;
-        suites.push_str(&suite("credlint/files", cases.len(), 0, suite_errors, suite_skipped, &cases));
+        let counts = (outcome.problems.len(), 0, file_errors, file_skipped);
+        xml.write_event(Event::Start(element("testsuite", &[("name", "credlint/files")], counts)))?;
+        for problem in &outcome.problems {
+            problem_case(&mut xml, problem)?;
+        }
+        xml.write_event(Event::End(BytesEnd::new("testsuite")))?;
     }
-    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
-    writeln!(
-        out,
-        "<testsuites name=\"credlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" \
-         skipped=\"{skipped}\" time=\"0\">"
-    )?;
-    out.write_all(suites.as_bytes())?;
-    writeln!(out, "</testsuites>")
+    xml.write_event(Event::End(BytesEnd::new("testsuites")))?;
+    writeln!(xml.get_mut())
 }
 
-fn suite(name: &str, tests: usize, failures: usize, errors: usize, skipped: usize, cases: &[String]) -> String {
-    let mut text = format!(
-        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" \
-         skipped=\"{skipped}\" time=\"0\">\n",
-        attr(name)
-    );
-    cases.iter().for_each(|case| text.push_str(case));
-    text.push_str("  </testsuite>\n");
-    text
+/// `<testsuites>` or `<testsuite>`: its attributes, then the counts `(tests, failures, errors,
+/// skipped)` and `time="0"`.
+fn element<'a>(name: &'a str, attrs: &[(&str, &str)], counts: (usize, usize, usize, usize)) -> BytesStart<'a> {
+    let (tests, failures, errors, skipped) = counts;
+    let counts = [tests, failures, errors, skipped].map(|n| n.to_string());
+    let mut start = with_attrs(name, attrs);
+    for (key, value) in ["tests", "failures", "errors", "skipped"].iter().zip(&counts) {
+        start.push_attribute(attr(key, value));
+    }
+    start.push_attribute(attr("time", "0"));
+    start
 }
 
-fn failure_case(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding) -> String {
+fn with_attrs<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut start = BytesStart::new(name);
+    for (key, value) in attrs {
+        start.push_attribute(attr(key, value));
+    }
+    start
+}
+
+/// `<NAME attrs…>TEXT</NAME>`, the text escaped by quick-xml after [`visible`].
+fn text_element(xml: &mut Xml<'_>, start: BytesStart<'_>, body: &str) -> io::Result<()> {
+    let end = start.to_end().into_owned();
+    xml.write_event(Event::Start(start))?;
+    xml.write_event(Event::Text(BytesText::new(&visible(body))))?;
+    xml.write_event(Event::End(end))
+}
+
+fn failure_case(xml: &mut Xml<'_>, outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding) -> io::Result<()> {
     let path = repo_path(finding.reported_path(), None);
     let (start, _) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
     let at = format!("{}{path}:{}:{}", revision(outcome, &finding.primary.path), start.line, start.column);
@@ -112,17 +146,16 @@ fn failure_case(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Finding)
         body.push(format!("  help: {}", first_sentence(&rule.remediation)));
     }
     body.push(format!("  run `credlint explain {}` for more", finding.rule));
-    format!(
-        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\" time=\"0\">\n      \
-         <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
-        attr(&path),
-        attr(&format!("{} at {at}", finding.rule)),
-        attr(&path),
-        start.line,
-        attr(&finding.message),
-        attr(&finding.rule),
-        lines(&body),
-    )
+    let line = start.line.to_string();
+    let name = format!("{} at {at}", finding.rule);
+    let case = with_attrs(
+        "testcase",
+        &[("classname", &path), ("name", &name), ("file", &path), ("line", &line), ("time", "0")],
+    );
+    xml.write_event(Event::Start(case))?;
+    let failure = with_attrs("failure", &[("message", &finding.message), ("type", &finding.rule)]);
+    text_element(xml, failure, &lines(&body))?;
+    xml.write_event(Event::End(BytesEnd::new("testcase")))
 }
 
 /// `<short commit>:` before a path in history (git's `rev:path`), else nothing.
@@ -130,58 +163,74 @@ fn revision(outcome: &ScanOutcome, path: &std::path::Path) -> String {
     super::commit_of(outcome, path).map(|commit| format!("{}:", super::short(commit))).unwrap_or_default()
 }
 
-fn problem_case(problem: &FileProblem) -> String {
+fn problem_case(xml: &mut Xml<'_>, problem: &FileProblem) -> io::Result<()> {
     let path = repo_path(&problem.path, None);
     let kind = serde_json::to_value(problem.problem.kind).ok();
     let kind = kind.as_ref().and_then(|kind| kind.as_str()).unwrap_or("problem");
-    let element = if problem.problem.kind.is_error() {
-        format!(
-            "<error message=\"{}\" type=\"{}\">{}: {}</error>",
-            attr(&problem.problem.message),
-            attr(kind),
-            text(&path),
-            text(&problem.problem.message)
-        )
+    let name = format!("scan {path}");
+    xml.write_event(Event::Start(with_attrs(
+        "testcase",
+        &[("classname", &path), ("name", &name), ("file", &path), ("time", "0")],
+    )))?;
+    let message = &problem.problem.message;
+    if problem.problem.kind.is_error() {
+        let error = with_attrs("error", &[("message", message), ("type", kind)]);
+        // Two strings from outside on one line, each shown on it.
+        text_element(xml, error, &format!("{}: {}", escape::terminal(&path), escape::terminal(message)))?;
     } else {
-        format!("<skipped message=\"{}\"/>", attr(&format!("{kind}: {}", problem.problem.message)))
-    };
-    format!(
-        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"0\">\n      {element}\n    </testcase>\n",
-        attr(&path),
-        attr(&format!("scan {path}")),
-        attr(&path),
-    )
+        xml.write_event(Event::Empty(with_attrs("skipped", &[("message", &format!("{kind}: {message}"))])))?;
+    }
+    xml.write_event(Event::End(BytesEnd::new("testcase")))
 }
 
-/// Escapes character data of one line: control characters shown, markup characters as entities.
-fn text(value: &str) -> String {
-    escape::xml_text(&escape::terminal(value))
+/// Character data as quick-xml is handed it: what XML 1.0 forbids (and every other hazard) shown
+/// as escapes by [`escape::xml_visible`], since quick-xml escapes markup but passes control
+/// characters through. Line breaks stay: [`lines`] has shown those of each line already.
+fn visible(value: &str) -> Cow<'_, str> {
+    escape::xml_visible(value)
 }
 
-/// Escapes lines credlint writes, each as [`text`], joined by line breaks.
+/// Lines credlint writes, each shown on one line (control characters, line breaks included, as
+/// escapes), joined by line breaks: a line break in a file's name or a key can't forge a line.
 fn lines(lines: &[String]) -> String {
-    lines.iter().map(|line| text(line)).collect::<Vec<_>>().join("\n")
+    lines.iter().map(|line| escape::terminal(line)).collect::<Vec<_>>().join("\n")
 }
 
-/// Escapes an attribute value: one line, control characters shown, markup characters as entities.
-fn attr(value: &str) -> String {
-    escape::xml_attr(&escape::terminal(value))
+/// An attribute: one line, control characters shown, escaped by [`escape::xml_attr`] (quick-xml's
+/// escaping, plus a character reference for the tab, which attribute-value normalisation would
+/// otherwise read back as a space; quick-xml's own attribute escaping keeps it raw).
+fn attr<'a>(key: &'a str, value: &str) -> Attribute<'a> {
+    let escaped = escape::xml_attr(&escape::terminal(value));
+    Attribute { key: QName(key.as_bytes()), value: Cow::Owned(escaped.into_bytes()) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Text and attributes as this writer makes them, through quick-xml.
+    fn written(body: &str, attribute: &str) -> String {
+        let mut out = Vec::new();
+        let mut xml: Xml<'_> = Writer::new(&mut out);
+        text_element(&mut xml, with_attrs("e", &[("a", attribute)]), body).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn markup_characters_are_escaped() {
-        assert_eq!(text(r#"a & b < c > d "e" 'f'"#), "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;");
+        assert_eq!(
+            written(r#"a & b < c > d "e" 'f'"#, "<&>"),
+            r#"<e a="&lt;&amp;&gt;">a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;</e>"#
+        );
     }
 
     #[test]
     fn control_characters_are_shown_and_lines_stay_credlints() {
-        assert_eq!(text("a\u{0}b\u{1b}[31mc\u{FFFE}d\u{7f}"), "a\\u{0}b\\u{1b}[31mc\\u{fffe}d\\u{7f}");
-        assert_eq!(attr("line\nnext\tcol\r"), "line\\nnext&#9;col\\r");
+        assert_eq!(
+            written("a\u{0}b\u{1b}[31mc\u{FFFE}d\u{7f}", "line\nnext\tcol\r"),
+            r#"<e a="line\nnext&#9;col\r">a\u{0}b\u{1b}[31mc\u{fffe}d\u{7f}</e>"#
+        );
         assert_eq!(lines(&["a\nb".to_owned(), "c".to_owned()]), "a\\nb\nc");
-        assert_eq!(text("é😀"), "é😀");
+        assert_eq!(written("é😀", "é😀"), r#"<e a="é😀">é😀</e>"#);
     }
 }

@@ -209,16 +209,13 @@ pub fn uri(path: &Path) -> String {
     let absolute = crate::walk::absolute(path);
     let relative = absolute.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
     let text = display_path(&relative);
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(&text, URI_KEPT).to_string()
 }
+
+/// Everything but RFC 3986's unreserved characters and `/` is encoded, with upper-case hex: the
+/// baselines key on these URIs, so this set must not change.
+const URI_KEPT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
 
 /// A stable fingerprint: the rule, the path and the finding's line with secrets masked and white
 /// space folded, hashed with FNV-1a (stable across platforms and versions, unlike `std`'s hasher).
@@ -243,6 +240,7 @@ mod tests {
     fn uris_are_relative_and_percent_encoded() {
         assert_eq!(uri(Path::new("src/my file#1.py")), "src/my%20file%231.py");
         assert_eq!(uri(Path::new("./a/b.sh")), "a/b.sh");
+        assert_eq!(uri(Path::new("a-b_c.d~e/%+é:?[@]")), "a-b_c.d~e/%25%2B%C3%A9%3A%3F%5B%40%5D");
     }
 
     #[test]

@@ -352,8 +352,9 @@ impl<'ast> Visit<'ast> for Extractor<'ast> {
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         self.scopes.push();
         self.scopes.bind_pattern(&arm.pat, None);
-        if let Some((_, guard)) = &arm.guard {
-            self.visit_expr(guard);
+        // syn 3 keeps an arm's guard in its pattern (`Pat::Guard`); its names are bound above.
+        if let syn::Pat::Guard(guarded) = &arm.pat {
+            self.visit_expr(&guarded.guard);
         }
         self.visit_expr(&arm.body);
         self.scopes.pop();

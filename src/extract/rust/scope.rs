@@ -113,6 +113,7 @@ fn pattern_names(pat: &Pat, names: &mut Vec<String>, depth: usize) {
             }
         }
         Pat::Type(typed) => recurse(&typed.pat),
+        Pat::Guard(guarded) => recurse(&guarded.pat),
         Pat::Reference(reference) => recurse(&reference.pat),
         Pat::Paren(paren) => recurse(&paren.pat),
         Pat::Tuple(tuple) => tuple.elems.iter().for_each(recurse),

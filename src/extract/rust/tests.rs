@@ -89,6 +89,17 @@ const JIRA_TOKEN: &str = "MDM0MjM5NDc2MDxxSomethingLongerThanItShouldBe44";"#;
 }
 
 #[test]
+fn match_guards_are_read_and_guarded_arms_bind_their_names() {
+    // syn 3 keeps a guard inside the arm's pattern (`Pat::Guard`): calls in it are still read, and
+    // the names its pattern binds still shadow outer ones in the guard and the body.
+    let in_guard = r#"fn f(c: &reqwest::Client, x: Option<u8>) { match x { Some(n) if c.get("https://jira.example.com/rest").basic_auth("svc-jira", Some("Summer2024!")).send().is_ok() => {} _ => {} } }"#;
+    let u = one_use(in_guard);
+    assert_eq!(literal_at(in_guard, &u.secret, "Summer2024!"), "Summer2024!");
+    let shadowed = r#"fn f(c: &reqwest::Client, x: Option<String>) { let token = "first-value-x1"; match x { Some(token) if !token.is_empty() => { c.get(U).bearer_auth(token); } _ => {} } }"#;
+    assert!(!matches!(one_use(shadowed).secret, Value::Literal { .. }), "the arm's `token` shadows the literal");
+}
+
+#[test]
 fn scopes_follow_rust() {
     // A later `let` is not visible, a block's `let` ends with the block, and shadowing reads the
     // outer binding in its own initialiser.
