@@ -12,7 +12,7 @@ use crate::config::{Config, DEFAULT_MAX_FILE_SIZE, compile_excludes};
 use crate::finding::Severity;
 use crate::report::{self, Format, Summary};
 use crate::rules::Catalogue;
-use crate::walk::WalkOptions;
+use crate::walk::{PathDisplay as WalkDisplay, WalkOptions};
 use crate::{ScanSettings, scan};
 
 pub mod output;
@@ -20,11 +20,27 @@ pub mod output;
 /// Flags basic-auth passwords, credentials shared across connections, and credentials without a
 /// revocation path, in code and configuration.
 #[derive(Debug, Parser)]
-#[command(name = "credlint", version, about, long_about = None, propagate_version = true)]
+#[command(name = "credlint", version, about, long_about = None, propagate_version = true, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+const EXAMPLES: &str = "\
+Examples:
+  credlint scan                         scan the current directory
+  credlint scan --format sarif -o credlint.sarif --fail-on never .
+  credlint scan --staged                what a commit would add (pre-commit)
+  credlint rules                        the rules; `credlint explain RULE` documents one";
+
+const SCAN_EXAMPLES: &str = "\
+Examples:
+  credlint scan                                   the current directory, human output
+  credlint scan src deploy --exclude 'vendor/'    two directories, without vendor/
+  credlint scan --include '*.yml' .github         only the workflow files
+  credlint scan --since origin/main --format github   pull-request annotations
+  credlint scan --format sarif -o credlint.sarif --exit-zero .
+  cat deploy/sync.sh | credlint scan - --stdin-filename deploy/sync.sh";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -32,8 +48,10 @@ pub enum Command {
     ///
     /// Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on an error (bad
     /// arguments or config, a file that could not be read).
+    #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
     /// List the rules.
+    #[command(after_help = "Examples:\n  credlint rules\n  credlint rules --format json | jq -r '.rules[].id'")]
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
@@ -44,20 +62,42 @@ pub enum Command {
     /// Print the credential graph: which credential serves which connections, with every use.
     ///
     /// Secrets appear only redacted. Exit status 0, or 2 on an error.
+    #[command(
+        after_help = "Examples:\n  credlint graph --format dot . | dot -Tsvg > graph.svg\n  credlint graph --format mermaid deploy"
+    )]
     Graph(GraphArgs),
     /// Write a baseline of today's findings, so that `scan --baseline FILE` reports only new ones.
     ///
     /// The file is keyed on content (rule, file, credential, connection), holds no secret, and
     /// keeps its salt when rewritten.
+    #[command(after_help = "Examples:\n  credlint baseline .\n  credlint scan --baseline .credlint-baseline.json .")]
     Baseline(BaselineArgs),
     /// Print a credential inventory skeleton (TOML) for every credential reference the scan
     /// found, with the connections each serves: paste it into .credlint.toml and fill it in.
+    #[command(after_help = "Examples:\n  credlint inventory . >> .credlint.toml")]
     Inventory(GraphInputArgs),
     /// Print one rule's documentation and examples.
+    #[command(after_help = "Examples:\n  credlint explain basic-auth-password")]
     Explain {
         /// The rule id, e.g. basic-auth-password.
         rule: String,
     },
+    /// Print a shell completion script, generated from these definitions.
+    #[command(
+        after_help = "Examples:\n  credlint completions bash > ~/.local/share/bash-completion/completions/credlint\n  \
+                            credlint completions zsh > ~/.zfunc/_credlint\n  \
+                            credlint completions fish > ~/.config/fish/completions/credlint.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions.
+    #[command(
+        after_help = "Examples:\n  credlint man > /usr/local/share/man/man1/credlint.1\n  credlint man | man -l -"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,13 +143,24 @@ pub enum ColorChoice {
 /// What to scan and how: shared by `scan` and `graph`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files and directories to scan. Files named here are scanned even if ignored.
+    /// Files and directories to scan; `-` reads standard input as one file. Files named here are
+    /// scanned even if ignored.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Configuration file (default: .credlint.toml found upward from the first path).
+    /// The path standard input stands for (`credlint scan - --stdin-filename PATH`): it decides
+    /// the file kind and whether it is test or documentation material, and names it in reports
+    /// [default: <stdin>, read as plain text].
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Show paths relative to DIR (default: the root of the git work tree holding the first path,
+    /// else the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Configuration file (default: .credlint.toml, credlint.toml or pyproject.toml with a
+    /// [tool.credlint] table, found upward from the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Ignore any .credlint.toml.
+    /// Ignore any configuration file.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
     /// Add the rule files (*.toml) in DIR to the embedded rules.
@@ -118,6 +169,10 @@ pub struct InputArgs {
     /// Skip paths matching this gitignore-style glob (relative to the current directory).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Scan only files matching this gitignore-style glob (relative to the current directory),
+    /// or below a directory it matches; may be repeated.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
     /// Worker threads (default: the number of CPUs).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -158,6 +213,27 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 #[cfg(test)]
+mod color_tests {
+    use super::auto_color;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn auto_colour_follows_the_terminal_no_color_clicolor_force_and_term() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        assert!(auto_color(true, None, None, os("xterm-256color")));
+        assert!(!auto_color(false, None, None, os("xterm")), "not on a pipe");
+        assert!(!auto_color(true, os("1"), None, None), "NO_COLOR set");
+        assert!(auto_color(true, os(""), None, None), "an empty NO_COLOR is unset");
+        assert!(!auto_color(true, None, None, os("dumb")), "TERM=dumb");
+        assert!(auto_color(false, None, os("1"), None), "CLICOLOR_FORCE colours a pipe");
+        assert!(auto_color(false, None, os("1"), os("dumb")), "CLICOLOR_FORCE is explicit");
+        assert!(!auto_color(false, None, os("0"), None), "CLICOLOR_FORCE=0 forces nothing");
+        assert!(!auto_color(false, None, os(""), None));
+        assert!(!auto_color(true, os("1"), os("1"), None), "NO_COLOR wins");
+    }
+}
+
+#[cfg(test)]
 mod size_tests {
     use super::parse_size;
 
@@ -189,16 +265,28 @@ pub struct ScanArgs {
     /// elsewhere).
     #[arg(long)]
     pub allow_symlinked_output: bool,
-    /// Exit 1 when a finding is at or above this severity.
+    /// Exit 1 when a finding is at or above this severity, whether --min-severity shows it or not.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Exit 0 whatever the findings (`--fail-on never`); errors still exit 2.
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
     /// Report findings at or above this severity. Notes are what credlint finds in tests,
     /// examples and documentation: counted in the summary, shown with `--min-severity note`.
+    /// The gate (--fail-on) sees every finding, shown or not.
     #[arg(long, value_enum, default_value_t = MinSeverity::Warning)]
     pub min_severity: MinSeverity,
-    /// When to use colours in human output.
+    /// When to use colours in human output. `auto`: on a terminal, unless NO_COLOR is set and
+    /// not empty or TERM is `dumb`; CLICOLOR_FORCE (set, not empty, not 0) forces them.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print only the findings: no summary line, no progress.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print, on standard error, the configuration file used, the rules loaded and the time
+    /// taken.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Scan what git has staged (read from the index, not the working tree) and report only
     /// findings that touch staged lines, with the whole repository as context (pre-commit).
     #[arg(long, conflicts_with_all = ["since", "history"])]
@@ -281,25 +369,39 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(path) = &args.output {
                 output::check(path, args.allow_symlinked_output)?;
             }
-            let (settings, catalogue) = prepare(&args.input)?;
+            let (settings, catalogue) = prepare(&args.input, false)?;
             let outcome = scan(&settings, &catalogue);
             let text = crate::inventory::skeleton(&outcome.graph);
             match &args.output {
                 Some(path) => output::write(path, text.as_bytes(), args.allow_symlinked_output)?,
-                None => io::stdout().lock().write_all(text.as_bytes())?,
+                None => write_stdout(text.as_bytes())?,
             }
             Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Rules { format, keywords } => {
             let catalogue = Catalogue::embedded()?;
             if keywords {
-                let mut out = io::stdout().lock();
+                let mut text = String::new();
                 for keyword in catalogue.keywords() {
-                    writeln!(out, "{keyword}")?;
+                    text.push_str(&keyword);
+                    text.push('\n');
                 }
+                write_stdout(text.as_bytes())?;
                 return Ok(ExitCode::SUCCESS);
             }
             print_rules(&catalogue, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "credlint", &mut buffer);
+            write_stdout(&buffer)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut buffer = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buffer)?;
+            write_stdout(&buffer)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {
@@ -308,19 +410,55 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let known: Vec<_> = catalogue.rules().map(|r| r.id.to_string()).collect();
                 bail!("unknown rule `{rule}`; known rules: {}", known.join(", "));
             };
-            let mut out = io::stdout().lock();
-            write!(out, "{}", explain(rule))?;
+            write_stdout(explain(rule).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Loads the config and the catalogue, and turns the input arguments into scan settings.
-fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
+/// Writes `bytes` to standard output; a reader that closed the pipe (`| head -1`) ends the
+/// write quietly (`Ok`), as the rest of the output has no reader left.
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    quiet_pipe(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// A closed pipe is not an error: the reader has what it wanted.
+fn quiet_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether `path` is `-`, standard input.
+fn is_stdin(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Loads the config and the catalogue, and turns the input arguments into scan settings;
+/// `verbose` says on stderr which config file and how many rules were loaded.
+fn prepare(args: &InputArgs, verbose: bool) -> anyhow::Result<(ScanSettings, Catalogue)> {
+    let stdin = args.paths.iter().any(|path| is_stdin(path));
+    if stdin && args.paths.len() > 1 {
+        bail!("`-` (standard input) must be the only path");
+    }
+    if stdin && args.history {
+        bail!("--history reads git history, not standard input");
+    }
+    if args.stdin_filename.is_some() && !stdin {
+        bail!("--stdin-filename names standard input: pass `-` as the path");
+    }
+    // Standard input is configured as the file it stands for (or the current directory).
+    let discover_from = match (&args.stdin_filename, stdin) {
+        (Some(name), true) => name.clone(),
+        (None, true) => PathBuf::from("."),
+        _ => args.paths.first().cloned().unwrap_or_else(|| PathBuf::from(".")),
+    };
     let config_path = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),
         (None, true) => None,
-        (None, false) => args.paths.first().and_then(|path| Config::discover(path)),
+        (None, false) => Config::discover(&discover_from),
     };
     let config = match &config_path {
         Some(path) => Config::load(path)?,
@@ -330,25 +468,40 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
     rules_dirs.extend(args.rules_dirs.iter().cloned());
     let catalogue = Catalogue::with_dirs(&rules_dirs)?;
     config.validate(&catalogue)?;
-    for path in &args.paths {
+    if verbose {
+        match &config_path {
+            Some(path) => eprintln!("credlint: config {}", path.display()),
+            None => eprintln!("credlint: no config file"),
+        }
+        eprintln!("credlint: {} rules loaded", catalogue.rules().count());
+    }
+    for path in args.paths.iter().filter(|path| !is_stdin(path)) {
         if std::fs::symlink_metadata(path).is_err() {
             bail!("{}: no such file or directory", path.display());
         }
     }
+    let cwd = crate::walk::absolute(std::path::Path::new("."));
     let mut excludes: Vec<_> = config.excludes.clone().into_iter().collect();
     if !args.exclude.is_empty() {
-        let cwd = crate::walk::absolute(std::path::Path::new("."));
         excludes.push(compile_excludes(&cwd, &args.exclude).context("in --exclude")?);
     }
+    let includes = if args.include.is_empty() {
+        None
+    } else {
+        Some(compile_excludes(&cwd, &args.include).context("in --include")?)
+    };
     let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let (source, paths) = if args.history {
         let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
         let root = crate::walk::git::repository_root(&first)?;
         let paths = vec![shown_root(&root)];
         (crate::Source::History { root, since: None }, paths)
+    } else if stdin {
+        (crate::Source::Stdin { name: args.stdin_filename.clone() }, Vec::new())
     } else {
         (crate::Source::Tree, args.paths.clone())
     };
+    let display = if stdin { WalkDisplay::default() } else { WalkDisplay::new(&display_root(args)?, &paths) };
     let settings = ScanSettings {
         source,
         walk: WalkOptions {
@@ -357,6 +510,8 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
             threads,
             hidden: args.hidden,
             excludes,
+            includes,
+            display,
         },
         rule_settings: config.rule_settings.clone(),
         analyze: crate::analyze::AnalyzeSettings {
@@ -370,6 +525,32 @@ fn prepare(args: &InputArgs) -> anyhow::Result<(ScanSettings, Catalogue)> {
         },
     };
     Ok((settings, catalogue))
+}
+
+/// The directory reports name paths relative to: `--root`, else the root of the git work tree
+/// holding the first path when every path is below it, else the current directory (a path outside
+/// it is shown absolute).
+fn display_root(args: &InputArgs) -> anyhow::Result<PathBuf> {
+    let below = |root: &std::path::Path| {
+        let root = crate::walk::canonical(root);
+        args.paths.iter().all(|path| crate::walk::canonical(path).starts_with(&root))
+    };
+    if let Some(root) = &args.root {
+        if !root.is_dir() {
+            bail!("--root {}: not a directory", root.display());
+        }
+        if let Some(outside) =
+            args.paths.iter().find(|path| !crate::walk::canonical(path).starts_with(crate::walk::canonical(root)))
+        {
+            bail!("{} is not below --root {}", outside.display(), root.display());
+        }
+        return Ok(root.clone());
+    }
+    let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    match crate::walk::git::repository_root(&first) {
+        Ok(root) if below(&root) => Ok(root),
+        _ => Ok(PathBuf::from(".")),
+    }
 }
 
 /// The repository root as reports show paths: relative to the working directory when below it.
@@ -386,28 +567,33 @@ fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.output {
         output::check(path, args.allow_symlinked_output)?;
     }
-    let (settings, catalogue) = prepare(&args.input)?;
+    let (settings, catalogue) = prepare(&args.input, false)?;
     let outcome = scan(&settings, &catalogue);
     let mut buffer = Vec::new();
     report::graph::write(args.format, &outcome, &mut buffer)?;
     match &args.output {
         Some(path) => output::write(path, &buffer, args.allow_symlinked_output)?,
-        None => {
-            let mut out = io::stdout().lock();
-            out.write_all(&buffer)?;
-            out.flush()?;
-        }
+        None => write_stdout(&buffer)?,
     }
     Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 /// Keeps the findings with a location on a changed line.
-fn keep_changed(outcome: &mut crate::ScanOutcome, root: &std::path::Path, changes: &crate::walk::git::Changes) {
-    let root = crate::walk::absolute(root);
+fn keep_changed(
+    outcome: &mut crate::ScanOutcome,
+    root: &std::path::Path,
+    changes: &crate::walk::git::Changes,
+    display_root: Option<&std::path::Path>,
+) {
+    let root = crate::walk::canonical(root);
     let sources = &outcome.sources;
     let touches = |location: &crate::finding::Location| {
         let Some(file) = sources.get(&location.path) else { return false };
-        let absolute = crate::walk::absolute(&location.path);
+        // Locations name files as reports show them: relative to the display root.
+        let absolute = match display_root {
+            Some(display_root) if location.path.is_relative() => display_root.join(&location.path),
+            _ => crate::walk::absolute(&location.path),
+        };
         let Ok(relative) = absolute.strip_prefix(&root) else { return false };
         changes.touches(relative, file.lines.line_of(location.span.start))
     };
@@ -420,7 +606,7 @@ fn keep_changed(outcome: &mut crate::ScanOutcome, root: &std::path::Path, change
 /// block its regeneration: it is replaced, with a new salt.
 fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     output::check(&args.output, args.allow_symlinked_output)?;
-    let (settings, catalogue) = prepare(&args.input)?;
+    let (settings, catalogue) = prepare(&args.input, false)?;
     let outcome = scan(&settings, &catalogue);
     if outcome.has_errors() {
         for problem in outcome.problems.iter().filter(|p| p.problem.kind.is_error()) {
@@ -469,10 +655,14 @@ fn shows_progress(format: Format) -> bool {
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
     if let Some(path) = &args.output {
         output::check(path, args.allow_symlinked_output)?;
     }
-    let (mut settings, catalogue) = prepare(&args.input)?;
+    if args.input.paths.iter().any(|path| is_stdin(path)) && (args.staged || args.since.is_some()) {
+        bail!("--staged and --since read git, not standard input");
+    }
+    let (mut settings, catalogue) = prepare(&args.input, args.verbose)?;
     settings.analyze.report_unused_ignores = args.report_unused_ignores;
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose()?;
     if let crate::Source::History { since, .. } = &mut settings.source {
@@ -487,6 +677,9 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         };
         // The whole repository is the context: its index for --staged, its tree for --since.
         settings.walk.paths = vec![shown_root(&root)];
+        if let Some(display_root) = settings.walk.display.root().map(std::path::Path::to_path_buf) {
+            settings.walk.display = WalkDisplay::new(&display_root, &settings.walk.paths);
+        }
         if args.staged {
             settings.source = crate::Source::Index { root: root.clone() };
         }
@@ -495,16 +688,26 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         None
     };
     let progress = std::sync::Arc::new(crate::progress::Progress::default());
-    let drawing = shows_progress(args.format).then(|| crate::progress::draw(std::sync::Arc::clone(&progress)));
+    let drawing =
+        (!args.quiet && shows_progress(args.format)).then(|| crate::progress::draw(std::sync::Arc::clone(&progress)));
     let mut outcome = crate::scan_with_progress(&settings, &catalogue, &progress);
     // Erased before anything is written, so the report never shares a line with it.
     drop(drawing);
     if let Some((root, changes)) = &changes {
-        keep_changed(&mut outcome, root, changes);
+        keep_changed(&mut outcome, root, changes, settings.walk.display.root());
     }
     if let Some(baseline) = &baseline {
         outcome.baselined = baseline.filter(&mut outcome.findings);
     }
+    // The gate sees every finding, before --min-severity hides some from the report: a hidden
+    // note still fails `--fail-on note`.
+    let threshold = match (args.exit_zero, args.fail_on) {
+        (true, _) | (false, FailOn::Never) => None,
+        (false, FailOn::Error) => Some(Severity::Error),
+        (false, FailOn::Warning) => Some(Severity::Warning),
+        (false, FailOn::Note) => Some(Severity::Note),
+    };
+    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     let shown = args.min_severity.severity();
     let before = outcome.findings.len();
     outcome.findings.retain(|finding| finding.severity >= shown);
@@ -513,30 +716,33 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => auto_color(
+            to_terminal,
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("CLICOLOR_FORCE").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        ),
     };
     match &args.output {
         Some(path) => {
             let mut buffer = Vec::new();
             report::write(args.format, &outcome, &catalogue, &mut buffer, false)?;
             output::write(path, &buffer, args.allow_symlinked_output)?;
-            eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
         }
         None => {
             let mut out = io::BufWriter::new(io::stdout().lock());
-            report::write(args.format, &outcome, &catalogue, &mut out, color)?;
-            out.flush()?;
-            // The summary goes to stderr for every format, so CI logs show it and pipes don't.
-            eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
+            // A reader that closed the pipe (`credlint scan | head -1`) stops the report, not the
+            // gate: the exit code is still the findings'.
+            quiet_pipe(report::write(args.format, &outcome, &catalogue, &mut out, color).and_then(|()| out.flush()))?;
         }
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    // The summary goes to stderr for every format, so CI logs show it and pipes don't.
+    if !args.quiet {
+        eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
+    }
+    if args.verbose {
+        eprintln!("credlint: done in {:.2}s", started.elapsed().as_secs_f64());
+    }
     Ok(if outcome.has_errors() {
         ExitCode::from(2)
     } else if failed {
@@ -546,8 +752,27 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Whether `--color auto` colours: on a terminal, unless `NO_COLOR` is set to something or
+/// `TERM` is `dumb`; `CLICOLOR_FORCE` set to something other than `0` colours even a pipe.
+pub fn auto_color(
+    terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    clicolor_force: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    let set = |value: Option<&std::ffi::OsStr>| value.is_some_and(|v| !v.is_empty());
+    if set(no_color) {
+        return false;
+    }
+    if set(clicolor_force) && clicolor_force.is_some_and(|v| v != "0") {
+        return true;
+    }
+    terminal && term.is_none_or(|term| term != "dumb")
+}
+
 fn print_rules(catalogue: &Catalogue, format: RulesFormat) -> anyhow::Result<()> {
-    let mut out = io::stdout().lock();
+    // Built in memory and written once: a closed pipe is then one io::Error, handled in one place.
+    let mut out = Vec::new();
     match format {
         RulesFormat::Human => {
             let width = catalogue.rules().map(|r| r.id.len()).max().unwrap_or(0);
@@ -575,6 +800,7 @@ fn print_rules(catalogue: &Catalogue, format: RulesFormat) -> anyhow::Result<()>
             writeln!(out)?;
         }
     }
+    write_stdout(&out)?;
     Ok(())
 }
 

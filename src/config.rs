@@ -1,5 +1,9 @@
 //! `.credlint.toml`: the project's settings, found upward from the first scanned path.
 //!
+//! In each directory, discovery looks for `.credlint.toml`, then `credlint.toml`, then a
+//! `pyproject.toml` with a `[tool.credlint]` table (one without it is passed over); when two are
+//! in one directory the first wins and a warning names both.
+//!
 //! Discovery stops at the repository root (the directory holding `.git`), so a file above the
 //! repository can't configure its scan, and skips, with a warning, a file owned by neither the
 //! current user nor root (on Unix), so another user's file in a shared directory can't either.
@@ -20,6 +24,10 @@ use crate::finding::Severity;
 use crate::rules::Catalogue;
 
 pub const CONFIG_FILE_NAME: &str = ".credlint.toml";
+/// The files discovery looks for in each directory, in order of precedence.
+pub const CONFIG_FILE_NAMES: [&str; 3] = [CONFIG_FILE_NAME, "credlint.toml", PYPROJECT];
+/// Python's project file: its `[tool.credlint]` table is a config.
+pub const PYPROJECT: &str = "pyproject.toml";
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 #[derive(Debug, Deserialize, Default)]
@@ -108,14 +116,25 @@ pub struct Config {
 }
 
 impl Config {
-    /// The nearest `.credlint.toml` at or above `start`, not above the repository root; `None`
-    /// when there is none or the nearest is owned by another user (a warning names it).
+    /// The nearest config file ([`CONFIG_FILE_NAMES`]) at or above `start`, not above the
+    /// repository root; `None` when there is none or the nearest is owned by another user (a
+    /// warning names it).
     pub fn discover(start: &Path) -> Option<PathBuf> {
         let start = crate::walk::absolute(start);
         let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
         while let Some(current) = dir {
-            let candidate = current.join(CONFIG_FILE_NAME);
-            if candidate.is_file() {
+            let mut found = CONFIG_FILE_NAMES.iter().map(|name| current.join(name)).filter(|candidate| {
+                candidate.is_file() && (!is_pyproject(candidate) || pyproject_has_table(candidate))
+            });
+            if let Some(candidate) = found.next() {
+                let others: Vec<_> = found.map(|other| other.display().to_string()).collect();
+                if !others.is_empty() {
+                    eprintln!(
+                        "credlint: warning: using {} and ignoring {} in the same directory",
+                        candidate.display(),
+                        others.join(" and ")
+                    );
+                }
                 if let Some(owner) = foreign_owner(&candidate) {
                     eprintln!(
                         "credlint: warning: ignoring {}: it is owned by user id {owner}, not by you or root",
@@ -139,11 +158,19 @@ impl Config {
         Config::parse(path, &text)
     }
 
+    /// Parses a config file; a `pyproject.toml` is read for its `[tool.credlint]` table, and
+    /// errors point at lines of the whole file.
     pub fn parse(path: &Path, text: &str) -> anyhow::Result<Config> {
-        let file: ConfigFile = toml::from_str(text).map_err(|error| {
+        let located = |error: toml::de::Error| {
             let line = error.span().map_or(1, |span| text[..span.start].matches('\n').count() + 1);
             anyhow::anyhow!("{}:{line}: {}", path.display(), error.message())
-        })?;
+        };
+        let file: ConfigFile = if is_pyproject(path) {
+            let pyproject: Pyproject = toml::from_str(text).map_err(located)?;
+            pyproject.tool.and_then(|tool| tool.credlint).unwrap_or_default()
+        } else {
+            toml::from_str(text).map_err(located)?
+        };
         let root = crate::walk::absolute(path.parent().unwrap_or(Path::new(".")));
         let excludes = compile_excludes(&root, &file.exclude).with_context(|| format!("in {}", path.display()))?;
         let mut rule_settings = BTreeMap::new();
@@ -178,6 +205,31 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+/// `pyproject.toml` as far as credlint reads it: other tools' tables are theirs.
+#[derive(Debug, Deserialize)]
+struct Pyproject {
+    tool: Option<PyprojectTool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyprojectTool {
+    credlint: Option<ConfigFile>,
+}
+
+fn is_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == PYPROJECT)
+}
+
+/// Whether a `pyproject.toml` has a `[tool.credlint]` table (one that can't be parsed counts, so
+/// its error is reported rather than the file silently passed over).
+fn pyproject_has_table(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else { return true };
+    match text.parse::<toml::Table>() {
+        Ok(table) => table.get("tool").and_then(|tool| tool.get("credlint")).is_some(),
+        Err(_) => text.contains("[tool.credlint"),
     }
 }
 
@@ -238,6 +290,32 @@ mod tests {
         // Outside a repository, the search goes on upward.
         std::fs::create_dir_all(dir.path().join("plain/sub")).unwrap();
         assert_eq!(Config::discover(&dir.path().join("plain/sub")), Some(dir.path().join(CONFIG_FILE_NAME)));
+    }
+
+    #[test]
+    fn discovery_reads_credlint_toml_and_pyproject_tables_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::write(repo.join(PYPROJECT), "[project]\nname = \"x\"\n").unwrap();
+        assert_eq!(Config::discover(&repo), None, "a pyproject without [tool.credlint] is passed over");
+        std::fs::write(repo.join(PYPROJECT), "[project]\nname = \"x\"\n\n[tool.credlint]\nexclude = [\"a\"]\n")
+            .unwrap();
+        assert_eq!(Config::discover(&repo), Some(repo.join(PYPROJECT)));
+        std::fs::write(repo.join("credlint.toml"), "").unwrap();
+        assert_eq!(Config::discover(&repo), Some(repo.join("credlint.toml")));
+        std::fs::write(repo.join(CONFIG_FILE_NAME), "").unwrap();
+        assert_eq!(Config::discover(&repo), Some(repo.join(CONFIG_FILE_NAME)));
+    }
+
+    #[test]
+    fn a_pyproject_table_is_a_config_with_errors_at_pyproject_lines() {
+        let text = "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.credlint]\nexclude = [\"vendor/\"]\n\n[tool.credlint.rules]\nhardcoded-credential = \"off\"\n";
+        let config = Config::parse(Path::new("pyproject.toml"), text).unwrap();
+        assert_eq!(config.rule_settings["hardcoded-credential"], RuleSetting::Off);
+        let bad = "[project]\nname = \"x\"\n\n[tool.credlint]\nexlcude = []\n";
+        let message = format!("{:#}", Config::parse(Path::new("pyproject.toml"), bad).unwrap_err());
+        assert!(message.contains("pyproject.toml:5"), "{message}");
     }
 
     #[test]

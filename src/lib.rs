@@ -52,6 +52,8 @@ pub enum Source {
     /// Every blob reachable from the refs of the repository at `root` (`--history`), or only
     /// from the commits not reachable from `since` (`--history --since REV`).
     History { root: PathBuf, since: Option<String> },
+    /// Standard input as one file (`credlint scan -`), named `name` (`--stdin-filename`).
+    Stdin { name: Option<PathBuf> },
 }
 
 /// What a scan needs beyond the catalogue.
@@ -242,13 +244,9 @@ pub fn scan_with_progress(
             let keep = |path: &std::path::Path| {
                 let out = walk::is_excluded_with_parents(&root.join(path), excludes);
                 excluded.fetch_add(usize::from(out), std::sync::atomic::Ordering::Relaxed);
-                !out
+                !out && walk::is_included(&root.join(path), settings.walk.includes.as_ref())
             };
-            let cwd = walk::absolute(std::path::Path::new("."));
-            let display = |path: &std::path::Path| {
-                let full = root.join(path);
-                full.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(full)
-            };
+            let display = |path: &std::path::Path| settings.walk.display.show(&root.join(path));
             let walked = walk::git::walk_index(
                 root,
                 settings.walk.max_file_size,
@@ -265,6 +263,7 @@ pub fn scan_with_progress(
                 Vec::new()
             })
         }
+        Source::Stdin { name } => vec![scan_walked(walk::stdin(name.as_deref(), settings.walk.max_file_size))],
         Source::History { root, since } => match scan_history(settings, root, since.as_deref(), &excluded, scan_walked)
         {
             Ok((results, context, stats)) => {
@@ -357,7 +356,7 @@ fn scan_history(
         }
         let out = walk::is_excluded_with_parents(&root.join(path), excludes);
         excluded.fetch_add(usize::from(out), std::sync::atomic::Ordering::Relaxed);
-        !out
+        !out && walk::is_included(&root.join(path), settings.walk.includes.as_ref())
     };
     let (found, blobs) = std::sync::mpsc::sync_channel::<walk::git::Blob>(4096);
     let (listed, results) = std::thread::scope(|scope| {
@@ -383,11 +382,7 @@ fn scan_history(
         head: walk::history::head_commit(root),
         repository_uri: walk::history::repository_uri(root),
     };
-    let cwd = walk::absolute(std::path::Path::new("."));
-    let report_path = |path: &std::path::Path| {
-        let full = root.join(path);
-        full.strip_prefix(&cwd).map(PathBuf::from).unwrap_or(full)
-    };
+    let report_path = |path: &std::path::Path| settings.walk.display.show(&root.join(path));
     Ok((results, history::HistoryContext::new(listed, head_blobs, report_path), stats))
 }
 

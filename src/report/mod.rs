@@ -147,11 +147,15 @@ pub fn line_cols(outcome: &ScanOutcome, path: &std::path::Path, span: Span) -> (
     }
 }
 
-/// A path as the CI system shows it: relative to the checkout root named by `root_var` (a CI
-/// variable such as `GITHUB_WORKSPACE`) when the variable is set and the file lies below it, else
-/// relative to the working directory when the file lies below that, with forward slashes and no
-/// percent-encoding (CI systems take these paths literally).
+/// A path as the CI system shows it, with forward slashes and no percent-encoding (CI systems take
+/// these paths literally). Scanned files are already named relative to the repository root (the
+/// checkout); a file outside it, named by an absolute path, is made relative to the checkout root
+/// named by `root_var` (a CI variable such as `GITHUB_WORKSPACE`) when the variable is set and the
+/// file lies below it, else to the working directory when the file lies below that.
 pub fn repo_path(path: &Path, root_var: Option<&str>) -> String {
+    if path.is_relative() {
+        return display_path(path);
+    }
     let absolute = crate::walk::absolute(path);
     let root = root_var.and_then(std::env::var_os).filter(|root| !root.is_empty());
     let roots = root.map(|root| crate::walk::absolute(Path::new(&root))).into_iter();

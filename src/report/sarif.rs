@@ -199,17 +199,29 @@ fn physical(outcome: &ScanOutcome, location: &Location) -> Json {
 }
 
 fn artifact(path: &Path) -> Json {
-    json!({ "uri": uri(path), "uriBaseId": "%SRCROOT%" })
+    let uri = uri(path);
+    if uri.starts_with("file:") {
+        return json!({ "uri": uri });
+    }
+    json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
 }
 
-/// A relative, forward-slash, percent-encoded URI (an absolute path is made relative to the
-/// working directory when it lies below it, so no absolute path leaks).
+/// A relative, forward-slash, percent-encoded URI. Scanned files are named relative to the
+/// repository root (`walk::PathDisplay`), which `%SRCROOT%` stands for; an absolute path (a file
+/// outside that root) is made relative to the working directory when it lies below it, else it
+/// is an absolute `file://` URI, never a relative one with `..`.
 pub fn uri(path: &Path) -> String {
-    let cwd = crate::walk::absolute(Path::new("."));
-    let absolute = crate::walk::absolute(path);
-    let relative = absolute.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let (prefix, relative) = if path.is_absolute() {
+        let cwd = crate::walk::absolute(Path::new("."));
+        match path.strip_prefix(&cwd) {
+            Ok(relative) => ("", relative.to_path_buf()),
+            Err(_) => ("file://", path.to_path_buf()),
+        }
+    } else {
+        ("", path.to_path_buf())
+    };
     let text = display_path(&relative);
-    percent_encoding::utf8_percent_encode(&text, URI_KEPT).to_string()
+    format!("{prefix}{}", percent_encoding::utf8_percent_encode(&text, URI_KEPT))
 }
 
 /// Everything but RFC 3986's unreserved characters and `/` is encoded, with upper-case hex: the

@@ -12,6 +12,10 @@
 //! sits in a hidden directory; `.gitignore` only keeps *untracked* files out. The reviewed ways to
 //! exclude (`.credlint.toml` excludes and `--exclude`) still apply, and what they excluded is
 //! counted ([`WalkStats::excluded`]).
+//!
+//! Files are handed over under the path reports show ([`PathDisplay`]: relative to the repository
+//! root, the working directory or `--root`, normalised), not the path they were read from.
+//! [`stdin`] reads standard input as one file (`credlint scan -`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -69,6 +73,148 @@ pub struct WalkOptions {
     pub hidden: bool,
     /// Compiled excludes (config file and command line).
     pub excludes: Vec<Gitignore>,
+    /// `--include`: when set, only files it matches (or whose directory it matches) are scanned
+    /// below the paths; files named on the command line are scanned regardless.
+    pub includes: Option<Gitignore>,
+    /// How reports name the files the walk hands over.
+    pub display: PathDisplay,
+}
+
+/// How reports name files: relative to one root (the repository root, the working directory, or
+/// `--root`), normalised (no `.` or `..` components, no symlinked prefix), so a scan of
+/// `../other/deploy` reports `deploy/.env`, never `../other/deploy/.env`. A file outside the root
+/// is named by its absolute path. The walk reads files by the path it found them under and hands
+/// them over under the shown one; the default shows paths as found.
+#[derive(Debug, Clone, Default)]
+pub struct PathDisplay {
+    /// The root, canonical; `None` shows paths as found.
+    root: Option<PathBuf>,
+    /// Each scanned path as given, as a normalised absolute path, and as a canonical one.
+    prefixes: Vec<(PathBuf, PathBuf, PathBuf)>,
+}
+
+impl PathDisplay {
+    /// Names files below `paths` (the scanned paths, as given) relative to `root`.
+    pub fn new(root: &Path, paths: &[PathBuf]) -> Self {
+        let mut prefixes: Vec<_> = paths.iter().map(|path| (path.clone(), normalised(path), canonical(path))).collect();
+        // The longest given prefix wins when scanned paths nest.
+        prefixes.sort_by_key(|(given, _, _)| std::cmp::Reverse(given.components().count()));
+        PathDisplay { root: Some(canonical(root)), prefixes }
+    }
+
+    /// The canonical root, if paths are shown relative to one.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The path reports show for a file the walk found at `path`.
+    pub fn show(&self, path: &Path) -> PathBuf {
+        let Some(root) = &self.root else { return path.to_path_buf() };
+        if let Ok(relative) = path.strip_prefix(root)
+            && !relative.as_os_str().is_empty()
+            && !relative.components().any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return relative.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+        }
+        let (normal, full) = self
+            .prefixes
+            .iter()
+            .find_map(|(given, normal, canonical)| {
+                let rest = path.strip_prefix(given).ok()?;
+                // Joining an empty rest would add a trailing slash.
+                Some(if rest.as_os_str().is_empty() {
+                    (normal.clone(), canonical.clone())
+                } else {
+                    (normal.join(rest), canonical.join(rest))
+                })
+            })
+            .unwrap_or_else(|| (normalised(path), canonical(path)));
+        match full.strip_prefix(root) {
+            Ok(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+            // Outside the root: the path as named, made absolute, not where its links lead.
+            _ => normal,
+        }
+    }
+}
+
+/// `path` made absolute, `.` and `..` resolved lexically (as a shell's `cd` does).
+fn normalised(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in absolute(path).components() {
+        match component {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// `path` made absolute, `.` and `..` resolved lexically (as a shell's `cd` does), then its
+/// directory resolved through symlinks when it exists (the last component is kept as named, so
+/// a symlinked file keeps its own name).
+pub fn canonical(path: &Path) -> PathBuf {
+    let normal = normalised(path);
+    match (normal.parent(), normal.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent).map_or(normal.clone(), |dir| dir.join(name)),
+        _ => normal,
+    }
+}
+
+/// Reads standard input as one file (`credlint scan -`), named `name` (`--stdin-filename`, which
+/// also decides its kind and whether it is test or documentation material; `<stdin>`, plain text,
+/// when not named), with the same size cap and decoding as a file on disk.
+pub fn stdin(name: Option<&Path>, max_file_size: u64) -> Walked {
+    use std::io::Read;
+    let path = name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_path_buf);
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().lock().take(max_file_size.saturating_add(1)).read_to_end(&mut bytes) {
+        return Walked::Problem { path, problem: problem(ProblemKind::Unreadable, format!("cannot read: {error}")) };
+    }
+    if bytes.len() as u64 > max_file_size {
+        let message = format!("skipped: standard input is over the size limit of {max_file_size} bytes");
+        return Walked::Problem { path, problem: problem(ProblemKind::Skipped, message) };
+    }
+    match decode_text(bytes) {
+        Some(text) => {
+            let kind = name.and_then(FileKind::detect).unwrap_or(FileKind::Text);
+            let scope = PathBuf::from(display_name(&path));
+            Walked::File(SourceFile::new(path, kind, text).with_scope(scope))
+        }
+        None => Walked::Binary { path },
+    }
+}
+
+/// A path without leading `./` or `/` components, for context rules.
+fn display_name(path: &Path) -> String {
+    let components: Vec<_> = path
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    components.join("/")
+}
+
+/// Whether `--include` lets a file found below the scanned paths through.
+pub fn is_included(path: &Path, includes: Option<&Gitignore>) -> bool {
+    let Some(includes) = includes else { return true };
+    let absolute = absolute(path);
+    let Ok(relative) = absolute.strip_prefix(includes.path()) else { return false };
+    includes.matched_path_or_any_parents(relative, false).is_ignore()
+}
+
+/// The walked item under the path reports show.
+fn shown(walked: Walked, display: &PathDisplay) -> Walked {
+    match walked {
+        Walked::File(mut file) => {
+            file.path = display.show(&file.path);
+            Walked::File(file)
+        }
+        Walked::Problem { path, problem } => Walked::Problem { path: display.show(&path), problem },
+        Walked::Binary { path } => Walked::Binary { path: display.show(&path) },
+    }
 }
 
 /// What the walk hands to the scanner.
@@ -107,6 +253,7 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
     }
     let hidden = options.hidden;
     let excludes = options.excludes.clone();
+    let includes = options.includes.clone();
     let excluded = std::sync::Arc::new(AtomicUsize::new(0));
     let counter = std::sync::Arc::clone(&excluded);
     builder
@@ -120,9 +267,9 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
         .require_git(false)
         .follow_links(false)
         .threads(options.threads)
-        .filter_entry(move |entry| keep_entry(entry, hidden, &excludes, &counter));
+        .filter_entry(move |entry| keep_entry(entry, hidden, &excludes, includes.as_ref(), &counter));
     let scan_walked = |walked| {
-        let result = scan(walked);
+        let result = scan(shown(walked, &options.display));
         results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(result);
     };
     let any_tracked = !unvisited.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty();
@@ -162,6 +309,7 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
         std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
             && !has_binary_extension(path)
             && !is_excluded_with_parents(path, &options.excludes)
+            && (options.paths.contains(path) || is_included(path, options.includes.as_ref()))
     });
     unvisited.sort();
     let chunk = unvisited.len().div_ceil(options.threads.max(1)).max(1);
@@ -219,11 +367,20 @@ fn scope_of(path: &Path, roots: &[PathBuf]) -> PathBuf {
         .map_or_else(|| PathBuf::from(path.file_name().unwrap_or_default()), Path::to_path_buf)
 }
 
-fn keep_entry(entry: &DirEntry, hidden: bool, excludes: &[Gitignore], excluded: &AtomicUsize) -> bool {
+fn keep_entry(
+    entry: &DirEntry,
+    hidden: bool,
+    excludes: &[Gitignore],
+    includes: Option<&Gitignore>,
+    excluded: &AtomicUsize,
+) -> bool {
     if entry.depth() == 0 {
         return true;
     }
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    if !is_dir && !is_included(entry.path(), includes) {
+        return false;
+    }
     let name = entry.file_name().to_string_lossy();
     if is_dir && name.starts_with('.') && !hidden && !HIDDEN_DIRS_SCANNED.contains(&name.as_ref()) {
         return false;
@@ -406,6 +563,8 @@ mod tests {
             threads: 1,
             hidden: false,
             excludes: Vec::new(),
+            includes: None,
+            display: PathDisplay::default(),
         };
         let deleted = std::sync::atomic::AtomicBool::new(false);
         let (results, _) = walk(&options, |walked| {

@@ -125,21 +125,218 @@ fn a_missing_path_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("does/not/exist"));
 }
 
-#[test]
-fn a_closed_pipe_ends_quietly() {
-    let mut child = credlint()
-        .args(["scan", "fixtures"])
-        .current_dir(repo_root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
+/// Runs credlint with `args`, reads one line of its standard output and closes the pipe (what
+/// `| head -1` does); returns the exit code and standard error.
+fn head_1(args: &[&str]) -> (Option<i32>, String) {
+    use std::io::BufRead;
+    let mut child =
+        credlint().args(args).current_dir(repo_root()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let mut stderr = String::new();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    let status = child.wait().unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(status.code().is_some_and(|code| code <= 1), "{status:?} {stderr}");
+    (child.wait().unwrap().code(), stderr)
+}
+
+/// `credlint rules --format json | head -1`: a closed pipe ends any subcommand quietly, with the
+/// exit code it would have had (the race between the write and the close is run a few times).
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for _ in 0..4 {
+        for args in [&["rules", "--format", "json"][..], &["rules"], &["man"], &["completions", "bash"]] {
+            let (code, stderr) = head_1(args);
+            assert_eq!(code, Some(0), "{args:?}: {stderr}");
+            assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        }
+    }
+}
+
+/// `credlint scan | head -1` with findings: the reader leaving does not open the gate.
+#[test]
+fn a_closed_pipe_keeps_the_gates_exit_code() {
+    for format in ["human", "json", "sarif", "junit"] {
+        let (code, stderr) = head_1(&["scan", "--format", format, "fixtures"]);
+        assert_eq!(code, Some(1), "{format}: {stderr}");
+        assert!(!stderr.contains("error:") && !stderr.contains("Broken pipe"), "{format}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+    }
+}
+
+/// A note hidden by `--min-severity warning` (the default) still fails `--fail-on note`; the
+/// gate and what is shown are decided separately.
+#[test]
+fn the_gate_sees_findings_below_min_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tests/sync.sh", "curl -u svc:Summer2024! https://jira.example.com/\n");
+    let scan = |extra: &[&str]| credlint().args(["scan", "--no-config"]).args(extra).arg(dir.path()).output().unwrap();
+    let note = scan(&["--fail-on", "note"]);
+    assert_eq!(note.status.code(), Some(1), "{}", String::from_utf8_lossy(&note.stderr));
+    assert!(!String::from_utf8_lossy(&note.stdout).contains("note["), "the note stays hidden");
+    assert_eq!(scan(&[]).status.code(), Some(0), "notes don't fail the default gate");
+    assert_eq!(scan(&["--fail-on", "note", "--min-severity", "error"]).status.code(), Some(1));
+    let exit_zero = scan(&["--exit-zero", "--min-severity", "note"]);
+    assert_eq!(exit_zero.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&exit_zero.stdout).contains("note[basic-auth-password]"));
+    assert_eq!(scan(&["--exit-zero", "--fail-on", "note"]).status.code(), Some(2), "the two conflict");
+}
+
+/// A scan of `../other/deploy` names files relative to the repository that holds them, never with
+/// `..` or an absolute path; `--root` chooses the root.
+#[test]
+fn paths_are_relative_to_the_repository_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other");
+    write(&other, "deploy/run.sh", "curl -u svc:Summer2024! https://jira.example.com/\n");
+    super::support::git(&other, &["init", "-q"]);
+    std::fs::create_dir_all(dir.path().join("mine")).unwrap();
+    let scan = |extra: &[&str]| {
+        let output = credlint()
+            .args(["scan", "--no-config", "--color", "never"])
+            .args(extra)
+            .arg("../other/deploy")
+            .current_dir(dir.path().join("mine"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let sarif: serde_json::Value = serde_json::from_str(&scan(&["--format", "sarif"])).unwrap();
+    let uris: Vec<_> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(uris.iter().all(|uri| uri == "deploy/run.sh"), "{uris:?}");
+    let human = scan(&[]);
+    assert!(human.contains("deploy/run.sh:1:13") && !human.contains(".."), "{human}");
+    let json: serde_json::Value =
+        serde_json::from_str(&scan(&["--format", "json", "--root", "../other/deploy"])).unwrap();
+    assert_eq!(json["findings"][0]["location"]["path"], "run.sh");
+    let outside = credlint()
+        .args(["scan", "--no-config", "--root", "."])
+        .arg("../other/deploy")
+        .current_dir(dir.path().join("mine"))
+        .output()
+        .unwrap();
+    assert_eq!(outside.status.code(), Some(2), "a path outside --root is an error");
+}
+
+/// `credlint scan -` reads standard input through the same pipeline, in every format; the name
+/// given by `--stdin-filename` decides the kind and the test/doc context.
+#[test]
+fn standard_input_is_scanned_as_the_named_file() {
+    let run = |args: &[&str], input: &str| {
+        let mut child = credlint()
+            .args(["scan", "--no-config", "-"])
+            .args(args)
+            .current_dir(repo_root())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let script = "curl -u svc:Summer2024! https://jira.example.com/\n";
+    for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
+        let output = run(&["--stdin-filename", "deploy/sync.sh", "--format", format], script);
+        assert_eq!(output.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("deploy/sync.sh"), "{format}: {stdout}");
+        assert!(!stdout.contains("Summer2024!"), "{format}");
+    }
+    let json = run(&["--format", "json"], script);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["findings"][0]["location"]["path"], "<stdin>");
+    // Named as a test file, the finding is a note.
+    let test = run(&["--stdin-filename", "tests/sync.sh", "--format", "json", "--min-severity", "note"], script);
+    assert_eq!(test.status.code(), Some(0));
+    let test: serde_json::Value = serde_json::from_slice(&test.stdout).unwrap();
+    assert_eq!(test["findings"][0]["severity"], "note");
+    // The kind comes from the name: a YAML key is read as YAML.
+    let yaml = "jira:\n  url: https://jira.example.com\n  password: Summer2024!\n";
+    let as_yaml = run(&["--stdin-filename", "config/app.yml", "--format", "json"], yaml);
+    let as_yaml: serde_json::Value = serde_json::from_slice(&as_yaml.stdout).unwrap();
+    assert!(!as_yaml["findings"].as_array().unwrap().is_empty(), "{as_yaml}");
+    assert_eq!(run(&["fixtures"], script).status.code(), Some(2), "`-` is the only path");
+}
+
+#[test]
+fn quiet_verbose_and_include() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.sh", "curl -u svc:Summer2024! https://jira.example.com/\n");
+    write(dir.path(), "ci/b.sh", "curl -u svc:Winter2023! https://jira.example.com/\n");
+    // --include globs are relative to the current directory, like --exclude.
+    let scan = |extra: &[&str]| {
+        credlint().args(["scan", "--no-config"]).args(extra).arg(".").current_dir(dir.path()).output().unwrap()
+    };
+    let quiet = scan(&["-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert!(quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
+    assert!(String::from_utf8_lossy(&quiet.stdout).contains("basic-auth-password"));
+    let verbose = String::from_utf8(scan(&["-v"]).stderr).unwrap();
+    assert!(
+        verbose.contains("no config file") && verbose.contains("rules loaded") && verbose.contains("done in"),
+        "{verbose}"
+    );
+    let included = scan(&["--format", "json", "--include", "ci/"]);
+    let json: serde_json::Value = serde_json::from_slice(&included.stdout).unwrap();
+    let paths: Vec<_> =
+        json["findings"].as_array().unwrap().iter().map(|f| f["location"]["path"].as_str().unwrap()).collect();
+    assert!(!paths.is_empty() && paths.iter().all(|p| *p == "ci/b.sh"), "{paths:?}");
+}
+
+/// `credlint.toml` and a `pyproject.toml` `[tool.credlint]` table are found like `.credlint.toml`.
+#[test]
+fn config_in_credlint_toml_or_pyproject() {
+    let dir = tempfile::tempdir().unwrap();
+    super::support::git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "a.sh", "curl -u svc:Summer2024! https://jira.example.com/\n");
+    let rules = |output: std::process::Output| {
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut rules: Vec<String> =
+            json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect();
+        rules.dedup();
+        (rules, String::from_utf8(output.stderr).unwrap())
+    };
+    let scan = || credlint().args(["scan", "--format", "json"]).current_dir(dir.path()).output().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.credlint.rules]\nhardcoded-credential = \"off\"\n",
+    );
+    assert_eq!(rules(scan()).0, ["basic-auth-password"]);
+    write(dir.path(), "credlint.toml", "[rules]\nbasic-auth-password = \"off\"\n");
+    let (found, stderr) = rules(scan());
+    assert_eq!(found, ["hardcoded-credential"]);
+    assert!(stderr.contains("credlint.toml") && stderr.contains("pyproject.toml"), "{stderr}");
+    std::fs::remove_file(dir.path().join("credlint.toml")).unwrap();
+    write(dir.path(), "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.credlint]\nexlcude = []\n");
+    let bad = scan();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("pyproject.toml:5"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+#[test]
+fn completions_man_page_and_examples() {
+    let bash = credlint().args(["completions", "bash"]).output().unwrap();
+    assert!(bash.status.success());
+    assert!(String::from_utf8(bash.stdout).unwrap().contains("scan"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        assert!(credlint().args(["completions", shell]).output().unwrap().status.success(), "{shell}");
+    }
+    let man = credlint().arg("man").output().unwrap();
+    let man = String::from_utf8(man.stdout).unwrap();
+    assert!(man.lines().any(|line| line.starts_with(".TH")), "{man}");
+    let help = String::from_utf8(credlint().args(["scan", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(help.contains("Examples:") && help.contains("credlint scan --since origin/main"), "{help}");
 }
 
 #[test]

@@ -362,13 +362,15 @@ fn github_escapes_properties_and_messages_as_the_runner_reads_them() {
 }
 
 #[test]
-fn github_paths_are_relative_to_the_runner_workspace() {
-    let output = scan_with("github", &["fixtures/shell"], |command| {
-        command.env("GITHUB_WORKSPACE", repo_root().join("fixtures"));
+/// Annotations name files relative to the repository root (the runner's checkout), even when
+/// credlint runs in a subdirectory.
+fn github_paths_are_relative_to_the_repository_root() {
+    let output = scan_with("github", &["shell"], |command| {
+        command.current_dir(repo_root().join("fixtures")).env("GITHUB_WORKSPACE", repo_root());
     });
     let text = stdout(&output);
     let (_, properties, _) = parse_command(text.lines().next().unwrap());
-    assert!(property(&properties, "file").unwrap().starts_with("shell/"), "{text}");
+    assert!(property(&properties, "file").unwrap().starts_with("fixtures/shell/"), "{text}");
 }
 
 #[test]

@@ -54,7 +54,8 @@ fn actual_findings(dir: &Path, today: Option<&str>) -> BTreeSet<ExpectedFinding>
     if let Some(today) = today {
         command.args(["--today", today]);
     }
-    let output = command.arg(".").current_dir(dir).output().unwrap();
+    // Each scenario is a repository of its own, inside credlint's: paths relative to it.
+    let output = command.args(["--root", "."]).arg(".").current_dir(dir).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     json["findings"]
