@@ -21,15 +21,7 @@ fn stderr(output: &Output) -> String {
 fn paths(output: &Output) -> Vec<String> {
     let json: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", String::from_utf8_lossy(&output.stdout), stderr(output)));
-    let mut paths: Vec<String> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["location"]["path"].as_str().unwrap().to_owned())
-        .collect();
-    paths.sort();
-    paths.dedup();
-    paths
+    super::support::finding_paths(&json)
 }
 
 #[cfg(unix)]

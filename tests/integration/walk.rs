@@ -16,13 +16,7 @@ fn write(dir: &Path, name: &str, text: &[u8]) {
 fn scan(dir: &Path, args: &[&str]) -> (Vec<String>, Vec<(String, String)>, i32) {
     let output = credlint().args(["scan", "--format", "json"]).args(args).current_dir(dir).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut paths: Vec<String> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["location"]["path"].as_str().unwrap().to_owned())
-        .collect();
-    paths.dedup();
+    let paths = super::support::finding_paths(&json);
     let problems = json["problems"]
         .as_array()
         .unwrap()
