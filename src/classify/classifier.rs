@@ -464,6 +464,10 @@ mod tests {
             (s("{{ jira_token }}"), Token, Ph, Some(High)),
             (s("${{ secrets.JIRA_TOKEN }}"), Token, Ph, Some(High)),
             (s("${JIRA_TOKEN}"), Token, Ph, Some(High)),
+            (s("jdbc:${db.password}@x"), Password, Ph, Some(High)),
+            (s("pw-#{ENV['PW']}"), Password, Ph, Some(High)),
+            // `${` and `}` in a random password do not make a template: the braces hold no name.
+            (s("m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"), Password, PW, Some(Medium)),
             (s("$JIRA_TOKEN"), Token, Ph, Some(High)),
             (s("$password"), Password, Ph, Some(High)),
             (s("$1"), Password, Ph, Some(High)),

@@ -93,8 +93,15 @@ static LOWER_VARIABLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\$[a-z_][A-Za-z0-9_]*$").expect("static regex"));
 
 /// Template expressions anywhere in the value: the value is computed, not written.
-static TEMPLATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\$\{[^}]*\}|\{\{.*\}\}|\$\([^)]*\)|<%.*%>|#\{[^}]*\}").expect("static regex"));
+/// A template expression inside a value: `${NAME}` (with a shell default), `{{ expr }}`, `$(cmd)`,
+/// `<%= expr %>`, `#{expr}`. Each must be well formed (a name, an expression without braces): a
+/// random password holding `${` and `}` (`m{{h}o)p${e]nob(ody…}}`) is not a template.
+static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\$\{[A-Za-z_][\w.\-]*(?:(?::?[-=?+]|:)[^{}]*)?\}|\{\{-?\s*[\w.\-|()'"\[\] ]+?\s*-?\}\}|\$\([^()]*\)|<%.*%>|#\{[A-Za-z_@$][^{}]*\}"#,
+    )
+    .expect("static regex")
+});
 
 /// Password hashes: storable, not usable as a credential.
 static HASH: LazyLock<Regex> = LazyLock::new(|| {
