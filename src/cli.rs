@@ -610,7 +610,8 @@ fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     let outcome = scan(&settings, &catalogue);
     if outcome.has_errors() {
         for problem in outcome.problems.iter().filter(|p| p.problem.kind.is_error()) {
-            eprintln!("credlint: {}: {}", problem.path.display(), problem.problem.message);
+            let line = format!("{}: {}", problem.path.display(), problem.problem.message);
+            eprintln!("credlint: {}", report::escape::terminal(&line));
         }
         eprintln!(
             "credlint: {} left unchanged: the scan had errors, and a baseline without the findings of \

@@ -127,18 +127,19 @@ impl Config {
                 candidate.is_file() && (!is_pyproject(candidate) || pyproject_has_table(candidate))
             });
             if let Some(candidate) = found.next() {
-                let others: Vec<_> = found.map(|other| other.display().to_string()).collect();
+                let shown = |path: &Path| crate::report::escape::terminal(&path.display().to_string()).into_owned();
+                let others: Vec<_> = found.map(|other| shown(&other)).collect();
                 if !others.is_empty() {
                     eprintln!(
                         "credlint: warning: using {} and ignoring {} in the same directory",
-                        candidate.display(),
+                        shown(&candidate),
                         others.join(" and ")
                     );
                 }
                 if let Some(owner) = foreign_owner(&candidate) {
                     eprintln!(
                         "credlint: warning: ignoring {}: it is owned by user id {owner}, not by you or root",
-                        candidate.display()
+                        shown(&candidate)
                     );
                     return None;
                 }

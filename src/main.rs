@@ -17,7 +17,9 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {error:#}");
+            // An error can quote what a repository holds (a key in its `.credlint.toml`, a path):
+            // no control character of it reaches the terminal.
+            eprintln!("error: {}", credlint::report::escape::terminal_lines(&format!("{error:#}")));
             ExitCode::from(2)
         }
     }

@@ -48,6 +48,12 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text for a terminal over several lines (an error message quoting a config file): each line
+/// through [`terminal`], the line breaks kept.
+pub fn terminal_lines(text: &str) -> String {
+    text.split('\n').map(|line| terminal(line.strip_suffix('\r').unwrap_or(line))).collect::<Vec<_>>().join("\n")
+}
+
 /// `c`, or its escape when it is a hazard.
 fn push_visible(out: &mut String, c: char) {
     match c {

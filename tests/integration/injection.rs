@@ -381,3 +381,20 @@ fn dot_labels_are_single_quoted_strings() {
     }
     assert_no_forged_command(&text, "the DOT graph");
 }
+
+/// An error or warning on stderr can quote what the repository holds (a key of its
+/// `.credlint.toml`, a path): no control character of it reaches the terminal.
+#[test]
+fn errors_quoting_the_repository_hold_no_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let hostile = "app\u{1b}]0;pwned\u{7}\u{1b}[2K";
+    std::fs::create_dir(d.join(hostile)).unwrap();
+    write(&d.join(hostile), ".credlint.toml", "unknown-key = 1\n");
+    let output = run(d, &["scan", hostile]);
+    assert_eq!(output.status.code(), Some(2), "an unknown key is an error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error:") && stderr.contains("unknown"), "{stderr}");
+    assert_no_hazard(&stderr, &['\n'], "stderr");
+    assert!(stderr.contains("\\u{1b}"), "the escape is shown, not sent: {stderr}");
+}
