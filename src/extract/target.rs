@@ -19,8 +19,9 @@ pub fn host_of(url: &str) -> Option<String> {
         Some(at) => &url[at + 3..],
         None => url.strip_prefix("//").unwrap_or(url),
     };
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
+    // The user information ends where reports say it does (a password may hold `@` or `/`).
+    let rest = crate::redact::url::userinfo_end(rest).map_or(rest, |at| &rest[at + 1..]);
+    let host_port = rest.split(['/', '?', '#']).next()?;
     let host = if host_port.starts_with('[') {
         host_port.split(']').next()?.trim_start_matches('[')
     } else {
@@ -267,6 +268,8 @@ mod tests {
         assert_eq!(host_of("https://u:p@Jira.Example.com:8443/rest").as_deref(), Some("jira.example.com"));
         assert_eq!(host_of("jira.corp").as_deref(), Some("jira.corp"));
         assert_eq!(host_of("https://${HOST}/x"), None);
+        assert_eq!(host_of("https://bot:Pa@ss@jira.example.com/x").as_deref(), Some("jira.example.com"));
+        assert_eq!(host_of("https://bot:pa/ss@jira.example.com/x").as_deref(), Some("jira.example.com"));
     }
 
     #[test]
