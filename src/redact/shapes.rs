@@ -232,13 +232,18 @@ fn random_words(text: &str, spans: &mut Vec<Span>) {
     static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/=_\-.~]{16,}").expect("valid regex"));
     for found in WORD.find_iter(text) {
         let word = found.as_str().trim_end_matches(['.', '-']);
-        // Host names and paths (`jira.acme.io/rest/api/2/myself`) are not secrets: a dotted word
-        // never is here, and a slashed one only with all three kinds of alphanumeric.
+        // Host names and paths (`jira.acme.io/rest/api/2/myself`, `JIRA_URL/rest/api/2/search`)
+        // are not secrets: a dotted word never is here, and a slashed one is a path when it has
+        // fewer than three kinds of alphanumeric or every segment is a word or a short number.
         let kinds = [char::is_ascii_lowercase, char::is_ascii_uppercase, char::is_ascii_digit]
             .iter()
             .filter(|kind| word.chars().any(|c| kind(&c)))
             .count();
-        let pathlike = word.contains('.') || (word.contains('/') && kinds < 3);
+        let path_segment = |segment: &str| {
+            (segment.len() >= 3 && is_wordy_identifier(segment))
+                || (!segment.is_empty() && segment.len() <= 4 && segment.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let pathlike = word.contains('.') || (word.contains('/') && (kinds < 3 || word.split('/').all(path_segment)));
         if !pathlike && (kinds >= 3 || word.len() >= 32) && crate::classify::looks_random(word) {
             spans.push(Span::new(found.start(), found.start() + word.len()));
         }
