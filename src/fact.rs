@@ -288,6 +288,10 @@ pub struct Facts {
     pub problems: Vec<Problem>,
     /// Test and documentation regions inside the file (test modules, doc comments).
     pub test_or_doc_regions: Vec<Span>,
+    /// Where literals leave the file and sinks are reached from outside it, for the
+    /// whole-repository join (`extract::code::flow`).
+    #[serde(skip)]
+    pub flow: crate::extract::code::FlowSummary,
 }
 
 impl Facts {
@@ -302,6 +306,7 @@ impl Facts {
                 .collect(),
             problems: self.problems,
             test_or_doc_regions: self.test_or_doc_regions.into_iter().map(|r| r.shifted(offset)).collect(),
+            flow: self.flow.shifted(offset),
         }
     }
 
@@ -314,5 +319,6 @@ impl Facts {
         self.creations.extend(other.creations);
         self.problems.extend(other.problems);
         self.test_or_doc_regions.extend(other.test_or_doc_regions);
+        self.flow.extend(other.flow);
     }
 }

@@ -5,6 +5,7 @@
 //! rejects is still scanned.
 
 mod bindings;
+pub mod code;
 mod config;
 pub mod context;
 pub mod creation;
@@ -16,7 +17,7 @@ mod rust;
 pub mod target;
 
 use crate::fact::{CredentialUse, Facts, Scheme, Value};
-use crate::rules::{Catalogue, GATE_CONFIG, GATE_RUST};
+use crate::rules::{Catalogue, GATE_CODE, GATE_CONFIG, GATE_RUST};
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
@@ -50,10 +51,21 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
             facts.extend(found);
         }
     }
+    // Languages with a syntax tree: slots, sinks and flow (the text patterns below still run, so a
+    // file the grammar recovers from badly loses nothing).
+    let mut code_regions = Vec::new();
+    if parsers & GATE_CODE != 0
+        && let Some(code) = code::extract(file, catalogue.sinks())
+    {
+        facts.uses.extend(code.uses);
+        code_regions = code.test_regions;
+        facts.flow = code.summary;
+    }
     pattern::extract_with_patterns(file, &candidates.patterns, &mut facts.uses);
     creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);
-    if !facts.uses.is_empty() {
+    if !facts.uses.is_empty() || !facts.flow.exits.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
+        facts.test_or_doc_regions.extend(code_regions);
     }
     widen_to_chars(&mut facts, &file.text);
     dedup_uses(&mut facts, catalogue);

@@ -16,6 +16,28 @@ pub struct RuleFileDef {
     pub pattern: Vec<Spanned<PatternDef>>,
     #[serde(default)]
     pub token_api: Vec<Spanned<TokenApiDef>>,
+    #[serde(default)]
+    pub sink: Vec<Spanned<SinkDef>>,
+}
+
+/// A call that takes a credential, as code patterns (`extract::code::sinks` has the syntax).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinkDef {
+    pub id: Spanned<String>,
+    pub description: String,
+    /// What a secret there means: http-basic, http-bearer, header, database, smtp, ldap,
+    /// kerberos, ssh, broker, cloud, login, cli-flag.
+    pub kind: Spanned<String>,
+    /// Languages with a syntax tree (`python`, `javascript` (with TypeScript), `java`, `kotlin`,
+    /// `go`, `ruby`, `php`, `csharp`, `bash`, `powershell`, `hcl`).
+    pub languages: Spanned<Vec<String>>,
+    pub patterns: Spanned<Vec<String>>,
+    /// Code in the first language where a literal reaches the sink: each must be found.
+    pub examples: Spanned<Vec<String>>,
+    /// Near misses: each must not be found by this sink.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
 }
 
 /// An API that mints tokens: its endpoint and the request fields that set an expiry.

@@ -130,7 +130,7 @@ fn the_prefilter_finds_every_keyword_occurrence() {
         let mut expected_parsers = 0u8;
         for &keyword in &present {
             if keyword >= catalogue.parse_gate {
-                expected_parsers |= super::PARSE_GATE[keyword - catalogue.parse_gate].1;
+                expected_parsers |= catalogue.gate_bits[keyword - catalogue.parse_gate];
             }
         }
         for (index, pattern) in catalogue.patterns.iter().enumerate() {

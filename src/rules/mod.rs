@@ -17,7 +17,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
-use self::def::{ExampleDef, PatternDef, RuleDef, RuleFileDef, TokenApiDef};
+use self::def::{ExampleDef, PatternDef, RuleDef, RuleFileDef, SinkDef, TokenApiDef};
 use crate::fact::{Scheme, TokenApi};
 use crate::finding::Severity;
 use crate::source::FileKind;
@@ -165,6 +165,20 @@ pub struct TokenApiSpec {
     pub default_expiry_days: Option<u64>,
 }
 
+/// A call that takes a credential (`[[sink]]`), compiled.
+#[derive(Debug)]
+pub struct Sink {
+    pub id: Arc<str>,
+    pub description: String,
+    pub kind: crate::extract::code::sinks::SinkKind,
+    pub languages: Vec<String>,
+    pub patterns: Vec<crate::extract::code::sinks::SinkPattern>,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+    /// `file:line` of the definition.
+    pub origin: String,
+}
+
 /// What the prefilter found in one file.
 #[derive(Debug, Default)]
 pub struct Candidates<'c> {
@@ -180,11 +194,14 @@ pub struct Catalogue {
     rules: BTreeMap<Arc<str>, Rule>,
     patterns: Vec<Pattern>,
     token_apis: Vec<TokenApiSpec>,
+    sinks: Vec<Sink>,
     prefilter: AhoCorasick,
     /// For each prefilter keyword, what it gates: a pattern index, or `patterns.len() + api index`.
     keyword_patterns: Vec<Vec<usize>>,
-    /// Keywords from this index on are `PARSE_GATE` words.
+    /// Keywords from this index on are parser-gate words (`PARSE_GATE`, then sink callees).
     parse_gate: usize,
+    /// For each parser-gate word, the parsers it opens.
+    gate_bits: Vec<u8>,
     /// The prefilter's keywords, lowercased, in automaton order (pattern and API keywords, then
     /// `PARSE_GATE` words).
     prefilter_keywords: Vec<String>,
@@ -193,25 +210,27 @@ pub struct Catalogue {
 /// Which parser a `PARSE_GATE` word opens.
 pub const GATE_RUST: u8 = 1;
 pub const GATE_CONFIG: u8 = 2;
+/// The syntax-tree reader of other languages (`extract::code`): credential words and sink callees.
+pub const GATE_CODE: u8 = 4;
 
 /// Words without which the Rust extractor (or a config reader) can find nothing: a file holding
 /// none of its words is not parsed. Case-insensitive; they share the prefilter's single pass.
 /// Rust's words are specific (`token` alone is in every parser crate); config keys are short.
 pub const PARSE_GATE: &[(&str, u8)] = &[
-    ("basic_auth", GATE_RUST | GATE_CONFIG),
+    ("basic_auth", GATE_RUST | GATE_CONFIG | GATE_CODE),
     ("bearer_auth", GATE_RUST),
-    ("authorization", GATE_RUST | GATE_CONFIG),
+    ("authorization", GATE_RUST | GATE_CONFIG | GATE_CODE),
     ("set_password", GATE_RUST),
-    ("password", GATE_RUST | GATE_CONFIG),
-    ("passwd", GATE_RUST | GATE_CONFIG),
-    ("secret", GATE_RUST | GATE_CONFIG),
-    ("api_key", GATE_RUST | GATE_CONFIG),
-    ("apikey", GATE_RUST | GATE_CONFIG),
-    ("api_token", GATE_RUST | GATE_CONFIG),
-    ("access_token", GATE_RUST | GATE_CONFIG),
-    ("auth_token", GATE_RUST | GATE_CONFIG),
-    ("private_token", GATE_RUST | GATE_CONFIG),
-    ("credentials", GATE_RUST | GATE_CONFIG),
+    ("password", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("passwd", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("secret", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("api_key", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("apikey", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("api_token", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("access_token", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("auth_token", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("private_token", GATE_RUST | GATE_CONFIG | GATE_CODE),
+    ("credentials", GATE_RUST | GATE_CONFIG | GATE_CODE),
     ("token: \"", GATE_RUST),
     ("token = \"", GATE_RUST),
     ("\"token\"", GATE_RUST | GATE_CONFIG),
@@ -220,11 +239,11 @@ pub const PARSE_GATE: &[(&str, u8)] = &[
     ("access_tokens", GATE_RUST),
     ("apitokenauth", GATE_RUST),
     ("ksso", GATE_RUST),
-    ("pass", GATE_CONFIG),
-    ("pwd", GATE_CONFIG),
-    ("token", GATE_CONFIG),
-    ("credential", GATE_CONFIG),
-    ("api-key", GATE_CONFIG),
+    ("pass", GATE_CONFIG | GATE_CODE),
+    ("pwd", GATE_CONFIG | GATE_CODE),
+    ("token", GATE_CONFIG | GATE_CODE),
+    ("credential", GATE_CONFIG | GATE_CODE),
+    ("api-key", GATE_CONFIG | GATE_CODE),
     ("private_key", GATE_CONFIG),
     ("privatekey", GATE_CONFIG),
     ("_pat", GATE_CONFIG),
@@ -238,7 +257,7 @@ pub const PARSE_GATE: &[(&str, u8)] = &[
     ("auth=", GATE_CONFIG),
     ("auths", GATE_CONFIG),
     ("authtoken", GATE_CONFIG),
-    ("bearer", GATE_CONFIG),
+    ("bearer", GATE_CONFIG | GATE_CODE),
 ];
 
 impl Catalogue {
@@ -283,6 +302,7 @@ impl Catalogue {
         let mut rules = BTreeMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut token_apis: Vec<TokenApiSpec> = Vec::new();
+        let mut sinks: Vec<Sink> = Vec::new();
         for ((file, text, _), compiled) in files.iter().zip(compiled) {
             let compiled = compiled?;
             let at = |span: std::ops::Range<usize>, message: String| RuleError::Invalid {
@@ -303,6 +323,12 @@ impl Catalogue {
                 patterns.push(pattern);
             }
             token_apis.extend(compiled.token_apis);
+            for (span, sink) in compiled.sinks {
+                if sinks.iter().any(|known| known.id == sink.id) {
+                    return Err(at(span, format!("duplicate sink id `{}`", sink.id)));
+                }
+                sinks.push(sink);
+            }
         }
         for id in IMPLEMENTED_RULES {
             if !rules.contains_key(*id) {
@@ -330,9 +356,22 @@ impl Catalogue {
         }
         // Keywords that gate the Rust and config parsers share the pass (see `PARSE_GATE`).
         let parse_gate = keywords.len();
-        for (keyword, _) in PARSE_GATE {
+        let mut gate_bits = Vec::new();
+        for (keyword, bits) in PARSE_GATE {
             keywords.push(keyword.to_string());
             keyword_patterns.push(Vec::new());
+            gate_bits.push(*bits);
+        }
+        // A sink's callee opens the syntax-tree reader: `getConnection` in a file is enough.
+        for sink in &sinks {
+            for pattern in &sink.patterns {
+                let keyword = pattern.keyword().to_ascii_lowercase();
+                if keyword.len() >= 4 && !keywords[parse_gate..].contains(&keyword) {
+                    keywords.push(keyword);
+                    keyword_patterns.push(Vec::new());
+                    gate_bits.push(GATE_CODE);
+                }
+            }
         }
         // A DFA: the prefilter runs over every byte of every file, and a DFA's step is the cheapest.
         // Overlapping, so that a keyword starting inside another's match is seen (a non-overlapping
@@ -351,9 +390,11 @@ impl Catalogue {
             rules,
             patterns,
             token_apis,
+            sinks,
             prefilter,
             keyword_patterns,
             parse_gate,
+            gate_bits,
             prefilter_keywords: keywords,
         })
     }
@@ -374,6 +415,10 @@ impl Catalogue {
         &self.token_apis
     }
 
+    pub fn sinks(&self) -> &[Sink] {
+        &self.sinks
+    }
+
     /// The patterns (for this kind) and token APIs whose keywords occur in `text`, in catalogue
     /// order: one pass of the keyword automaton over the text.
     pub fn candidates(&self, text: &str, kind: FileKind) -> Candidates<'_> {
@@ -386,7 +431,7 @@ impl Catalogue {
         };
         for found in self.prefilter.find_overlapping_iter(text) {
             marks.mark(self, found.pattern().as_usize(), kind);
-            if marks.remaining == 0 && marks.parsers == GATE_RUST | GATE_CONFIG {
+            if marks.remaining == 0 && marks.parsers == GATE_RUST | GATE_CONFIG | GATE_CODE {
                 break;
             }
         }
@@ -414,6 +459,7 @@ struct CompiledFile {
     rules: Vec<(std::ops::Range<usize>, Rule)>,
     patterns: Vec<(std::ops::Range<usize>, Pattern)>,
     token_apis: Vec<TokenApiSpec>,
+    sinks: Vec<(std::ops::Range<usize>, Sink)>,
 }
 
 /// When a pattern's regex is compiled: at load (with every check that needs it), or on first use.
@@ -434,7 +480,8 @@ fn compile_file(file: &str, text: &str, load: Load) -> Result<CompiledFile, Rule
         line: line_of(text, span.start),
         message,
     };
-    let mut compiled = CompiledFile { rules: Vec::new(), patterns: Vec::new(), token_apis: Vec::new() };
+    let mut compiled =
+        CompiledFile { rules: Vec::new(), patterns: Vec::new(), token_apis: Vec::new(), sinks: Vec::new() };
     for rule in def.rule {
         let span = rule.span();
         compiled.rules.push((span, compile_rule(rule.into_inner(), file, text, &at)?));
@@ -445,6 +492,10 @@ fn compile_file(file: &str, text: &str, load: Load) -> Result<CompiledFile, Rule
     }
     for api in def.token_api {
         compiled.token_apis.push(compile_token_api(api.into_inner(), &at)?);
+    }
+    for sink in def.sink {
+        let span = sink.span();
+        compiled.sinks.push((span, compile_sink(sink.into_inner(), file, text, &at)?));
     }
     Ok(compiled)
 }
@@ -466,7 +517,7 @@ impl Marks {
             return;
         }
         if keyword >= catalogue.parse_gate {
-            self.parsers |= PARSE_GATE[keyword - catalogue.parse_gate].1;
+            self.parsers |= catalogue.gate_bits[keyword - catalogue.parse_gate];
             return;
         }
         for &index in &catalogue.keyword_patterns[keyword] {
@@ -477,6 +528,51 @@ impl Marks {
             }
         }
     }
+}
+
+fn compile_sink(
+    def: SinkDef,
+    file: &str,
+    text: &str,
+    at: &impl Fn(std::ops::Range<usize>, String) -> RuleError,
+) -> Result<Sink, RuleError> {
+    use crate::extract::code::lang::Lang;
+    use crate::extract::code::sinks::{SinkKind, SinkPattern};
+    let id = def.id.get_ref().clone();
+    if !is_kebab_id(&id) {
+        return Err(at(def.id.span(), format!("sink id `{id}` must be lowercase kebab-case")));
+    }
+    let kind = SinkKind::parse(def.kind.get_ref()).ok_or_else(|| {
+        at(def.kind.span(), format!("unknown sink kind `{}`: one of {}", def.kind.get_ref(), SinkKind::NAMES))
+    })?;
+    for language in def.languages.get_ref() {
+        if !Lang::ALL.iter().any(|lang| lang.matches(language)) {
+            let known: Vec<&str> = Lang::ALL.iter().map(|l| l.name()).collect();
+            return Err(at(
+                def.languages.span(),
+                format!("unknown language `{language}`: one of {}", known.join(", ")),
+            ));
+        }
+    }
+    if def.languages.get_ref().is_empty() || def.patterns.get_ref().is_empty() || def.examples.get_ref().is_empty() {
+        return Err(at(def.id.span(), format!("sink `{id}` needs languages, patterns and examples")));
+    }
+    let patterns = def
+        .patterns
+        .get_ref()
+        .iter()
+        .map(|p| SinkPattern::parse(p).map_err(|message| at(def.patterns.span(), format!("sink `{id}`: {message}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Sink {
+        origin: format!("{file}:{}", line_of(text, def.id.span().start)),
+        id: id.into(),
+        description: def.description,
+        kind,
+        languages: def.languages.into_inner(),
+        patterns,
+        examples: def.examples.into_inner(),
+        negative_examples: def.negative_examples,
+    })
 }
 
 fn compile_rule(

@@ -1,0 +1,289 @@
+//! Value flow within a file: which literals an expression can hold.
+//!
+//! Flow-insensitive and path-merging on purpose: a value that is a literal on any path counts
+//! (`data = "7e5tc4s3"` in one branch, read from the console in another). A name resolves
+//! through the bindings of its scope and the scopes around it (method, class, file), through
+//! fields (`this.x`), containers (`list.add(v)` then `list.get(0)`), simple conversions
+//! (`.toCharArray()`, `bytes(x)`, `String.valueOf(x)`), functions that return a literal, and
+//! parameters, from the arguments of every call to the function in the file. What stays open
+//! (a parameter no call in the file fills, a function defined elsewhere) is returned as a
+//! [`Open`] end for the whole-repository join.
+
+use std::collections::HashSet;
+
+use super::lower::{BindKind, Expr, Model};
+use crate::span::Span;
+
+/// A literal an expression can hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lit {
+    pub text: String,
+    pub span: Span,
+    /// The environment variable whose default it is (`os.getenv("X", "literal")`).
+    pub via: Option<String>,
+}
+
+/// A place where the flow leaves the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Open {
+    /// Parameter `index` of a function named `function` defined here, that no call here fills.
+    Param { function: String, index: usize },
+    /// The result of calling a function not defined here.
+    Returns { function: String },
+    /// A qualified constant or static field not bound here (`Config.PASSWORD`).
+    Member { path: String },
+}
+
+/// Conversions that keep the value: receiver or first argument to result.
+const CONVERSIONS: &[&str] = &[
+    "toCharArray",
+    "getBytes",
+    "encode",
+    "bytes",
+    "str",
+    "valueOf",
+    "toString",
+    "trim",
+    "strip",
+    "String",
+    "to_s",
+    "to_str",
+    "ToCharArray",
+    "ToString",
+    "Trim",
+    "from",
+    "copyValueOf",
+    "intern",
+    "toByteArray",
+    "decode",
+    "text",
+    "utf8",
+    "b",
+    "to_string",
+    "as_bytes",
+    "into",
+    "String.valueOf",
+    "getPassword",
+];
+
+/// Reads from a container: receiver to result.
+const GETTERS: &[&str] = &[
+    "get",
+    "remove",
+    "elementAt",
+    "poll",
+    "pop",
+    "peek",
+    "getFirst",
+    "getLast",
+    "first",
+    "last",
+    "removeFirst",
+    "removeLast",
+    "shift",
+    "fetch",
+    "Get",
+    "ElementAt",
+    "Dequeue",
+    "Pop",
+    "Peek",
+    "dig",
+    "readObject",
+    "next",
+    "iterator",
+    "values",
+    "toArray",
+    "clone",
+    "getProperty",
+];
+
+/// Environment reads: their first argument names the variable, the second is a default.
+const ENV_READS: &[&str] = &["getenv", "os.getenv", "os.environ.get", "environ.get", "ENV.fetch", "env", "Getenv"];
+
+#[derive(Debug)]
+pub struct Resolver<'m> {
+    pub model: &'m Model,
+}
+
+const MAX_DEPTH: u8 = 8;
+
+impl<'m> Resolver<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        Resolver { model }
+    }
+
+    /// The literals `expr` (in `scope`) can hold, and where its flow leaves the file.
+    pub fn literals(&self, expr: &Expr, scope: usize) -> (Vec<Lit>, Vec<Open>) {
+        let mut out = Vec::new();
+        let mut open = Vec::new();
+        let mut seen = HashSet::new();
+        self.resolve(expr, scope, 0, &mut out, &mut open, &mut seen);
+        out.sort_by_key(|l| l.span);
+        out.dedup_by_key(|l| l.span);
+        open.sort();
+        open.dedup();
+        (out, open)
+    }
+
+    fn resolve(
+        &self,
+        expr: &Expr,
+        scope: usize,
+        depth: u8,
+        out: &mut Vec<Lit>,
+        open: &mut Vec<Open>,
+        seen: &mut HashSet<(String, usize)>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match expr {
+            Expr::Str { text, span } => out.push(Lit { text: text.clone(), span: *span, via: None }),
+            Expr::Alt(items) => {
+                for item in items {
+                    self.resolve(item, scope, depth + 1, out, open, seen);
+                }
+            }
+            Expr::Other { .. } => {}
+            Expr::Name { path, .. } => self.resolve_name(path, scope, depth, out, open, seen),
+            Expr::Call(index) => self.resolve_call(*index, depth, out, open, seen),
+        }
+    }
+
+    fn resolve_name(
+        &self,
+        path: &str,
+        scope: usize,
+        depth: u8,
+        out: &mut Vec<Lit>,
+        open: &mut Vec<Open>,
+        seen: &mut HashSet<(String, usize)>,
+    ) {
+        if !seen.insert((path.to_owned(), scope)) {
+            return;
+        }
+        let model = self.model;
+        let mut found = false;
+        // Bindings of this name in this scope or a scope around it, or (for a field) in the class.
+        let candidates = model.binds_by_name.get(path).map(Vec::as_slice).unwrap_or_default();
+        for &index in candidates {
+            let bind = &model.binds[index];
+            if model.within(scope, bind.scope) || bind.kind == BindKind::Direct && model.class_of(scope) == bind.scope {
+                found = true;
+                self.resolve(&bind.value, bind.scope, depth + 1, out, open, seen);
+            }
+        }
+        // A parameter: every call to the function, with the argument in its place.
+        let base = path.split('.').next().unwrap_or(path);
+        let mut at = scope;
+        loop {
+            let function = &model.scopes[at];
+            if let Some(index) = function.params.iter().position(|p| p == base) {
+                found = true;
+                let mut filled = false;
+                for &call_index in model.calls_by_method.get(&function.name).map(Vec::as_slice).unwrap_or_default() {
+                    let call = &model.calls[call_index];
+                    let arg = call
+                        .args
+                        .iter()
+                        .find(|a| a.name.as_deref() == Some(base))
+                        .or_else(|| call.args.iter().filter(|a| a.name.is_none()).nth(index));
+                    if let Some(arg) = arg {
+                        filled = true;
+                        self.resolve(&arg.value, call.scope, depth + 1, out, open, seen);
+                    }
+                }
+                if !filled && !function.name.is_empty() {
+                    open.push(Open::Param { function: function.name.clone(), index });
+                }
+                break;
+            }
+            if at == 0 {
+                break;
+            }
+            at = function.parent;
+        }
+        if found {
+            return;
+        }
+        // `Config.PASSWORD`: the field of a class of this file, or of another file.
+        if let Some((_, last)) = path.rsplit_once('.') {
+            let fields = model.binds_by_name.get(last).map(Vec::as_slice).unwrap_or_default();
+            let mut here = false;
+            for &index in fields {
+                let bind = &model.binds[index];
+                if bind.kind == BindKind::Direct && (bind.scope == 0 || model.scopes[bind.scope].is_class) {
+                    here = true;
+                    self.resolve(&bind.value, bind.scope, depth + 1, out, open, seen);
+                }
+            }
+            if !here && path.chars().next().is_some_and(char::is_uppercase) {
+                open.push(Open::Member { path: path.to_owned() });
+            }
+        }
+    }
+
+    fn resolve_call(
+        &self,
+        index: usize,
+        depth: u8,
+        out: &mut Vec<Lit>,
+        open: &mut Vec<Open>,
+        seen: &mut HashSet<(String, usize)>,
+    ) {
+        let model = self.model;
+        let call = &model.calls[index];
+        let method = call.method.as_str();
+        if ENV_READS.contains(&call.callee.as_str()) || ENV_READS.contains(&method) && call.receiver.is_some() {
+            // An environment read is a reference; its literal default is a hardcoded value.
+            if let (Some(name), Some(default)) = (call.args.first(), call.args.get(1))
+                && let Expr::Str { text: variable, .. } = &name.value
+            {
+                let mut defaults = Vec::new();
+                self.resolve(&default.value, call.scope, depth + 1, &mut defaults, open, seen);
+                out.extend(
+                    defaults.into_iter().map(|l| Lit { via: Some(format!("the default of `{variable}`")), ..l }),
+                );
+            }
+            return;
+        }
+        if CONVERSIONS.contains(&method) {
+            match (&call.receiver, call.args.first()) {
+                (Some(receiver), _) if !is_type_name(receiver) => {
+                    self.resolve(receiver, call.scope, depth + 1, out, open, seen)
+                }
+                (_, Some(arg)) => self.resolve(&arg.value, call.scope, depth + 1, out, open, seen),
+                _ => {}
+            }
+            return;
+        }
+        if GETTERS.contains(&method)
+            && let Some(receiver) = &call.receiver
+        {
+            self.resolve(receiver, call.scope, depth + 1, out, open, seen);
+            return;
+        }
+        // A function of this file: what it returns.
+        let functions = model.scopes_by_name.get(method).map(Vec::as_slice).unwrap_or_default();
+        let mut defined = false;
+        for &function in functions {
+            if model.scopes[function].is_class {
+                continue;
+            }
+            defined = true;
+            for (scope, value) in &model.returns {
+                if *scope == function {
+                    self.resolve(value, *scope, depth + 1, out, open, seen);
+                }
+            }
+        }
+        if !defined && !method.is_empty() {
+            open.push(Open::Returns { function: method.to_owned() });
+        }
+    }
+}
+
+/// `String.valueOf(x)`: the receiver is a type, the value is the argument.
+fn is_type_name(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name { path, .. } if path.chars().next().is_some_and(char::is_uppercase) && !path.contains('.') && path.chars().any(char::is_lowercase))
+}

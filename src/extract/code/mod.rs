@@ -1,0 +1,254 @@
+//! Code read through syntax trees (issue #17): every language with a tree-sitter grammar here
+//! (`lang`), lowered to one small language-neutral model (`lower`), where credential-named slots
+//! (`slots`), sinks from the catalogue (`sinks`) and the flow of literals to both (`flow`) are
+//! found once for all languages.
+
+pub mod flow;
+pub mod lang;
+pub mod lower;
+pub mod sinks;
+mod slots;
+
+use std::path::Path;
+
+use crate::fact::{CredentialUse, Scheme, Target, Value};
+use crate::rules::Sink;
+use crate::source::{FileKind, SourceFile};
+use crate::span::Span;
+use flow::{Lit, Open, Resolver};
+use lang::Lang;
+use lower::{Expr, Model};
+use sinks::SinkKind;
+
+/// What the tree of one file says.
+#[derive(Debug, Default)]
+pub struct CodeFacts {
+    pub uses: Vec<CredentialUse>,
+    pub test_regions: Vec<Span>,
+    /// Literals whose flow leaves the file, and sinks whose value comes from outside it: the
+    /// whole-repository stage joins them by name (`flow::Open`).
+    pub summary: FlowSummary,
+}
+
+/// The ends of a file's flows that another file may close.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FlowSummary {
+    /// A literal that leaves through `Open` (an argument to a function defined elsewhere, the
+    /// return of a function called elsewhere, a static field read elsewhere).
+    pub exits: Vec<(Open, Exit)>,
+    /// A sink whose secret comes through `Open` (a parameter no call here fills, a function
+    /// defined elsewhere, a constant defined elsewhere).
+    pub entries: Vec<(Open, Entry)>,
+}
+
+impl FlowSummary {
+    /// Every span moved `offset` bytes right (a Markdown code block placed back in its file).
+    pub fn shifted(self, offset: usize) -> FlowSummary {
+        FlowSummary {
+            exits: self
+                .exits
+                .into_iter()
+                .map(|(open, exit)| {
+                    let literal = Lit { span: exit.literal.span.shifted(offset), ..exit.literal };
+                    (open, Exit { literal, span: exit.span.shifted(offset) })
+                })
+                .collect(),
+            entries: self.entries,
+        }
+    }
+
+    pub fn extend(&mut self, other: FlowSummary) {
+        self.exits.extend(other.exits);
+        self.entries.extend(other.entries);
+    }
+}
+
+/// A literal leaving the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub literal: Lit,
+    /// The statement holding it.
+    pub span: Span,
+}
+
+/// A sink reached from outside the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub sink: String,
+    pub kind: SinkKind,
+    pub callee: String,
+}
+
+/// Reads `file` through its syntax tree, if a grammar here reads it.
+pub fn extract(file: &SourceFile, sinks: &[Sink]) -> Option<CodeFacts> {
+    let lang = Lang::of(&file.path, file.kind)?;
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&lang.grammar()).ok()?;
+    let tree = parser.parse(&*file.text, None)?;
+    let model = lower::lower(tree.root_node(), &file.text);
+    let resolver = Resolver::new(&model);
+    let mut facts = CodeFacts { test_regions: model.test_regions.clone(), ..CodeFacts::default() };
+    slots::slot_uses(&model, &resolver, lang, &mut facts.uses);
+    sink_uses(&model, &resolver, lang, sinks, &mut facts);
+    exits(&model, &resolver, &mut facts.summary);
+    Some(facts)
+}
+
+fn sink_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, sinks: &[Sink], facts: &mut CodeFacts) {
+    for call in &model.calls {
+        for sink in sinks.iter().filter(|s| s.languages.iter().any(|l| lang.matches(l))) {
+            let Some(bound) = sink.patterns.iter().find_map(|p| p.matches(call)) else { continue };
+            let Some(secret) = bound.secret else { continue };
+            let (literals, open) = resolver.literals(secret, call.scope);
+            for entry in open {
+                facts
+                    .summary
+                    .entries
+                    .push((entry, Entry { sink: sink.id.to_string(), kind: sink.kind, callee: call.callee.clone() }));
+            }
+            let user = bound.user.and_then(|user| single_value(resolver, user, call.scope));
+            let target = bound.url.and_then(|url| {
+                let (urls, _) = resolver.literals(url, call.scope);
+                let url = urls.into_iter().next()?;
+                Some(Target { host: crate::extract::target::host_of(&url.text), text: url.text, span: url.span })
+            });
+            for literal in literals {
+                facts.uses.push(sink_use(sink, call.callee.clone(), literal, user.clone(), target.clone(), call.span));
+            }
+        }
+    }
+}
+
+/// The use a literal reaching a sink makes.
+pub fn sink_use(
+    sink: &Sink,
+    callee: String,
+    literal: Lit,
+    user: Option<Value>,
+    target: Option<Target>,
+    span: Span,
+) -> CredentialUse {
+    let scheme = match sink.kind {
+        SinkKind::HttpBasic => Scheme::Basic,
+        SinkKind::HttpBearer => Scheme::Bearer,
+        SinkKind::Header => Scheme::Header,
+        _ => Scheme::ConfigField,
+    };
+    let connection = (target.is_none()).then_some(callee);
+    CredentialUse {
+        scheme,
+        user,
+        secret: Value::Literal { text: literal.text, span: literal.span, via: literal.via },
+        secret_name: sink.kind.secret_name().map(str::to_owned),
+        target,
+        connection,
+        span,
+        extractor: format!("sink:{}", sink.id),
+    }
+}
+
+/// A user or other value that is one literal, else nothing.
+fn single_value(resolver: &Resolver<'_>, expr: &Expr, scope: usize) -> Option<Value> {
+    let (literals, _) = resolver.literals(expr, scope);
+    match literals.as_slice() {
+        [one] => Some(Value::literal(one.text.clone(), one.span)),
+        _ => None,
+    }
+}
+
+/// Literals that leave the file: an argument to a function not defined here, the return of a
+/// function, a static field assigned here.
+fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
+    for call in &model.calls {
+        if call.method.is_empty() || model.scopes_by_name.contains_key(&call.method) {
+            continue;
+        }
+        for (index, arg) in call.args.iter().filter(|a| a.name.is_none()).enumerate() {
+            if matches!(arg.value, Expr::Other { .. }) {
+                continue;
+            }
+            let (literals, _) = resolver.literals(&arg.value, call.scope);
+            for literal in literals {
+                let open = Open::Param { function: call.method.clone(), index };
+                summary.exits.push((open, Exit { literal, span: call.span }));
+            }
+        }
+    }
+    for (scope, value) in &model.returns {
+        let function = &model.scopes[*scope];
+        if function.name.is_empty() || function.is_class {
+            continue;
+        }
+        let (literals, _) = resolver.literals(value, *scope);
+        for literal in literals {
+            let span = literal.span;
+            summary.exits.push((Open::Returns { function: function.name.clone() }, Exit { literal, span }));
+        }
+    }
+    for bind in &model.binds {
+        // `Config.PASSWORD = "…"` and `static String PASSWORD = "…"` in class `Config`.
+        let qualified = if bind.name.contains('.') {
+            bind.name.clone()
+        } else if model.scopes[bind.scope].is_class {
+            format!("{}.{}", model.scopes[bind.scope].name, bind.name)
+        } else {
+            continue;
+        };
+        if let Expr::Str { text, span } = &bind.value {
+            let literal = Lit { text: text.clone(), span: *span, via: None };
+            summary.exits.push((Open::Member { path: qualified }, Exit { literal, span: bind.span }));
+        }
+    }
+}
+
+/// The syntax tree of a file as an S-expression with byte ranges, for writing sink patterns
+/// (`credlint debug-tree FILE`); `None` when no grammar reads the file.
+pub fn debug_tree(path: &Path, kind: FileKind, text: &str) -> Option<String> {
+    let lang = lang::Lang::of(path, kind)?;
+    let mut parser = tree_sitter::Parser::new();
+    parser.set_language(&lang.grammar()).ok()?;
+    let tree = parser.parse(text, None)?;
+    let mut out = String::new();
+    let mut cursor = tree.walk();
+    let mut depth = 0usize;
+    loop {
+        let node = cursor.node();
+        if node.is_named() {
+            let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
+            let leaf = if node.named_child_count() == 0 {
+                format!(" {:?}", &text[node.byte_range()].chars().take(60).collect::<String>())
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("{}{field}{}{leaf}\n", "  ".repeat(depth), node.kind()));
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return Some(out);
+            }
+            depth -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod dump {
+    #[test]
+    #[ignore]
+    fn dump_trees() {
+        let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/dump".to_owned());
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let kind = crate::source::FileKind::detect(&path).unwrap();
+            println!("=== {}\n{}", path.display(), super::debug_tree(&path, kind, &text).unwrap_or_default());
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Sinks: calls that take a credential, written in `rules/` as code patterns with metavariables
+//! (`DriverManager.getConnection($URL, $USER, $SECRET)`) and matched against the calls of the
+//! language-neutral model, in every language the sink names.
+//!
+//! Pattern syntax: a callee path, then arguments in parentheses.
+//! - The callee matches the end of the call's callee, segment by segment (`getConnection` matches
+//!   `java.sql.DriverManager.getConnection` and `DriverManager.getConnection`); `*` is any one
+//!   segment; `new` is optional (`PasswordAuthentication($USER, $SECRET)` matches `new …`).
+//! - Arguments: `$SECRET` (the credential: required), `$USER`, `$URL` (the connection), `$_`
+//!   (any one argument), `...` (any number of arguments), `name=$X` (a keyword or named argument
+//!   `name`, wherever it is; `name:` in Ruby, Kotlin, C# and PHP reads the same).
+
+use super::lower::{Arg, Call, Expr};
+
+/// What a secret at a sink means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SinkKind {
+    HttpBasic,
+    HttpBearer,
+    Header,
+    Database,
+    Smtp,
+    Ldap,
+    Kerberos,
+    Ssh,
+    Broker,
+    Cloud,
+    Login,
+    CliFlag,
+}
+
+impl SinkKind {
+    pub fn parse(text: &str) -> Option<SinkKind> {
+        Some(match text {
+            "http-basic" => SinkKind::HttpBasic,
+            "http-bearer" => SinkKind::HttpBearer,
+            "header" => SinkKind::Header,
+            "database" => SinkKind::Database,
+            "smtp" => SinkKind::Smtp,
+            "ldap" => SinkKind::Ldap,
+            "kerberos" => SinkKind::Kerberos,
+            "ssh" => SinkKind::Ssh,
+            "broker" => SinkKind::Broker,
+            "cloud" => SinkKind::Cloud,
+            "login" => SinkKind::Login,
+            "cli-flag" => SinkKind::CliFlag,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &str =
+        "http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login, cli-flag";
+
+    /// The name prior a secret here gets: a login sink takes a password, a bearer sink a token,
+    /// a basic-auth or cloud sink either (the value decides).
+    pub fn secret_name(self) -> Option<&'static str> {
+        match self {
+            SinkKind::Database
+            | SinkKind::Smtp
+            | SinkKind::Ldap
+            | SinkKind::Kerberos
+            | SinkKind::Ssh
+            | SinkKind::Broker
+            | SinkKind::Login
+            | SinkKind::CliFlag => Some("password"),
+            SinkKind::HttpBearer => Some("token"),
+            SinkKind::HttpBasic | SinkKind::Header | SinkKind::Cloud => None,
+        }
+    }
+}
+
+/// One argument position of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ArgPattern {
+    /// `$NAME`: binds the argument (`$_` binds nothing).
+    Meta(String),
+    /// `...`
+    Rest,
+    /// `name=$X`
+    Named { name: String, meta: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinkPattern {
+    callee: Vec<String>,
+    args: Vec<ArgPattern>,
+}
+
+/// What a match binds.
+#[derive(Debug, Clone, Default)]
+pub struct Bound<'m> {
+    pub secret: Option<&'m Expr>,
+    pub user: Option<&'m Expr>,
+    pub url: Option<&'m Expr>,
+}
+
+impl SinkPattern {
+    pub fn parse(text: &str) -> Result<SinkPattern, String> {
+        let text = text.trim();
+        let open = text.find('(').ok_or("a sink pattern is `callee(arguments)`: no `(`")?;
+        if !text.ends_with(')') {
+            return Err("a sink pattern ends with `)`".to_owned());
+        }
+        let callee_text = text[..open].trim().trim_start_matches("new ").trim();
+        let callee: Vec<String> = callee_text.split(['.', ':']).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        if callee.is_empty()
+            || callee.iter().any(|s| s != "*" && !s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+        {
+            return Err(format!("`{callee_text}` is not a callee path (names separated by `.`)"));
+        }
+        let inner = text[open + 1..text.len() - 1].trim();
+        let mut args = Vec::new();
+        if !inner.is_empty() {
+            for part in inner.split(',') {
+                let part = part.trim();
+                args.push(if part == "..." {
+                    ArgPattern::Rest
+                } else if let Some(meta) = part.strip_prefix('$') {
+                    ArgPattern::Meta(check_meta(meta)?)
+                } else if let Some((name, value)) = part.split_once(['=', ':']) {
+                    let meta = value.trim().strip_prefix('$').ok_or_else(|| {
+                        format!("`{part}`: a named argument's value is a metavariable such as `$SECRET`")
+                    })?;
+                    ArgPattern::Named { name: name.trim().to_owned(), meta: check_meta(meta)? }
+                } else {
+                    return Err(format!("`{part}` is not `$NAME`, `name=$NAME` or `...`"));
+                });
+            }
+        }
+        let metas = || {
+            args.iter().filter_map(|a| match a {
+                ArgPattern::Meta(m) | ArgPattern::Named { meta: m, .. } => Some(m.as_str()),
+                ArgPattern::Rest => None,
+            })
+        };
+        if !metas().any(|m| m == "SECRET") {
+            return Err("a sink pattern binds `$SECRET`".to_owned());
+        }
+        Ok(SinkPattern { callee, args })
+    }
+
+    /// The words a file must hold for this pattern to match: the callee's last segment.
+    pub fn keyword(&self) -> &str {
+        self.callee.last().map_or("", String::as_str)
+    }
+
+    pub fn matches<'m>(&self, call: &'m Call) -> Option<Bound<'m>> {
+        let segments: Vec<&str> = call.callee.split('.').filter(|s| !s.is_empty()).collect();
+        // Ruby's `RSA.new(…)` is Java's `new RSA(…)`: a trailing `new` is the constructor.
+        let segments = match segments.split_last() {
+            Some((&"new", rest)) if !rest.is_empty() && self.callee.last().is_none_or(|c| c != "new") => rest,
+            _ => &segments[..],
+        };
+        if segments.len() < self.callee.len() {
+            return None;
+        }
+        let tail = &segments[segments.len() - self.callee.len()..];
+        if !tail.iter().zip(&self.callee).all(|(have, want)| want == "*" || have == want) {
+            return None;
+        }
+        let mut bound = Bound::default();
+        let positional: Vec<&Arg> = call.args.iter().filter(|a| a.name.is_none()).collect();
+        let pattern_positional: Vec<&ArgPattern> =
+            self.args.iter().filter(|a| !matches!(a, ArgPattern::Named { .. })).collect();
+        let rest_at = pattern_positional.iter().position(|a| **a == ArgPattern::Rest);
+        let fixed = pattern_positional.len() - usize::from(rest_at.is_some());
+        match rest_at {
+            None if positional.len() != fixed => return None,
+            Some(_) if positional.len() < fixed => return None,
+            _ => {}
+        }
+        for (index, pattern) in pattern_positional.iter().enumerate() {
+            let arg = match rest_at {
+                Some(rest) if index > rest => positional[positional.len() - (pattern_positional.len() - index)],
+                Some(rest) if index == rest => continue,
+                _ => positional[index],
+            };
+            if let ArgPattern::Meta(meta) = pattern {
+                bind(&mut bound, meta, &arg.value);
+            }
+        }
+        for pattern in &self.args {
+            if let ArgPattern::Named { name, meta } = pattern {
+                match call.args.iter().find(|a| a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))) {
+                    Some(arg) => bind(&mut bound, meta, &arg.value),
+                    None if meta == "SECRET" => return None,
+                    None => {}
+                }
+            }
+        }
+        bound.secret.is_some().then_some(bound)
+    }
+}
+
+fn check_meta(meta: &str) -> Result<String, String> {
+    match meta {
+        "SECRET" | "USER" | "URL" | "_" => Ok(meta.to_owned()),
+        other => Err(format!("unknown metavariable `${other}`: use $SECRET, $USER, $URL or $_")),
+    }
+}
+
+fn bind<'m>(bound: &mut Bound<'m>, meta: &str, expr: &'m Expr) {
+    match meta {
+        "SECRET" => bound.secret = Some(expr),
+        "USER" => bound.user = Some(expr),
+        "URL" => bound.url = Some(expr),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_parse_and_reject_what_they_should() {
+        assert!(SinkPattern::parse("DriverManager.getConnection($URL, $USER, $SECRET)").is_ok());
+        assert!(SinkPattern::parse("psycopg2.connect(..., password=$SECRET)").is_ok());
+        assert!(SinkPattern::parse("connect($URL)").unwrap_err().contains("$SECRET"));
+        assert!(SinkPattern::parse("connect($PASSWORD)").unwrap_err().contains("unknown metavariable"));
+        assert!(SinkPattern::parse("connect").unwrap_err().contains("no `(`"));
+        assert!(SinkPattern::parse("a b($SECRET)").unwrap_err().contains("callee"));
+    }
+}
