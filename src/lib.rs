@@ -128,12 +128,17 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     let mut findings = Vec::new();
     let mut sites = Vec::new();
     let mut creations = Vec::new();
+    let mut flows = Vec::new();
+    let mut sources = BTreeMap::new();
     for file in files {
         let (facts, file_findings) = scan_source(file, catalogue);
         sites.extend(sites_of(file, &facts));
         creations.extend(revocation::creation_sites(file, &facts));
         findings.extend(file_findings);
+        flows.push((file.path.clone(), facts.flow, facts.test_or_doc_regions));
+        sources.insert(file.path.clone(), file.clone());
     }
+    findings.extend(flow_findings(&flows, &sources, catalogue));
     let graph = analyze::build_graph(sites);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
     let today = settings.today.unwrap_or_else(date::Date::today);
@@ -179,6 +184,9 @@ struct FileResult {
     findings: Vec<Finding>,
     problems: Vec<FileProblem>,
     bytes: u64,
+    /// The file's open flow ends and test regions, when literals leave it or sinks are reached
+    /// from outside (`extract::code::join`).
+    flow: Option<(extract::code::FlowSummary, Vec<span::Span>)>,
 }
 
 /// Extracts and checks one walked file (on the walker's thread).
@@ -201,9 +209,24 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             // the whole-repository stage may report as shared). A use of an unresolved
             // expression can't be, so a tree dense with `Bearer ${token}` isn't held in memory.
             let has_identity = facts.uses.iter().any(|u| !matches!(u.secret, Value::Unknown { .. }));
-            let keep = has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty();
-            let file = keep.then(|| redacted_source(&file, &facts.uses));
-            FileResult { scanned: true, binary: false, file, sites, creations, suppressions, findings, problems, bytes }
+            let leaves = !facts.flow.exits.is_empty();
+            let keep =
+                has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
+            let file = keep.then(|| redacted_source_with(&file, &facts.uses, &facts.flow));
+            let flow = (leaves || !facts.flow.entries.is_empty())
+                .then(|| (facts.flow, facts.test_or_doc_regions));
+            FileResult {
+                scanned: true,
+                binary: false,
+                file,
+                sites,
+                creations,
+                suppressions,
+                findings,
+                problems,
+                bytes,
+                flow,
+            }
         }
         Walked::Binary { .. } => FileResult { binary: true, ..FileResult::default() },
         Walked::Problem { path, problem } => {
@@ -285,6 +308,7 @@ pub fn scan_with_progress(
     let mut sites = Vec::new();
     let mut suppressions = Vec::new();
     let mut creations = Vec::new();
+    let mut flows = Vec::new();
     for result in results {
         suppressions.extend(result.suppressions);
         creations.extend(result.creations);
@@ -294,10 +318,16 @@ pub fn scan_with_progress(
         outcome.problems.extend(result.problems);
         outcome.findings.extend(result.findings);
         sites.extend(result.sites);
+        if let (Some((flow, regions)), Some(file)) = (result.flow, &result.file) {
+            flows.push((file.path.clone(), flow, regions));
+        }
         if let Some(file) = result.file {
             outcome.sources.insert(file.path.clone(), file);
         }
     }
+    // Literals that reach a sink in another file: checked in the literal's file.
+    flows.sort_by(|a, b| a.0.cmp(&b.0));
+    outcome.findings.extend(flow_findings(&flows, &outcome.sources, catalogue));
     if let Some(context) = &history_context {
         context.mark_sites(&mut sites);
     }
@@ -336,6 +366,28 @@ pub fn scan_with_progress(
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));
     outcome
+}
+
+/// The findings of the whole-repository flow join (`extract::code::join`), each checked in the
+/// file that holds the literal, with that file's test regions.
+fn flow_findings(
+    flows: &[(PathBuf, extract::code::FlowSummary, Vec<span::Span>)],
+    sources: &BTreeMap<PathBuf, SourceFile>,
+    catalogue: &Catalogue,
+) -> Vec<Finding> {
+    let summaries: Vec<&extract::code::FlowSummary> = flows.iter().map(|(_, summary, _)| summary).collect();
+    let mut by_file: BTreeMap<usize, Vec<CredentialUse>> = BTreeMap::new();
+    for (index, credential) in extract::code::join(&summaries, catalogue.sinks()) {
+        by_file.entry(index).or_default().push(credential);
+    }
+    let mut findings = Vec::new();
+    for (index, uses) in by_file {
+        let (path, _, regions) = &flows[index];
+        let Some(file) = sources.get(path) else { continue };
+        let facts = Facts { uses, test_or_doc_regions: regions.clone(), ..Facts::default() };
+        findings.extend(check::check(file, &facts, catalogue));
+    }
+    findings
 }
 
 /// Lists the history of the repository at `root` and scans each distinct blob once, on the
@@ -402,6 +454,11 @@ pub fn apply_rule_settings(findings: &mut Vec<Finding>, settings: &BTreeMap<Stri
 /// (`redact::secret_shapes`): a second password on a flagged line, a URL's query values, a JDBC
 /// password in the connection are masked though no finding is about them.
 pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile {
+    redacted_source_with(file, uses, &extract::code::FlowSummary::default())
+}
+
+/// [`redacted_source`], also masking every literal that leaves the file through its flow.
+fn redacted_source_with(file: &SourceFile, uses: &[CredentialUse], flow: &extract::code::FlowSummary) -> SourceFile {
     use redact::Mask;
     let text = &*file.text;
     let mut masks: Vec<_> = uses
@@ -424,6 +481,7 @@ pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile 
         }
         _ => None,
     }));
+    masks.extend(flow.exits.iter().map(|(_, exit)| Mask::literal(exit.literal.span)));
     masks.extend(redact::secret_shapes(text).into_iter().map(Mask::hidden));
     SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(text, &masks))
 }

@@ -206,6 +206,21 @@ impl<'m> Resolver<'m> {
         if found {
             return;
         }
+        // A field assigned in one method and read in another (`dataBad = data;` then
+        // `String data = dataBad;`): the bindings of the name anywhere in the same class.
+        if !path.contains('.') {
+            let class = model.class_of(scope);
+            for &index in candidates {
+                let bind = &model.binds[index];
+                if class != 0 && model.class_of(bind.scope) == class {
+                    found = true;
+                    self.resolve(&bind.value, bind.scope, depth + 1, out, open, seen);
+                }
+            }
+            if found {
+                return;
+            }
+        }
         // `Config.PASSWORD`: the field of a class of this file, or of another file.
         if let Some((_, last)) = path.rsplit_once('.') {
             let fields = model.binds_by_name.get(last).map(Vec::as_slice).unwrap_or_default();

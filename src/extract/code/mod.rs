@@ -159,6 +159,14 @@ fn single_value(resolver: &Resolver<'_>, expr: &Expr, scope: usize) -> Option<Va
 /// Literals that leave the file: an argument to a function not defined here, the return of a
 /// function, a static field assigned here.
 fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
+    // Only what could be a secret leaves: the join is by name, and every `print("…")` would
+    // otherwise be kept for it.
+    let secret_like = |literal: &Lit| {
+        literal.text.chars().count() >= 4
+            && !literal.text.contains(char::is_whitespace)
+            && crate::classify::classify_literal(&literal.text, crate::classify::NamePrior::Password).class
+                != crate::classify::SecretClass::Placeholder
+    };
     for call in &model.calls {
         if call.method.is_empty() || model.scopes_by_name.contains_key(&call.method) {
             continue;
@@ -168,7 +176,7 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
                 continue;
             }
             let (literals, _) = resolver.literals(&arg.value, call.scope);
-            for literal in literals {
+            for literal in literals.into_iter().filter(secret_like) {
                 let open = Open::Param { function: call.method.clone(), index };
                 summary.exits.push((open, Exit { literal, span: call.span }));
             }
@@ -180,7 +188,7 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
             continue;
         }
         let (literals, _) = resolver.literals(value, *scope);
-        for literal in literals {
+        for literal in literals.into_iter().filter(secret_like) {
             let span = literal.span;
             summary.exits.push((Open::Returns { function: function.name.clone() }, Exit { literal, span }));
         }
@@ -196,6 +204,9 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
         };
         if let Expr::Str { text, span } = &bind.value {
             let literal = Lit { text: text.clone(), span: *span, via: None };
+            if !secret_like(&literal) {
+                continue;
+            }
             summary.exits.push((Open::Member { path: qualified }, Exit { literal, span: bind.span }));
         }
     }
@@ -251,4 +262,34 @@ mod dump {
             println!("=== {}\n{}", path.display(), super::debug_tree(&path, kind, &text).unwrap_or_default());
         }
     }
+}
+
+/// The whole-repository join: each literal leaving a file through an [`Open`] end that a sink
+/// in some file is reached through becomes a use of that sink, in the literal's file. Files are
+/// (path, summary); the uses come back with the index of their file.
+pub fn join(summaries: &[&FlowSummary], sinks: &[Sink]) -> Vec<(usize, CredentialUse)> {
+    let mut entries: std::collections::HashMap<&Open, Vec<&Entry>> = std::collections::HashMap::new();
+    for summary in summaries {
+        for (open, entry) in &summary.entries {
+            entries.entry(open).or_default().push(entry);
+        }
+    }
+    let mut uses = Vec::new();
+    for (index, summary) in summaries.iter().enumerate() {
+        for (open, exit) in &summary.exits {
+            let Some(reached) = entries.get(open) else { continue };
+            let mut seen = std::collections::HashSet::new();
+            for entry in reached {
+                if !seen.insert((&entry.sink, &entry.callee)) {
+                    continue;
+                }
+                let Some(sink) = sinks.iter().find(|s| *s.id == *entry.sink) else { continue };
+                let mut credential =
+                    sink_use(sink, entry.callee.clone(), exit.literal.clone(), None, None, exit.span);
+                credential.extractor = format!("sink:{}:across-files", sink.id);
+                uses.push((index, credential));
+            }
+        }
+    }
+    uses
 }
