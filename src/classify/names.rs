@@ -57,6 +57,8 @@ const METADATA_WORDS: &[&str] = &[
     "hash", "hashed", "digest", "salt", "enabled", "enable", "disabled", "required", "strength",
     "validator", "validation", "rules", "format", "prefix", "scope", "scopes", "header", "helper",
     "manager", "store", "storage", "provider", "mode", "kind", "created", "updated", "age",
+    "description", "desc", "note", "title", "message", "msg", "error", "key", "setting", "settings",
+    "param", "parameter", "property", "column", "attribute", "attr", "option",
 ];
 
 /// Qualifiers that make a following `token` something other than a credential.

@@ -54,14 +54,16 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     // Languages with a syntax tree: slots, sinks and flow (the text patterns below still run, so a
     // file the grammar recovers from badly loses nothing).
     let mut code_regions = Vec::new();
+    let mut patterns = candidates.patterns;
     if parsers & GATE_CODE != 0
         && let Some(code) = code::extract(file, catalogue.sinks())
     {
         facts.uses.extend(code.uses);
         code_regions = code.test_regions;
         facts.flow = code.summary;
+        patterns.retain(|p| !p.fallback);
     }
-    pattern::extract_with_patterns(file, &candidates.patterns, &mut facts.uses);
+    pattern::extract_with_patterns(file, &patterns, &mut facts.uses);
     creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);
     if !facts.uses.is_empty() || !facts.flow.exits.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
@@ -71,6 +73,16 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     dedup_uses(&mut facts, catalogue);
     keep_secrets_out_of_connections(&mut facts);
     facts
+}
+
+/// The catalogue's text patterns alone on one file (the rule-example tests check each pattern by
+/// itself, including the fallbacks a syntax tree replaces in a scan).
+#[doc(hidden)]
+pub fn extract_patterns_only(file: &SourceFile, catalogue: &Catalogue) -> Vec<CredentialUse> {
+    let candidates = catalogue.candidates(&file.text, file.kind);
+    let mut uses = Vec::new();
+    pattern::extract_with_patterns(file, &candidates.patterns, &mut uses);
+    uses
 }
 
 /// A connection is where a credential goes, never the credential. A reader that takes the first

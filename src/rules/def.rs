@@ -127,6 +127,10 @@ pub struct PatternDef {
     /// The named connection a match serves when no target is visible (`pipeline`): unique per file.
     #[serde(default)]
     pub connection: Option<String>,
+    /// Runs only on files no syntax tree reads (Groovy, Makefiles, Vue templates…): the tree
+    /// finds the same shape, with flow, everywhere else (issue #17: one way to do each thing).
+    #[serde(default)]
+    pub fallback: bool,
     /// Snippets that must produce a fact through this pattern (checked at load: the regex and a
     /// keyword must match each; the tests run them through the whole pipeline).
     #[serde(default)]

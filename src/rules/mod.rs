@@ -102,6 +102,8 @@ pub struct Pattern {
     pub syntax: Syntax,
     pub secret_name: Option<String>,
     pub connection: Option<String>,
+    /// Runs only on files no syntax tree reads.
+    pub fallback: bool,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     pub origin: String,
@@ -712,6 +714,7 @@ fn compile_pattern(
         scheme,
         syntax,
         secret_name: def.secret_name,
+        fallback: def.fallback,
         connection: def.connection,
         examples: def.examples.into_iter().map(Spanned::into_inner).collect(),
         negative_examples: def.negative_examples,

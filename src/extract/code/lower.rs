@@ -580,7 +580,7 @@ impl<'t> Lowering<'t> {
                 kind: BindKind::Into,
             });
         }
-        if (raw.contains('[') && !name.contains('.')) && !field_of_self {
+        if raw.trim_end().ends_with(']') && !name.contains('.') && !field_of_self {
             self.model.binds.push(Bind { name, value, span, scope, kind: BindKind::Into });
             return;
         }
@@ -614,11 +614,18 @@ impl<'t> Lowering<'t> {
     /// A name as a dotted path, or empty when the node is not a name.
     fn name_path(&self, node: Node<'_>) -> String {
         let mut node = node;
-        while WRAPPER_KINDS.contains(&node.kind())
-            || named_children(node).len() == 1 && !NAME_KINDS.contains(&node.kind())
-        {
-            match named_children(node).first() {
-                Some(child) => node = *child,
+        loop {
+            let children = named_children(node);
+            let next = if node.kind() == "cast_expression" {
+                // `(String) x`, PowerShell's `[string]$x`: the value is the last child.
+                field(node, &["value"]).or_else(|| children.last().copied())
+            } else if WRAPPER_KINDS.contains(&node.kind()) || children.len() == 1 && !NAME_KINDS.contains(&node.kind()) {
+                children.first().copied()
+            } else {
+                None
+            };
+            match next {
+                Some(child) => node = child,
                 None => break,
             }
         }

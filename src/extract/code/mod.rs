@@ -293,3 +293,29 @@ pub fn join(summaries: &[&FlowSummary], sinks: &[Sink]) -> Vec<(usize, Credentia
     }
     uses
 }
+
+#[cfg(test)]
+mod model_dump {
+    #[test]
+    #[ignore]
+    fn dump_model() {
+        let path = std::env::var("DUMP_FILE").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let path = std::path::Path::new(&path);
+        let kind = crate::source::FileKind::detect(path).unwrap();
+        let lang = super::lang::Lang::of(path, kind).unwrap();
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).unwrap();
+        let tree = parser.parse(&text, None).unwrap();
+        let model = super::lower::lower(tree.root_node(), &text);
+        for bind in &model.binds {
+            println!("bind {} = {:?} (scope {}, {:?})", bind.name, bind.value, bind.scope, bind.kind);
+        }
+        for call in &model.calls {
+            println!("call {} recv {:?} args {:?}", call.callee, call.receiver, call.args);
+        }
+        for compare in &model.compares {
+            println!("compare {} {:?}", compare.name, compare.value);
+        }
+    }
+}

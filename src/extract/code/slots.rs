@@ -15,6 +15,15 @@ fn credential_named(name: &str) -> bool {
     name_prior(name) != NamePrior::Neutral
 }
 
+/// A value that is itself the name of a credential — a key, property or parameter name such as
+/// `refresh_token`, `javax.net.ssl.keyStorePassword` or `Jira:Password` — is not a secret.
+fn names_a_credential(value: &str) -> bool {
+    let identifier = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    let compound = value.contains(['_', '.', ':', '-'])
+        || value.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    identifier && compound && credential_named(value)
+}
+
 /// `setPassword` / `withPassword` / `set_password` → `password`; a builder's `password`.
 fn setter_slot(method: &str) -> Option<&str> {
     let rest = ["set_", "with_", "set", "with"].iter().find_map(|p| {
@@ -28,7 +37,7 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
     let extractor = format!("code:{}", lang.name());
     let push = |name: &str, value: &Expr, scope: usize, span: Span, uses: &mut Vec<CredentialUse>| {
         let (literals, _) = resolver.literals(value, scope);
-        for literal in literals {
+        for literal in literals.into_iter().filter(|l| !names_a_credential(&l.text)) {
             uses.push(CredentialUse {
                 scheme: Scheme::ConfigField,
                 user: None,
