@@ -162,8 +162,18 @@ fn dedup_uses(facts: &mut Facts, catalogue: &Catalogue) {
     let generic = |u: &CredentialUse| {
         catalogue.patterns().iter().find(|p| *p.id == *u.extractor).is_some_and(|p| p.kinds.is_none())
     };
+    // A sink knows the connection; a credential-named slot only the name.
+    let reader_rank = |u: &CredentialUse| {
+        if u.extractor.starts_with("sink:") {
+            0
+        } else if u.extractor.starts_with("code:") {
+            2
+        } else {
+            1
+        }
+    };
     // A stable sort keeps catalogue order among equals.
-    facts.uses.sort_by_key(|u| (u.secret.span(), scheme_rank(u), generic(u)));
+    facts.uses.sort_by_key(|u| (u.secret.span(), scheme_rank(u), reader_rank(u), generic(u)));
     facts.uses.dedup_by_key(|u| u.secret.span());
     facts.uses.sort_by_key(|u| (u.span.start, u.secret.span()));
 }

@@ -69,3 +69,47 @@ fn every_pattern_extracts_from_its_examples_only() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A file name in a sink's first language, so that the right grammar reads the example.
+fn sink_example_name(language: &str) -> &'static str {
+    match language {
+        "python" => "example.py",
+        "javascript" => "example.js",
+        "typescript" => "example.ts",
+        "tsx" => "example.tsx",
+        "java" => "Example.java",
+        "kotlin" => "Example.kt",
+        "go" => "example.go",
+        "ruby" => "example.rb",
+        "php" => "example.php",
+        "csharp" => "Example.cs",
+        "bash" | "shell" => "example.sh",
+        "powershell" => "example.ps1",
+        "hcl" => "example.tf",
+        other => panic!("no example file name for language `{other}`"),
+    }
+}
+
+#[test]
+fn every_sink_finds_its_examples_and_not_its_negative_examples() {
+    let mut problems = Vec::new();
+    assert!(!CATALOGUE.sinks().is_empty());
+    for sink in CATALOGUE.sinks() {
+        let name = sink_example_name(&sink.languages[0]);
+        for (example, should_find) in
+            sink.examples.iter().map(|e| (e, true)).chain(sink.negative_examples.iter().map(|e| (e, false)))
+        {
+            let file = SourceFile::from_name(name, example.as_str());
+            let facts = credlint::extract::extract(&file, &CATALOGUE);
+            let prefix = format!("sink:{}", sink.id);
+            let found = facts.uses.iter().any(|u| u.extractor == prefix || u.extractor.starts_with(&format!("{prefix}:")));
+            // An example is a literal reaching the sink: the scan must report it, too.
+            let reported = !credlint::scan_sources(&[file], &CATALOGUE, &AnalyzeSettings::default()).is_empty();
+            if found != should_find || should_find && !reported {
+                let verb = if should_find { "does not find" } else { "finds" };
+                problems.push(format!("sink {} ({}): {verb}:\n{example}", sink.id, sink.origin));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
