@@ -11,9 +11,24 @@ use crate::classify::{NamePrior, name_prior};
 use crate::fact::{CredentialUse, Scheme, Value};
 use crate::span::Span;
 
+/// A slot's name says it holds a credential: a password or token name, or a secret that is one
+/// (`client_secret`, `api_secret`, `secret_key`, `aws_secret_access_key`; a bare `secret` too,
+/// since a variable so named in code holds one — not `secret_name` or `secret_path`).
 fn credential_named(name: &str) -> bool {
-    name_prior(name) != NamePrior::Neutral
+    if name_prior(name) != NamePrior::Neutral {
+        return true;
+    }
+    let words = crate::classify::split_words(name);
+    let Some(at) = words.iter().rposition(|w| w == "secret" || w == "secrets") else { return false };
+    words[at + 1..].iter().all(|w| matches!(w.as_str(), "key" | "access" | "value"))
 }
+
+/// `password=…` inside a string: a query string, a form body, an ODBC or ADO.NET connection
+/// string (`Server=db;Password=…;`), a JDBC URL's parameters.
+static KEYED_IN_STRING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)(?:^|[?&;\s])(password|passwd|pwd|pass|passphrase)\s*=\s*([^&;\s'\x22{}%$]+)")
+        .expect("static regex")
+});
 
 /// A value that is itself the name of a credential — a key, property or parameter name such as
 /// `refresh_token`, `javax.net.ssl.keyStorePassword` or `Jira:Password` — is not a secret.
@@ -21,7 +36,7 @@ fn names_a_credential(value: &str) -> bool {
     let identifier = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
     let compound = value.contains(['_', '.', ':', '-'])
         || value.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    identifier && compound && credential_named(value)
+    identifier && compound && name_prior(value) != NamePrior::Neutral
 }
 
 /// `setPassword` / `withPassword` / `set_password` → `password`; a builder's `password`.
@@ -87,6 +102,33 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
                 }
             }
             _ => {}
+        }
+    }
+    // Keyed credentials inside string literals bound or passed anywhere.
+    let strings = model
+        .binds
+        .iter()
+        .map(|b| &b.value)
+        .chain(model.calls.iter().flat_map(|c| c.args.iter().map(|a| &a.value)));
+    let mut seen = std::collections::HashSet::new();
+    for value in strings {
+        let Expr::Str { text, span } = value else { continue };
+        if !seen.insert(span.start) {
+            continue;
+        }
+        for found in KEYED_IN_STRING.captures_iter(text) {
+            let (Some(name), Some(secret)) = (found.get(1), found.get(2)) else { continue };
+            let start = span.start + secret.start();
+            uses.push(CredentialUse {
+                scheme: Scheme::ConfigField,
+                user: None,
+                secret: Value::literal(secret.as_str(), Span::new(start, start + secret.len())),
+                secret_name: Some(name.as_str().to_owned()),
+                target: None,
+                connection: None,
+                span: *span,
+                extractor: extractor.clone(),
+            });
         }
     }
     for compare in &model.compares {
