@@ -213,8 +213,7 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let keep =
                 has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
             let file = keep.then(|| redacted_source_with(&file, &facts.uses, &facts.flow));
-            let flow = (leaves || !facts.flow.entries.is_empty())
-                .then(|| (facts.flow, facts.test_or_doc_regions));
+            let flow = (leaves || !facts.flow.entries.is_empty()).then(|| (facts.flow, facts.test_or_doc_regions));
             FileResult {
                 scanned: true,
                 binary: false,

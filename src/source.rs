@@ -27,6 +27,9 @@ pub enum FileKind {
     Shell,
     Rust,
     Groovy,
+    /// Other programming languages without a syntax tree here (C, C++, Objective-C, Swift, Apex,
+    /// Scala, Dart, Lua, Perl…): read by the text patterns only.
+    Code,
     Terraform,
     Yaml,
     Json,
@@ -45,7 +48,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 26] = [
+    pub const ALL: [FileKind; 27] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Java,
@@ -57,6 +60,7 @@ impl FileKind {
         FileKind::Shell,
         FileKind::Rust,
         FileKind::Groovy,
+        FileKind::Code,
         FileKind::Terraform,
         FileKind::Yaml,
         FileKind::Json,
@@ -88,6 +92,7 @@ impl FileKind {
             FileKind::Shell => "shell",
             FileKind::Rust => "rust",
             FileKind::Groovy => "groovy",
+            FileKind::Code => "code",
             FileKind::Terraform => "terraform",
             FileKind::Yaml => "yaml",
             FileKind::Json => "json",
@@ -121,6 +126,7 @@ impl FileKind {
                 | FileKind::PowerShell
                 | FileKind::Rust
                 | FileKind::Groovy
+                | FileKind::Code
         )
     }
 
@@ -157,6 +163,7 @@ impl FileKind {
             FileKind::Shell => "example.sh",
             FileKind::Rust => "example.rs",
             FileKind::Groovy => "Jenkinsfile",
+            FileKind::Code => "example.swift",
             FileKind::Terraform => "main.tf",
             FileKind::Yaml => "example.yml",
             FileKind::Json => "example.json",
@@ -199,7 +206,8 @@ impl FileKind {
             | FileKind::Go
             | FileKind::CSharp
             | FileKind::Rust
-            | FileKind::Groovy => &["//"],
+            | FileKind::Groovy
+            | FileKind::Code => &["//"],
             FileKind::Xml | FileKind::Markdown => &["<!--"],
             FileKind::Json => &[],
         }
@@ -250,6 +258,8 @@ impl FileKind {
             "java" | "kt" | "kts" | "scala" => FileKind::Java,
             "groovy" | "gradle" | "jenkinsfile" => FileKind::Groovy,
             "go" => FileKind::Go,
+            "c" | "h" | "cc" | "cpp" | "cxx" | "hpp" | "m" | "mm" | "swift" | "cls" | "trigger" | "dart" | "lua"
+            | "pl" | "pm" | "r" | "ex" | "exs" | "erl" | "clj" | "fs" | "sc" => FileKind::Code,
             "rb" | "rake" | "gemspec" => FileKind::Ruby,
             "php" => FileKind::Php,
             "cs" | "csx" | "vb" => FileKind::CSharp,

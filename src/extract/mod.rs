@@ -61,7 +61,9 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         facts.uses.extend(code.uses);
         code_regions = code.test_regions;
         facts.flow = code.summary;
-        patterns.retain(|p| !p.fallback);
+        if !code.has_errors {
+            patterns.retain(|p| !p.fallback);
+        }
     }
     pattern::extract_with_patterns(file, &patterns, &mut facts.uses);
     creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);

@@ -619,7 +619,8 @@ impl<'t> Lowering<'t> {
             let next = if node.kind() == "cast_expression" {
                 // `(String) x`, PowerShell's `[string]$x`: the value is the last child.
                 field(node, &["value"]).or_else(|| children.last().copied())
-            } else if WRAPPER_KINDS.contains(&node.kind()) || children.len() == 1 && !NAME_KINDS.contains(&node.kind()) {
+            } else if WRAPPER_KINDS.contains(&node.kind()) || children.len() == 1 && !NAME_KINDS.contains(&node.kind())
+            {
                 children.first().copied()
             } else {
                 None

@@ -24,6 +24,8 @@ use sinks::SinkKind;
 #[derive(Debug, Default)]
 pub struct CodeFacts {
     pub uses: Vec<CredentialUse>,
+    /// The tree has syntax errors: the text patterns the tree replaces run too.
+    pub has_errors: bool,
     pub test_regions: Vec<Span>,
     /// Literals whose flow leaves the file, and sinks whose value comes from outside it: the
     /// whole-repository stage joins them by name (`flow::Open`).
@@ -87,7 +89,8 @@ pub fn extract(file: &SourceFile, sinks: &[Sink]) -> Option<CodeFacts> {
     let tree = parser.parse(&*file.text, None)?;
     let model = lower::lower(tree.root_node(), &file.text);
     let resolver = Resolver::new(&model);
-    let mut facts = CodeFacts { test_regions: model.test_regions.clone(), ..CodeFacts::default() };
+    let has_errors = tree.root_node().has_error();
+    let mut facts = CodeFacts { test_regions: model.test_regions.clone(), has_errors, ..CodeFacts::default() };
     slots::slot_uses(&model, &resolver, lang, &mut facts.uses);
     sink_uses(&model, &resolver, lang, sinks, &mut facts);
     exits(&model, &resolver, &mut facts.summary);
@@ -284,8 +287,7 @@ pub fn join(summaries: &[&FlowSummary], sinks: &[Sink]) -> Vec<(usize, Credentia
                     continue;
                 }
                 let Some(sink) = sinks.iter().find(|s| *s.id == *entry.sink) else { continue };
-                let mut credential =
-                    sink_use(sink, entry.callee.clone(), exit.literal.clone(), None, None, exit.span);
+                let mut credential = sink_use(sink, entry.callee.clone(), exit.literal.clone(), None, None, exit.span);
                 credential.extractor = format!("sink:{}:across-files", sink.id);
                 uses.push((index, credential));
             }

@@ -33,7 +33,8 @@ static KEYED_IN_STRING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 /// A value that is itself the name of a credential — a key, property or parameter name such as
 /// `refresh_token`, `javax.net.ssl.keyStorePassword` or `Jira:Password` — is not a secret.
 fn names_a_credential(value: &str) -> bool {
-    let identifier = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    let identifier =
+        !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
     let compound = value.contains(['_', '.', ':', '-'])
         || value.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
     identifier && compound && name_prior(value) != NamePrior::Neutral
@@ -105,11 +106,8 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
         }
     }
     // Keyed credentials inside string literals bound or passed anywhere.
-    let strings = model
-        .binds
-        .iter()
-        .map(|b| &b.value)
-        .chain(model.calls.iter().flat_map(|c| c.args.iter().map(|a| &a.value)));
+    let strings =
+        model.binds.iter().map(|b| &b.value).chain(model.calls.iter().flat_map(|c| c.args.iter().map(|a| &a.value)));
     let mut seen = std::collections::HashSet::new();
     for value in strings {
         let Expr::Str { text, span } = value else { continue };
