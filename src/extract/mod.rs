@@ -55,9 +55,21 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     // file the grammar recovers from badly loses nothing).
     let mut code_regions = Vec::new();
     let mut patterns = candidates.patterns;
-    if parsers & GATE_CODE != 0
-        && let Some(code) = code::extract(file, catalogue.sinks())
-    {
+    // A bug in the tree reader must cost this file its tree, not the scan: the text patterns
+    // still run and the file is reported as partly read.
+    let read_tree = || code::extract(file, catalogue.sinks());
+    let tree = if parsers & GATE_CODE != 0 {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read_tree)).unwrap_or_else(|_| {
+            facts.problems.push(crate::fact::Problem {
+                kind: crate::fact::ProblemKind::Unparsable,
+                message: "the syntax-tree reader failed on this file; it was read by the text patterns only".to_owned(),
+            });
+            None
+        })
+    } else {
+        None
+    };
+    if let Some(code) = tree {
         facts.uses.extend(code.uses);
         code_regions = code.test_regions;
         facts.flow = code.summary;

@@ -451,7 +451,11 @@ impl<'t> Lowering<'t> {
             return true;
         }
         // JUnit and TestNG annotations, NUnit/xUnit/MSTest attributes.
-        let head = &self.text[node.start_byte()..node.end_byte().min(node.start_byte() + 400)];
+        let mut end = node.end_byte().min(node.start_byte() + 400);
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = self.text.get(node.start_byte()..end).unwrap_or("");
         let head = head.split('{').next().unwrap_or("");
         ["@Test", "[Test", "[Fact", "[Theory", "[TestMethod", "@ParameterizedTest"].iter().any(|a| head.contains(a))
     }
