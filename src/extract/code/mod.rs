@@ -36,7 +36,7 @@ pub struct FlowSummary {
     /// A literal that leaves through `Open` (an argument to a function defined elsewhere, the
     /// return of a function called elsewhere, a static field read elsewhere).
     pub exits: Vec<(Open, Exit)>,
-    /// A sink whose secret comes through `Open` (a parameter no call here fills, a function
+    /// A sink whose secret comes through `Open` (a parameter other files may fill, a function
     /// defined elsewhere, a constant defined elsewhere).
     pub entries: Vec<(Open, Entry)>,
 }
@@ -284,8 +284,7 @@ pub fn join(summaries: &[&FlowSummary], sinks: &[Sink]) -> Vec<(usize, Credentia
                     continue;
                 }
                 let Some(sink) = sinks.iter().find(|s| *s.id == *entry.sink) else { continue };
-                let mut credential =
-                    sink_use(sink, entry.callee.clone(), exit.literal.clone(), None, None, exit.span);
+                let mut credential = sink_use(sink, entry.callee.clone(), exit.literal.clone(), None, None, exit.span);
                 credential.extractor = format!("sink:{}:across-files", sink.id);
                 uses.push((index, credential));
             }

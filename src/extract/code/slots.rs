@@ -18,7 +18,8 @@ fn credential_named(name: &str) -> bool {
 /// A value that is itself the name of a credential — a key, property or parameter name such as
 /// `refresh_token`, `javax.net.ssl.keyStorePassword` or `Jira:Password` — is not a secret.
 fn names_a_credential(value: &str) -> bool {
-    let identifier = !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    let identifier =
+        !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
     let compound = value.contains(['_', '.', ':', '-'])
         || value.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
     identifier && compound && credential_named(value)
