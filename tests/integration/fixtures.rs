@@ -5,9 +5,13 @@
 //! stay silent (the exact comparison already enforces it; the marker is for the reader and is
 //! counted). Files without comments (JSON) use a sidecar `<file>.expect` with `LINE: rule, rule`.
 //! All mismatches of all files are printed together.
+//!
+//! A file is a repository of its own, except under `across-files/<scenario>/`: a scenario's files
+//! are scanned together, as one repository, so that value flow between them (a literal in one
+//! file, the sink it reaches in another) is checked by the same per-file annotations.
 
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use credlint::analyze::AnalyzeSettings;
 use credlint::source::{FileKind, SourceFile};
@@ -76,41 +80,56 @@ fn expectations(path: &Path, file: &SourceFile) -> Result<Expectations, String> 
 fn fixtures_flag_exactly_their_annotated_lines() {
     let mut problems = Vec::new();
     let (mut flagged_total, mut ok_total, mut files) = (0, 0, 0);
+    let mut groups: BTreeMap<PathBuf, Vec<(PathBuf, SourceFile)>> = BTreeMap::new();
     for path in fixture_files() {
         let relative = path.strip_prefix(repo_root()).unwrap().to_path_buf();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let kind = FileKind::detect(&path).unwrap_or(FileKind::Text);
         let file = SourceFile::new(relative.clone(), kind, text);
-        let expected = match expectations(&path, &file) {
-            Ok(expected) => expected,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
-        };
-        for (_, rule) in &expected.flagged {
-            if CATALOGUE.rule(rule).is_none() {
-                problems.push(format!("{}: names unknown rule `{rule}`", relative.display()));
-            }
-        }
-        files += 1;
-        flagged_total += expected.flagged.len();
-        ok_total += expected.ok_lines;
-        // One file is a repository of its own: per-file rules, the analysis and suppressions.
+        let group = relative
+            .ancestors()
+            .find(|dir| dir.parent().and_then(Path::file_name).is_some_and(|name| name == "across-files"))
+            .unwrap_or(&relative)
+            .to_path_buf();
+        groups.entry(group).or_default().push((path, file));
+    }
+    for members in groups.values() {
+        // One file, or one `across-files/<scenario>/` directory, is a repository of its own:
+        // per-file rules, the analysis and suppressions.
+        let sources: Vec<SourceFile> = members.iter().map(|(_, file)| file.clone()).collect();
         let settings = AnalyzeSettings { report_unused_ignores: true, ..AnalyzeSettings::default() };
-        let findings = credlint::scan_sources(std::slice::from_ref(&file), &CATALOGUE, &settings);
-        let actual: BTreeSet<(usize, String)> =
-            findings.iter().map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string())).collect();
-        for (line, rule) in expected.flagged.difference(&actual) {
-            problems.push(format!("{}:{line}: expected {rule}, not flagged", relative.display()));
-        }
-        for (line, rule) in actual.difference(&expected.flagged) {
-            let message = findings
-                .iter()
-                .find(|f| file.lines.line_of(f.primary.span.start) + 1 == *line && &*f.rule == rule)
-                .map(|f| f.message.clone())
-                .unwrap_or_default();
-            problems.push(format!("{}:{line}: unexpected {rule}: {message}", relative.display()));
+        let all_findings = credlint::scan_sources(&sources, &CATALOGUE, &settings);
+        for (path, file) in members {
+            let relative = &file.path;
+            let expected = match expectations(path, file) {
+                Ok(expected) => expected,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            };
+            for (_, rule) in &expected.flagged {
+                if CATALOGUE.rule(rule).is_none() {
+                    problems.push(format!("{}: names unknown rule `{rule}`", relative.display()));
+                }
+            }
+            files += 1;
+            flagged_total += expected.flagged.len();
+            ok_total += expected.ok_lines;
+            let findings: Vec<_> = all_findings.iter().filter(|f| f.primary.path == *relative).collect();
+            let actual: BTreeSet<(usize, String)> =
+                findings.iter().map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string())).collect();
+            for (line, rule) in expected.flagged.difference(&actual) {
+                problems.push(format!("{}:{line}: expected {rule}, not flagged", relative.display()));
+            }
+            for (line, rule) in actual.difference(&expected.flagged) {
+                let message = findings
+                    .iter()
+                    .find(|f| file.lines.line_of(f.primary.span.start) + 1 == *line && &*f.rule == rule)
+                    .map(|f| f.message.clone())
+                    .unwrap_or_default();
+                problems.push(format!("{}:{line}: unexpected {rule}: {message}", relative.display()));
+            }
         }
     }
     assert!(problems.is_empty(), "{} fixture mismatches:\n{}", problems.len(), problems.join("\n"));

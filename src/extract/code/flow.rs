@@ -6,8 +6,8 @@
 //! fields (`this.x`), containers (`list.add(v)` then `list.get(0)`), simple conversions
 //! (`.toCharArray()`, `bytes(x)`, `String.valueOf(x)`), functions that return a literal, and
 //! parameters, from the arguments of every call to the function in the file. What stays open
-//! (a parameter no call in the file fills, a function defined elsewhere) is returned as a
-//! [`Open`] end for the whole-repository join.
+//! (a parameter, which calls in other files may fill as well; a function defined elsewhere) is
+//! returned as an [`Open`] end for the whole-repository join.
 
 use std::collections::HashSet;
 
@@ -26,7 +26,8 @@ pub struct Lit {
 /// A place where the flow leaves the file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Open {
-    /// Parameter `index` of a function named `function` defined here, that no call here fills.
+    /// Parameter `index` of a function named `function` defined here: calls in other files fill
+    /// it, whether or not calls here do.
     Param { function: String, index: usize },
     /// The result of calling a function not defined here.
     Returns { function: String },
@@ -180,7 +181,6 @@ impl<'m> Resolver<'m> {
             let function = &model.scopes[at];
             if let Some(index) = function.params.iter().position(|p| p == base) {
                 found = true;
-                let mut filled = false;
                 for &call_index in model.calls_by_method.get(&function.name).map(Vec::as_slice).unwrap_or_default() {
                     let call = &model.calls[call_index];
                     let arg = call
@@ -189,11 +189,11 @@ impl<'m> Resolver<'m> {
                         .find(|a| a.name.as_deref() == Some(base))
                         .or_else(|| call.args.iter().filter(|a| a.name.is_none()).nth(index));
                     if let Some(arg) = arg {
-                        filled = true;
                         self.resolve(&arg.value, call.scope, depth + 1, out, open, seen);
                     }
                 }
-                if !filled && !function.name.is_empty() {
+                // Calls in other files fill it too, whether or not a call here does.
+                if !function.name.is_empty() {
                     open.push(Open::Param { function: function.name.clone(), index });
                 }
                 break;

@@ -194,6 +194,7 @@ const BIND_KINDS: &[&str] = &[
     "keyword_argument",
     "default_parameter",
     "typed_default_parameter",
+    "script_parameter",
     "var_spec",
     "const_spec",
     "optional_parameter",
@@ -395,7 +396,7 @@ impl<'t> Lowering<'t> {
             "binary_expression" | "comparison_operator" | "binary" | "equality_expression" | "comparison_expression"
         ) {
             self.lower_compare(node);
-        } else if matches!(kind, "return_statement" | "return")
+        } else if matches!(kind, "return_statement" | "return" | "return_expression")
             && let Some(value) = named_children(node).into_iter().next()
         {
             let value = self.expr(value, scope);
@@ -476,7 +477,7 @@ impl<'t> Lowering<'t> {
             if matches!(function.kind(), "identifier" | "simple_identifier" | "name") {
                 return None;
             }
-            field(function, &["object", "operand", "value"]).or_else(|| {
+            field(function, &["object", "operand", "value", "expression"]).or_else(|| {
                 (function.kind() == "navigation_expression").then(|| named_children(function).into_iter().next())?
             })
         });
@@ -539,8 +540,10 @@ impl<'t> Lowering<'t> {
 
     fn lower_bind(&mut self, node: Node<'_>, scope: usize) {
         let children = named_children(node);
-        let name_node =
-            field(node, &["left", "name", "key", "pattern", "property"]).or_else(|| children.first().copied());
+        // Without a name field the name is the first child after any modifiers or attributes
+        // (Kotlin's `private const val X = …`, PowerShell's `[string]$X = …` parameter).
+        let name_node = field(node, &["left", "name", "key", "pattern", "property"])
+            .or_else(|| children.iter().find(|c| !is_decoration(c.kind())).copied());
         let value_node = field(node, &["right", "value", "default_value", "val"])
             .or_else(|| (children.len() >= 2).then(|| *children.last().expect("two children")));
         let (Some(name_node), Some(value_node)) = (name_node, value_node) else { return };
@@ -584,7 +587,8 @@ impl<'t> Lowering<'t> {
                 kind: BindKind::Into,
             });
         }
-        if raw.trim_end().ends_with(']') && !name.contains('.') && !field_of_self {
+        if raw.trim_end().ends_with(']') && !raw.trim_start().starts_with('[') && !name.contains('.') && !field_of_self
+        {
             self.model.binds.push(Bind { name, value, span, scope, kind: BindKind::Into });
             return;
         }
@@ -596,6 +600,8 @@ impl<'t> Lowering<'t> {
         let (left, right) = match (field(node, &["left"]), field(node, &["right"])) {
             (Some(l), Some(r)) => (l, r),
             _ if children.len() == 2 => (children[0], children[1]),
+            // An operator that is a named node of its own (PowerShell's `comparison_operator`).
+            _ if children.len() == 3 && children[1].kind().contains("operator") => (children[0], children[2]),
             _ => return,
         };
         let operator = self.text.get(left.end_byte()..right.start_byte()).unwrap_or("").trim();
@@ -620,7 +626,10 @@ impl<'t> Lowering<'t> {
         let mut node = node;
         loop {
             let children = named_children(node);
-            let next = if node.kind() == "cast_expression" {
+            let next = if STRING_KINDS.contains(&node.kind()) && self.string(node).is_some() {
+                // A quoted key is read whole, not through its one content child.
+                None
+            } else if node.kind() == "cast_expression" {
                 // `(String) x`, PowerShell's `[string]$x`: the value is the last child.
                 field(node, &["value"]).or_else(|| children.last().copied())
             } else if WRAPPER_KINDS.contains(&node.kind()) || children.len() == 1 && !NAME_KINDS.contains(&node.kind())
@@ -640,6 +649,13 @@ impl<'t> Lowering<'t> {
                 Some((text, _)) if is_name(&text) => text,
                 _ => String::new(),
             };
+        }
+        // Ruby's `config.password = …`: a call without arguments is an attribute.
+        if CALL_KINDS.contains(&node.kind())
+            && field(node, &["receiver"]).is_some()
+            && field(node, &["arguments"]).is_none()
+        {
+            return normalise_name(self.text_of(node));
         }
         if !NAME_KINDS.contains(&node.kind()) {
             return String::new();
@@ -690,11 +706,28 @@ impl<'t> Lowering<'t> {
                 return Expr::Other { span };
             }
         }
-        if matches!(kind, "conditional_expression" | "ternary_expression" | "conditional") {
+        if matches!(kind, "conditional_expression" | "ternary_expression" | "conditional" | "if_expression") {
             let children = named_children(node);
             if children.len() == 3 {
                 return Expr::Alt(vec![self.expr(children[1], scope), self.expr(children[2], scope)]);
             }
+            // PHP's short ternary `a ?: b`.
+            if let [left, right] = children.as_slice()
+                && self.text.get(left.end_byte()..right.start_byte()).is_some_and(|op| op.trim() == "?:")
+            {
+                return Expr::Alt(vec![self.expr(*left, scope), self.expr(*right, scope)]);
+            }
+        }
+        // `x as string`, `x satisfies T`: the value is the first child; Go's `[]byte(x)` its operand.
+        if matches!(kind, "as_expression" | "satisfies_expression")
+            && let Some(value) = named_children(node).first()
+        {
+            return self.expr(*value, scope);
+        }
+        if kind == "type_conversion_expression"
+            && let Some(value) = field(node, &["operand"])
+        {
+            return self.expr(value, scope);
         }
         if kind == "cast_expression"
             && let Some(value) = field(node, &["value"])
@@ -786,9 +819,17 @@ const COLLECTION_KINDS: &[&str] = &[
     "hash_literal_expression",
 ];
 
-/// The node inside parentheses and other one-child wrappers.
+/// Modifiers, annotations and attribute lists before a declared name.
+fn is_decoration(kind: &str) -> bool {
+    kind.contains("modifier") || matches!(kind, "attribute_list" | "annotation" | "marker_annotation" | "decorator")
+}
+
+/// The node inside parentheses and other one-child wrappers, and inside the one-child chains of
+/// precedence levels some grammars build around every operand (PowerShell's).
 fn unwrap(mut node: Node<'_>) -> Node<'_> {
-    while WRAPPER_KINDS.contains(&node.kind()) {
+    while WRAPPER_KINDS.contains(&node.kind())
+        || !STRING_KINDS.contains(&node.kind()) && !NAME_KINDS.contains(&node.kind()) && named_children(node).len() == 1
+    {
         match named_children(node).as_slice() {
             [only] => node = *only,
             _ => break,

@@ -38,7 +38,7 @@ pub struct FlowSummary {
     /// A literal that leaves through `Open` (an argument to a function defined elsewhere, the
     /// return of a function called elsewhere, a static field read elsewhere).
     pub exits: Vec<(Open, Exit)>,
-    /// A sink whose secret comes through `Open` (a parameter no call here fills, a function
+    /// A sink whose secret comes through `Open` (a parameter other files may fill, a function
     /// defined elsewhere, a constant defined elsewhere).
     pub entries: Vec<(Open, Entry)>,
 }
