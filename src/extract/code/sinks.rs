@@ -139,9 +139,17 @@ impl SinkPattern {
         Ok(SinkPattern { callee, args })
     }
 
-    /// The words a file must hold for this pattern to match: the callee's last segment.
+    /// A word a file must hold for this pattern to match: every named segment of the callee and
+    /// every argument name is in the call's text, so the longest of them, the likeliest to be
+    /// rare (`Transport` for `Transport.send`, `aws_secret_access_key` for `boto3.client(…,
+    /// aws_secret_access_key=$SECRET)`), gates the tree reader.
     pub fn keyword(&self) -> &str {
-        self.callee.last().map_or("", String::as_str)
+        let names = self.args.iter().filter_map(|a| match a {
+            ArgPattern::Named { name, .. } => Some(name.as_str()),
+            _ => None,
+        });
+        // Of equals, the later (`max_by_key` keeps the last): the method name over its qualifier.
+        self.callee.iter().map(String::as_str).filter(|s| *s != "*").chain(names).max_by_key(|s| s.len()).unwrap_or("")
     }
 
     pub fn matches<'m>(&self, call: &'m Call) -> Option<Bound<'m>> {
@@ -220,5 +228,14 @@ mod tests {
         assert!(SinkPattern::parse("connect($PASSWORD)").unwrap_err().contains("unknown metavariable"));
         assert!(SinkPattern::parse("connect").unwrap_err().contains("no `(`"));
         assert!(SinkPattern::parse("a b($SECRET)").unwrap_err().contains("callee"));
+    }
+
+    #[test]
+    fn the_gate_word_is_the_longest_name_the_call_must_spell() {
+        let keyword = |text: &str| SinkPattern::parse(text).unwrap().keyword().to_owned();
+        assert_eq!(keyword("Transport.send($_, $USER, $SECRET)"), "Transport");
+        assert_eq!(keyword("boto3.client(..., aws_secret_access_key=$SECRET)"), "aws_secret_access_key");
+        assert_eq!(keyword("*.auth($SECRET)"), "auth");
+        assert_eq!(keyword("smtp.PlainAuth($_, $USER, $SECRET, $URL)"), "PlainAuth");
     }
 }
