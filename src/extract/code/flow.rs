@@ -104,13 +104,23 @@ const ENV_READS: &[&str] = &["getenv", "os.getenv", "os.environ.get", "environ.g
 #[derive(Debug)]
 pub struct Resolver<'m> {
     pub model: &'m Model,
+    /// Each function's returned expressions, by scope.
+    returns: std::collections::HashMap<usize, Vec<&'m Expr>>,
+    /// Steps taken by the current query: a query stops after [`MAX_STEPS`], so that generated
+    /// code with thousands of mutually calling methods can't make one file take minutes.
+    steps: std::cell::Cell<usize>,
 }
 
 const MAX_DEPTH: u8 = 8;
+const MAX_STEPS: usize = 2_000;
 
 impl<'m> Resolver<'m> {
     pub fn new(model: &'m Model) -> Self {
-        Resolver { model }
+        let mut returns: std::collections::HashMap<usize, Vec<&'m Expr>> = std::collections::HashMap::new();
+        for (scope, value) in &model.returns {
+            returns.entry(*scope).or_default().push(value);
+        }
+        Resolver { model, returns, steps: std::cell::Cell::new(0) }
     }
 
     /// The literals `expr` (in `scope`) can hold, and where its flow leaves the file.
@@ -118,6 +128,7 @@ impl<'m> Resolver<'m> {
         let mut out = Vec::new();
         let mut open = Vec::new();
         let mut seen = HashSet::new();
+        self.steps.set(0);
         self.resolve(expr, scope, 0, &mut out, &mut open, &mut seen);
         out.sort_by_key(|l| l.span);
         out.dedup_by_key(|l| l.span);
@@ -135,6 +146,10 @@ impl<'m> Resolver<'m> {
         open: &mut Vec<Open>,
         seen: &mut HashSet<(String, usize)>,
     ) {
+        self.steps.set(self.steps.get() + 1);
+        if self.steps.get() > MAX_STEPS {
+            return;
+        }
         if depth > MAX_DEPTH {
             return;
         }
@@ -286,10 +301,12 @@ impl<'m> Resolver<'m> {
                 continue;
             }
             defined = true;
-            for (scope, value) in &model.returns {
-                if *scope == function {
-                    self.resolve(value, *scope, depth + 1, out, open, seen);
-                }
+            // Each function's returns are read once per query.
+            if !seen.insert((format!("{method}()"), function)) {
+                continue;
+            }
+            for value in self.returns.get(&function).map(Vec::as_slice).unwrap_or_default() {
+                self.resolve(value, function, depth + 1, out, open, seen);
             }
         }
         if !defined && !method.is_empty() {
