@@ -186,7 +186,7 @@ struct FileResult {
     bytes: u64,
     /// The file's open flow ends and test regions, when literals leave it or sinks are reached
     /// from outside (`extract::code::join`).
-    flow: Option<(extract::code::FlowSummary, Vec<span::Span>)>,
+    flow: Option<(PathBuf, extract::code::FlowSummary, Vec<span::Span>)>,
 }
 
 /// Extracts and checks one walked file (on the walker's thread).
@@ -212,8 +212,10 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let leaves = !facts.flow.exits.is_empty();
             let keep =
                 has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
+            let path = file.path.clone();
             let file = keep.then(|| redacted_source_with(&file, &facts.uses, &facts.flow));
-            let flow = (leaves || !facts.flow.entries.is_empty()).then(|| (facts.flow, facts.test_or_doc_regions));
+            let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty())
+                .then(|| (path, facts.flow, facts.test_or_doc_regions));
             FileResult {
                 scanned: true,
                 binary: false,
@@ -317,8 +319,9 @@ pub fn scan_with_progress(
         outcome.problems.extend(result.problems);
         outcome.findings.extend(result.findings);
         sites.extend(result.sites);
-        if let (Some((flow, regions)), Some(file)) = (result.flow, &result.file) {
-            flows.push((file.path.clone(), flow, regions));
+        // A file only reached (a sink behind a parameter) is not kept, but its flow ends are.
+        if let Some((path, flow, regions)) = result.flow {
+            flows.push((path, flow, regions));
         }
         if let Some(file) = result.file {
             outcome.sources.insert(file.path.clone(), file);
@@ -374,7 +377,8 @@ fn flow_findings(
     sources: &BTreeMap<PathBuf, SourceFile>,
     catalogue: &Catalogue,
 ) -> Vec<Finding> {
-    let summaries: Vec<&extract::code::FlowSummary> = flows.iter().map(|(_, summary, _)| summary).collect();
+    let summaries: Vec<(&std::path::Path, &extract::code::FlowSummary)> =
+        flows.iter().map(|(path, summary, _)| (path.as_path(), summary)).collect();
     let mut by_file: BTreeMap<usize, Vec<CredentialUse>> = BTreeMap::new();
     for (index, credential) in extract::code::join(&summaries, catalogue.sinks()) {
         by_file.entry(index).or_default().push(credential);

@@ -27,10 +27,13 @@ pub struct Lit {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Open {
     /// Parameter `index` of a function named `function` defined here: calls in other files fill
-    /// it, whether or not calls here do.
-    Param { function: String, index: usize },
+    /// it, whether or not calls here do. `owner` is the class that defines or receives it (`new
+    /// Helper().send(x)`, `Config.get()`, a variable bound to `new Helper()`), a module alias
+    /// (`db.connect(x)`), or empty for a top-level function or a bare call; the join
+    /// (`code::join`) matches owners.
+    Param { owner: String, function: String, index: usize },
     /// The result of calling a function not defined here.
-    Returns { function: String },
+    Returns { owner: String, function: String },
     /// A qualified constant or static field not bound here (`Config.PASSWORD`).
     Member { path: String },
 }
@@ -209,7 +212,9 @@ impl<'m> Resolver<'m> {
                 }
                 // Calls in other files fill it too, whether or not a call here does.
                 if !function.name.is_empty() {
-                    open.push(Open::Param { function: function.name.clone(), index });
+                    let class = model.class_of(at);
+                    let owner = if class == 0 { String::new() } else { model.scopes[class].name.clone() };
+                    open.push(Open::Param { owner, function: function.name.clone(), index });
                 }
                 break;
             }
@@ -309,10 +314,54 @@ impl<'m> Resolver<'m> {
                 self.resolve(value, function, depth + 1, out, open, seen);
             }
         }
-        if !defined && !method.is_empty() {
-            open.push(Open::Returns { function: method.to_owned() });
+        if !defined
+            && !method.is_empty()
+            && let Some(owner) = self.receiver_owner(index)
+        {
+            open.push(Open::Returns { owner, function: method.to_owned() });
         }
     }
+}
+
+impl Resolver<'_> {
+    /// Who a call goes to, for the whole-repository join: empty for a bare call, the class of a
+    /// constructed or static receiver, the class a variable receiver was constructed as, or a
+    /// module alias; `None` when the receiver is something else (then nothing is joined: a join
+    /// on a method name alone, such as every `getId()`, would join unrelated code).
+    pub fn receiver_owner(&self, call_index: usize) -> Option<String> {
+        let model = self.model;
+        let call = &model.calls[call_index];
+        match call.receiver.as_deref() {
+            None => Some(String::new()),
+            Some(Expr::Call(index)) => constructed_class(&model.calls[*index].callee),
+            Some(Expr::Name { path, .. }) => {
+                if path.chars().next().is_some_and(char::is_uppercase) {
+                    return path.rsplit('.').next().map(str::to_owned);
+                }
+                for &index in model.binds_by_name.get(path).map(Vec::as_slice).unwrap_or_default() {
+                    let bind = &model.binds[index];
+                    if model.within(call.scope, bind.scope) || model.class_of(call.scope) == model.class_of(bind.scope)
+                    {
+                        if let Expr::Call(constructor) = &bind.value {
+                            return constructed_class(&model.calls[*constructor].callee);
+                        }
+                        return None;
+                    }
+                }
+                Some(path.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The class a constructor call builds: `X` for `new X()` and Python's `X()`, `Foo` for Ruby's
+/// `Foo.new`.
+fn constructed_class(callee: &str) -> Option<String> {
+    let mut segments = callee.rsplit('.');
+    let last = segments.next()?;
+    let class = if last == "new" { segments.next()? } else { last };
+    class.chars().next().is_some_and(char::is_uppercase).then(|| class.to_owned())
 }
 
 /// `String.valueOf(x)`: the receiver is a type, the value is the argument.

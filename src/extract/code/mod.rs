@@ -41,6 +41,10 @@ pub struct FlowSummary {
     /// A sink whose secret comes through `Open` (a parameter other files may fill, a function
     /// defined elsewhere, a constant defined elsewhere).
     pub entries: Vec<(Open, Entry)>,
+    /// A parameter of a function here passed on to a function elsewhere: (the parameter, where
+    /// it goes). A chain of calls across files (`a` → `b.send(x)` → `c.send(x)` → sink) is
+    /// joined through these.
+    pub forwards: Vec<(Open, Open)>,
 }
 
 impl FlowSummary {
@@ -56,12 +60,14 @@ impl FlowSummary {
                 })
                 .collect(),
             entries: self.entries,
+            forwards: self.forwards,
         }
     }
 
     pub fn extend(&mut self, other: FlowSummary) {
         self.exits.extend(other.exits);
         self.entries.extend(other.entries);
+        self.forwards.extend(other.forwards);
     }
 }
 
@@ -170,18 +176,30 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
             && crate::classify::classify_literal(&literal.text, crate::classify::NamePrior::Password).class
                 != crate::classify::SecretClass::Placeholder
     };
-    for call in &model.calls {
-        if call.method.is_empty() || model.scopes_by_name.contains_key(&call.method) {
+    let classes_here: std::collections::HashSet<&str> =
+        model.scopes.iter().filter(|s| s.is_class).map(|s| s.name.as_str()).collect();
+    for (call_index, call) in model.calls.iter().enumerate() {
+        if call.method.is_empty() {
+            continue;
+        }
+        let Some(owner) = resolver.receiver_owner(call_index) else { continue };
+        // A call to a function of this file was followed here already.
+        let here = model.scopes_by_name.contains_key(&call.method)
+            && (owner.is_empty() || classes_here.contains(owner.as_str()));
+        if here {
             continue;
         }
         for (index, arg) in call.args.iter().filter(|a| a.name.is_none()).enumerate() {
             if matches!(arg.value, Expr::Other { .. }) {
                 continue;
             }
-            let (literals, _) = resolver.literals(&arg.value, call.scope);
+            let (literals, opens) = resolver.literals(&arg.value, call.scope);
+            let to = Open::Param { owner: owner.clone(), function: call.method.clone(), index };
             for literal in literals.into_iter().filter(secret_like) {
-                let open = Open::Param { function: call.method.clone(), index };
-                summary.exits.push((open, Exit { literal, span: call.span }));
+                summary.exits.push((to.clone(), Exit { literal, span: call.span }));
+            }
+            for from in opens.into_iter().filter(|o| matches!(o, Open::Param { .. })) {
+                summary.forwards.push((from, to.clone()));
             }
         }
     }
@@ -193,7 +211,10 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
         let (literals, _) = resolver.literals(value, *scope);
         for literal in literals.into_iter().filter(secret_like) {
             let span = literal.span;
-            summary.exits.push((Open::Returns { function: function.name.clone() }, Exit { literal, span }));
+            let class = model.class_of(*scope);
+            let owner = if class == 0 { String::new() } else { model.scopes[class].name.clone() };
+            let open = Open::Returns { owner, function: function.name.clone() };
+            summary.exits.push((open, Exit { literal, span }));
         }
     }
     for bind in &model.binds {
@@ -267,18 +288,78 @@ mod dump {
     }
 }
 
+/// The modules a file's top-level functions belong to: its stem (`db.py`) and its directory (a Go
+/// package).
+fn module_names(path: &Path) -> Vec<String> {
+    [path.file_stem(), path.parent().and_then(Path::file_name)]
+        .into_iter()
+        .flatten()
+        .map(|name| name.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The keys an open end of a file is known under: itself, and for a top-level function (no
+/// owner) the same end owned by each of the file's modules.
+fn owner_keys(open: &Open, modules: &[String]) -> Vec<Open> {
+    let mut keys = vec![open.clone()];
+    match open {
+        Open::Param { owner, function, index } if owner.is_empty() => {
+            keys.extend(modules.iter().map(|m| Open::Param {
+                owner: m.clone(),
+                function: function.clone(),
+                index: *index,
+            }))
+        }
+        Open::Returns { owner, function } if owner.is_empty() => {
+            keys.extend(modules.iter().map(|m| Open::Returns { owner: m.clone(), function: function.clone() }))
+        }
+        _ => {}
+    }
+    keys
+}
+
 /// The whole-repository join: each literal leaving a file through an [`Open`] end that a sink
 /// in some file is reached through becomes a use of that sink, in the literal's file. Files are
 /// (path, summary); the uses come back with the index of their file.
-pub fn join(summaries: &[&FlowSummary], sinks: &[Sink]) -> Vec<(usize, CredentialUse)> {
-    let mut entries: std::collections::HashMap<&Open, Vec<&Entry>> = std::collections::HashMap::new();
-    for summary in summaries {
+pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, CredentialUse)> {
+    // A top-level function's owner is its module: the file's stem (`db.py`) or, for Go, its
+    // package directory; a bare call (owner empty) reaches any top-level function.
+    let mut entries: std::collections::HashMap<Open, Vec<&Entry>> = std::collections::HashMap::new();
+    for (path, summary) in summaries {
+        let modules = module_names(path);
         for (open, entry) in &summary.entries {
-            entries.entry(open).or_default().push(entry);
+            for key in owner_keys(open, &modules) {
+                entries.entry(key).or_default().push(entry);
+            }
+        }
+    }
+    // Parameters passed on: a parameter reaches every sink its destination reaches (to a fixed
+    // point; each round adds at least one entry or stops).
+    let forwards: Vec<(Open, Vec<Open>)> = summaries
+        .iter()
+        .flat_map(|(path, summary)| {
+            let modules = module_names(path);
+            summary.forwards.iter().map(move |(from, to)| (from.clone(), owner_keys(to, &modules)))
+        })
+        .collect();
+    loop {
+        let mut added = false;
+        for (from, tos) in &forwards {
+            let reached: Vec<&Entry> = tos.iter().filter_map(|to| entries.get(to)).flatten().copied().collect();
+            let known = entries.entry(from.clone()).or_default();
+            for entry in reached {
+                if !known.iter().any(|k| std::ptr::eq(*k, entry)) {
+                    known.push(entry);
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            break;
         }
     }
     let mut uses = Vec::new();
-    for (index, summary) in summaries.iter().enumerate() {
+    for (index, (_, summary)) in summaries.iter().enumerate() {
         for (open, exit) in &summary.exits {
             let Some(reached) = entries.get(open) else { continue };
             let mut seen = std::collections::HashSet::new();
@@ -319,5 +400,19 @@ mod model_dump {
         for compare in &model.compares {
             println!("compare {} {:?}", compare.name, compare.value);
         }
+    }
+}
+
+#[cfg(test)]
+mod summary_dump {
+    #[test]
+    #[ignore]
+    fn dump_summary() {
+        let path = std::env::var("DUMP_FILE").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = crate::source::SourceFile::from_name(path.as_str(), text.as_str());
+        let catalogue = crate::rules::Catalogue::embedded().unwrap();
+        let facts = super::extract(&file, catalogue.sinks()).unwrap();
+        println!("exits {:#?}\nentries {:#?}", facts.summary.exits, facts.summary.entries);
     }
 }
