@@ -58,7 +58,8 @@ const METADATA_WORDS: &[&str] = &[
     "validator", "validation", "rules", "format", "prefix", "scope", "scopes", "header", "helper",
     "manager", "store", "storage", "provider", "mode", "kind", "created", "updated", "age",
     "description", "desc", "note", "title", "message", "msg", "error", "key", "setting", "settings",
-    "param", "parameter", "property", "column", "attribute", "attr", "option",
+    "param", "parameter", "property", "column", "attribute", "attr", "option", "link", "table",
+    "broker", "event", "route", "button", "input", "text", "timeout",
 ];
 
 /// Qualifiers that make a following `token` something other than a credential.

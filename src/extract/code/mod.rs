@@ -90,6 +90,12 @@ pub struct Entry {
 /// Reads `file` through its syntax tree, if a grammar here reads it.
 pub fn extract(file: &SourceFile, sinks: &[Sink]) -> Option<CodeFacts> {
     let lang = Lang::of(&file.path, file.kind)?;
+    if is_minified(&file.text) {
+        // A bundle's one-letter names and inlined dependencies are no one's credential slots,
+        // and its size makes the flow costly: nothing is read from it (the text patterns
+        // written for any file, such as URL credentials and known token formats, still run).
+        return Some(CodeFacts::default());
+    }
     let mut parser = tree_sitter::Parser::new();
     parser.set_language(&lang.grammar()).ok()?;
     let tree = parser.parse(&*file.text, None)?;
@@ -286,6 +292,13 @@ mod dump {
             println!("=== {}\n{}", path.display(), super::debug_tree(&path, kind, &text).unwrap_or_default());
         }
     }
+}
+
+/// Minified or generated code: long lines on average (a bundle is a few lines of thousands of
+/// characters).
+fn is_minified(text: &str) -> bool {
+    let lines = text.lines().count().max(1);
+    text.len() > 4096 && text.len() / lines > 300
 }
 
 /// The modules a file's top-level functions belong to: its stem (`db.py`) and its directory (a Go

@@ -32,12 +32,29 @@ static KEYED_IN_STRING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 
 /// A value that is itself the name of a credential — a key, property or parameter name such as
 /// `refresh_token`, `javax.net.ssl.keyStorePassword` or `Jira:Password` — is not a secret.
+/// A value that can't be a secret whatever its slot: a sentence (a message, a label), several
+/// lines (a script or a template), a URL without user information (a location), or one of the
+/// name's own words (`AuthTypeBearer = "bearer"`, an enum value).
+fn not_a_secret(name: &str, value: &str) -> bool {
+    let words = value.split_whitespace().count();
+    let url = (value.starts_with("http://") || value.starts_with("https://")) && !value.contains('@');
+    let own_word = crate::classify::split_words(name).iter().any(|w| w.eq_ignore_ascii_case(value));
+    words >= 3 || value.contains('\n') || url || own_word || names_a_credential(value)
+}
+
+/// `passwords`, `tokens`, `credentials`: a collection or a configuration section, not one secret.
+fn plural_name(name: &str) -> bool {
+    crate::classify::split_words(name)
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "passwords" | "tokens" | "secrets" | "credentials" | "keys"))
+}
+
 fn names_a_credential(value: &str) -> bool {
     let identifier =
         !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
     let compound = value.contains(['_', '.', ':', '-'])
         || value.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    identifier && compound && name_prior(value) != NamePrior::Neutral
+    identifier && compound && crate::classify::split_words(value).iter().any(|w| name_prior(w) != NamePrior::Neutral)
 }
 
 /// `setPassword` / `withPassword` / `set_password` → `password`; a builder's `password`.
@@ -53,7 +70,10 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
     let extractor = format!("code:{}", lang.name());
     let push = |name: &str, value: &Expr, scope: usize, span: Span, uses: &mut Vec<CredentialUse>| {
         let (literals, _) = resolver.literals(value, scope);
-        for literal in literals.into_iter().filter(|l| !names_a_credential(&l.text)) {
+        if plural_name(name) {
+            return;
+        }
+        for literal in literals.into_iter().filter(|l| !not_a_secret(name, &l.text)) {
             uses.push(CredentialUse {
                 scheme: Scheme::ConfigField,
                 user: None,
