@@ -215,7 +215,7 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let path = file.path.clone();
             let file = keep.then(|| redacted_source_with(&file, &facts.uses, &facts.flow));
             let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty())
-                .then(|| (path, facts.flow, facts.test_or_doc_regions));
+                .then_some((path, facts.flow, facts.test_or_doc_regions));
             FileResult {
                 scanned: true,
                 binary: false,

@@ -59,7 +59,7 @@ const METADATA_WORDS: &[&str] = &[
     "manager", "store", "storage", "provider", "mode", "kind", "created", "updated", "age",
     "description", "desc", "note", "title", "message", "msg", "error", "key", "setting", "settings",
     "param", "parameter", "property", "column", "attribute", "attr", "option", "link", "table",
-    "broker", "event", "route", "button", "input", "text", "timeout",
+    "broker", "event", "route", "button", "input", "text", "timeout", "signature", "sig",
 ];
 
 /// Qualifiers that make a following `token` something other than a credential.

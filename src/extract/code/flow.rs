@@ -107,6 +107,10 @@ const ENV_READS: &[&str] = &["getenv", "os.getenv", "os.environ.get", "environ.g
 #[derive(Debug)]
 pub struct Resolver<'m> {
     pub model: &'m Model,
+    /// Whether queries follow functions' returns: sinks do; credential-named slots don't (a
+    /// method that returns `"no-seed"` on one path and feeds `expectedTokenSignature` is not a
+    /// hardcoded token).
+    follow_returns: std::cell::Cell<bool>,
     /// Each function's returned expressions, by scope.
     returns: std::collections::HashMap<usize, Vec<&'m Expr>>,
     /// Steps taken by the current query: a query stops after [`MAX_STEPS`], so that generated
@@ -123,7 +127,15 @@ impl<'m> Resolver<'m> {
         for (scope, value) in &model.returns {
             returns.entry(*scope).or_default().push(value);
         }
-        Resolver { model, returns, steps: std::cell::Cell::new(0) }
+        Resolver { model, returns, steps: std::cell::Cell::new(0), follow_returns: std::cell::Cell::new(true) }
+    }
+
+    /// [`Resolver::literals`] without following functions' returns (for slots).
+    pub fn literals_without_returns(&self, expr: &Expr, scope: usize) -> Vec<Lit> {
+        self.follow_returns.set(false);
+        let (literals, _) = self.literals(expr, scope);
+        self.follow_returns.set(true);
+        literals
     }
 
     /// The literals `expr` (in `scope`) can hold, and where its flow leaves the file.
@@ -296,6 +308,9 @@ impl<'m> Resolver<'m> {
             && let Some(receiver) = &call.receiver
         {
             self.resolve(receiver, call.scope, depth + 1, out, open, seen);
+            return;
+        }
+        if !self.follow_returns.get() {
             return;
         }
         // A function of this file: what it returns.

@@ -39,7 +39,14 @@ fn not_a_secret(name: &str, value: &str) -> bool {
     let words = value.split_whitespace().count();
     let url = (value.starts_with("http://") || value.starts_with("https://")) && !value.contains('@');
     let own_word = crate::classify::split_words(name).iter().any(|w| w.eq_ignore_ascii_case(value));
-    words >= 3 || value.contains('\n') || url || own_word || names_a_credential(value)
+    // Escapes and punctuation only (`"\0"`, `"::"`): a delimiter.
+    let unescaped: String = value
+        .split('\\')
+        .enumerate()
+        .map(|(i, part)| if i == 0 { part } else { part.get(1..).unwrap_or("") })
+        .collect();
+    let delimiter = !unescaped.chars().any(char::is_alphanumeric);
+    words >= 3 || value.contains('\n') || url || own_word || delimiter || names_a_credential(value)
 }
 
 /// `passwords`, `tokens`, `credentials`: a collection or a configuration section, not one secret.
@@ -57,19 +64,73 @@ fn names_a_credential(value: &str) -> bool {
     identifier && compound && crate::classify::split_words(value).iter().any(|w| name_prior(w) != NamePrior::Neutral)
 }
 
+/// Verbs that make a method an action on a credential (`generateNewToken("label")`,
+/// `validatePassword(input)`), not a builder or setter that takes one.
+const ACTION_VERBS: &[&str] = &[
+    "generate",
+    "create",
+    "new",
+    "get",
+    "is",
+    "has",
+    "validate",
+    "check",
+    "revoke",
+    "delete",
+    "remove",
+    "reset",
+    "update",
+    "find",
+    "load",
+    "read",
+    "parse",
+    "make",
+    "build",
+    "encode",
+    "decode",
+    "hash",
+    "verify",
+    "refresh",
+    "rotate",
+    "issue",
+    "request",
+    "fetch",
+    "save",
+    "store",
+    "log",
+    "print",
+    "mask",
+    "compute",
+    "change",
+    "clear",
+    "send",
+    "forgot",
+    "confirm",
+    "require",
+    "expire",
+    "invalidate",
+    "lookup",
+    "to",
+    "from",
+    "assert",
+    "expect",
+];
+
 /// `setPassword` / `withPassword` / `set_password` → `password`; a builder's `password`.
 fn setter_slot(method: &str) -> Option<&str> {
     let rest = ["set_", "with_", "set", "with"].iter().find_map(|p| {
         method.strip_prefix(p).filter(|r| p.ends_with('_') || r.chars().next().is_some_and(char::is_uppercase))
     });
     let name = rest.unwrap_or(method);
-    credential_named(name).then_some(name)
+    let words = crate::classify::split_words(name);
+    let action = words.first().is_some_and(|w| ACTION_VERBS.contains(&w.as_str()));
+    (credential_named(name) && !action && words.len() <= 3).then_some(name)
 }
 
 pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut Vec<CredentialUse>) {
     let extractor = format!("code:{}", lang.name());
     let push = |name: &str, value: &Expr, scope: usize, span: Span, uses: &mut Vec<CredentialUse>| {
-        let (literals, _) = resolver.literals(value, scope);
+        let literals = resolver.literals_without_returns(value, scope);
         if plural_name(name) {
             return;
         }
