@@ -84,8 +84,9 @@ pub(super) fn is_credential_field(name: &str) -> bool {
     if name_prior(name) != NamePrior::Neutral {
         return true;
     }
-    let lower = name.to_ascii_lowercase();
-    lower.contains("secret") && name_prior(&lower.replace("secret", "token")) != NamePrior::Neutral
+    // `client_secret`, `secret_access_key`: a secret followed by nothing but what kind of key.
+    let Some(at) = words.iter().rposition(|w| w == "secret") else { return false };
+    words[at + 1..].iter().all(|w| matches!(w.as_str(), "key" | "access" | "value"))
 }
 
 /// The words of a snake_case, kebab-case or camelCase name, lower-cased.
