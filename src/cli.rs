@@ -76,10 +76,11 @@ pub enum Command {
     /// found, with the connections each serves: paste it into .credlint.toml and fill it in.
     #[command(after_help = "Examples:\n  credlint inventory . >> .credlint.toml")]
     Inventory(GraphInputArgs),
-    /// Print one rule's documentation and examples.
-    #[command(after_help = "Examples:\n  credlint explain basic-auth-password")]
+    /// Print one rule's documentation and examples, or `sinks`: how to write sinks, and the
+    /// sinks in the catalogue.
+    #[command(after_help = "Examples:\n  credlint explain basic-auth-password\n  credlint explain sinks")]
     Explain {
-        /// The rule id, e.g. basic-auth-password.
+        /// The rule id, e.g. basic-auth-password, or `sinks`.
         rule: String,
     },
     /// Print a shell completion script, generated from these definitions.
@@ -406,6 +407,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Explain { rule } => {
             let catalogue = Catalogue::embedded()?;
+            if rule == "sinks" {
+                write_stdout(crate::extract::code::explain_sinks(&catalogue).as_bytes())?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let Some(rule) = catalogue.rule(&rule) else {
                 let known: Vec<_> = catalogue.rules().map(|r| r.id.to_string()).collect();
                 bail!("unknown rule `{rule}`; known rules: {}", known.join(", "));

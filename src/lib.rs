@@ -138,7 +138,7 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
         flows.push((file.path.clone(), facts.flow, facts.test_or_doc_regions));
         sources.insert(file.path.clone(), file.clone());
     }
-    findings.extend(flow_findings(&flows, &sources, catalogue));
+    findings.extend(flow_findings(&flows, &mut sources, catalogue));
     let graph = analyze::build_graph(sites);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
     let today = settings.today.unwrap_or_else(date::Date::today);
@@ -213,9 +213,12 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let keep =
                 has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
             let path = file.path.clone();
-            let file = keep.then(|| redacted_source_with(&file, &facts.uses, &facts.flow));
-            let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty())
-                .then_some((path, facts.flow, facts.test_or_doc_regions));
+            let file = keep.then(|| redacted_source(&file, &facts.uses));
+            let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty()).then_some((
+                path,
+                facts.flow,
+                facts.test_or_doc_regions,
+            ));
             FileResult {
                 scanned: true,
                 binary: false,
@@ -329,7 +332,7 @@ pub fn scan_with_progress(
     }
     // Literals that reach a sink in another file: checked in the literal's file.
     flows.sort_by(|a, b| a.0.cmp(&b.0));
-    outcome.findings.extend(flow_findings(&flows, &outcome.sources, catalogue));
+    outcome.findings.extend(flow_findings(&flows, &mut outcome.sources, catalogue));
     if let Some(context) = &history_context {
         context.mark_sites(&mut sites);
     }
@@ -374,7 +377,7 @@ pub fn scan_with_progress(
 /// file that holds the literal, with that file's test regions.
 fn flow_findings(
     flows: &[(PathBuf, extract::code::FlowSummary, Vec<span::Span>)],
-    sources: &BTreeMap<PathBuf, SourceFile>,
+    sources: &mut BTreeMap<PathBuf, SourceFile>,
     catalogue: &Catalogue,
 ) -> Vec<Finding> {
     let summaries: Vec<(&std::path::Path, &extract::code::FlowSummary)> =
@@ -386,7 +389,9 @@ fn flow_findings(
     let mut findings = Vec::new();
     for (index, uses) in by_file {
         let (path, _, regions) = &flows[index];
-        let Some(file) = sources.get(path) else { continue };
+        let Some(file) = sources.get_mut(path) else { continue };
+        // The kept source is masked again, now at the literals the join made uses of.
+        *file = redacted_source(file, &uses);
         let facts = Facts { uses, test_or_doc_regions: regions.clone(), ..Facts::default() };
         findings.extend(check::check(file, &facts, catalogue));
     }
@@ -457,11 +462,6 @@ pub fn apply_rule_settings(findings: &mut Vec<Finding>, settings: &BTreeMap<Stri
 /// (`redact::secret_shapes`): a second password on a flagged line, a URL's query values, a JDBC
 /// password in the connection are masked though no finding is about them.
 pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile {
-    redacted_source_with(file, uses, &extract::code::FlowSummary::default())
-}
-
-/// [`redacted_source`], also masking every literal that leaves the file through its flow.
-fn redacted_source_with(file: &SourceFile, uses: &[CredentialUse], flow: &extract::code::FlowSummary) -> SourceFile {
     use redact::Mask;
     let text = &*file.text;
     let mut masks: Vec<_> = uses
@@ -484,7 +484,6 @@ fn redacted_source_with(file: &SourceFile, uses: &[CredentialUse], flow: &extrac
         }
         _ => None,
     }));
-    masks.extend(flow.exits.iter().map(|(_, exit)| Mask::literal(exit.literal.span)));
     masks.extend(redact::secret_shapes(text).into_iter().map(Mask::hidden));
     SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(text, &masks))
 }

@@ -111,6 +111,9 @@ pub struct Resolver<'m> {
     /// method that returns `"no-seed"` on one path and feeds `expectedTokenSignature` is not a
     /// hardcoded token).
     follow_returns: std::cell::Cell<bool>,
+    /// The environment variables the last query read (`System.getenv("X")`, `os.environ["X"]`,
+    /// `process.env.X`): a sink given one uses a reference, which the credential graph joins.
+    env_reads: std::cell::RefCell<Vec<(String, Span)>>,
     /// Each function's returned expressions, by scope.
     returns: std::collections::HashMap<usize, Vec<&'m Expr>>,
     /// Steps taken by the current query: a query stops after [`MAX_STEPS`], so that generated
@@ -127,7 +130,18 @@ impl<'m> Resolver<'m> {
         for (scope, value) in &model.returns {
             returns.entry(*scope).or_default().push(value);
         }
-        Resolver { model, returns, steps: std::cell::Cell::new(0), follow_returns: std::cell::Cell::new(true) }
+        Resolver {
+            model,
+            returns,
+            steps: std::cell::Cell::new(0),
+            follow_returns: std::cell::Cell::new(true),
+            env_reads: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The environment variables the last [`Resolver::literals`] query read.
+    pub fn env_reads(&self) -> Vec<(String, Span)> {
+        self.env_reads.borrow().clone()
     }
 
     /// [`Resolver::literals`] without following functions' returns (for slots).
@@ -144,6 +158,7 @@ impl<'m> Resolver<'m> {
         let mut open = Vec::new();
         let mut seen = HashSet::new();
         self.steps.set(0);
+        self.env_reads.borrow_mut().clear();
         self.resolve(expr, scope, 0, &mut out, &mut open, &mut seen);
         out.sort_by_key(|l| l.span);
         out.dedup_by_key(|l| l.span);
@@ -190,6 +205,16 @@ impl<'m> Resolver<'m> {
         open: &mut Vec<Open>,
         seen: &mut HashSet<(String, usize)>,
     ) {
+        // `os.environ["X"]`, `process.env.X`, `ENV["X"]`, `$env:X`: a reference.
+        for prefix in ["os.environ.", "environ.", "process.env.", "ENV.", "env:", "Env."] {
+            if let Some(variable) = path.strip_prefix(prefix)
+                && !variable.is_empty()
+                && !variable.contains('.')
+            {
+                self.env_reads.borrow_mut().push((variable.to_owned(), Span::default()));
+                return;
+            }
+        }
         if !seen.insert((path.to_owned(), scope)) {
             return;
         }
@@ -283,6 +308,9 @@ impl<'m> Resolver<'m> {
         let method = call.method.as_str();
         if ENV_READS.contains(&call.callee.as_str()) || ENV_READS.contains(&method) && call.receiver.is_some() {
             // An environment read is a reference; its literal default is a hardcoded value.
+            if let Some(Expr::Str { text: variable, .. }) = call.args.first().map(|a| &a.value) {
+                self.env_reads.borrow_mut().push((variable.clone(), call.span));
+            }
             if let (Some(name), Some(default)) = (call.args.first(), call.args.get(1))
                 && let Expr::Str { text: variable, .. } = &name.value
             {

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::fact::{CredentialUse, Scheme, Target, Value};
 use crate::rules::Sink;
-use crate::source::{FileKind, SourceFile};
+use crate::source::SourceFile;
 use crate::span::Span;
 use flow::{Lit, Open, Resolver};
 use lang::Lang;
@@ -115,6 +115,7 @@ fn sink_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, sinks: &[Sink],
             let Some(bound) = sink.patterns.iter().find_map(|p| p.matches(call)) else { continue };
             let Some(secret) = bound.secret else { continue };
             let (literals, open) = resolver.literals(secret, call.scope);
+            let env_reads = resolver.env_reads();
             for entry in open {
                 facts
                     .summary
@@ -129,6 +130,22 @@ fn sink_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, sinks: &[Sink],
             });
             for literal in literals {
                 facts.uses.push(sink_use(sink, call.callee.clone(), literal, user.clone(), target.clone(), call.span));
+            }
+            // An environment variable given to the sink: a reference (no finding of its own, but
+            // a node of the credential graph, and a password by its name at a basic-auth sink).
+            let secret_span = secret.span(model);
+            for (variable, span) in env_reads {
+                let span = if span == Span::default() { secret_span } else { span };
+                let mut credential = sink_use(
+                    sink,
+                    call.callee.clone(),
+                    Lit { text: String::new(), span, via: None },
+                    user.clone(),
+                    target.clone(),
+                    call.span,
+                );
+                credential.secret = Value::Reference { kind: crate::fact::RefKind::Env, name: variable, span };
+                facts.uses.push(credential);
             }
         }
     }
@@ -242,58 +259,6 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
     }
 }
 
-/// The syntax tree of a file as an S-expression with byte ranges, for writing sink patterns
-/// (`credlint debug-tree FILE`); `None` when no grammar reads the file.
-pub fn debug_tree(path: &Path, kind: FileKind, text: &str) -> Option<String> {
-    let lang = lang::Lang::of(path, kind)?;
-    let mut parser = tree_sitter::Parser::new();
-    parser.set_language(&lang.grammar()).ok()?;
-    let tree = parser.parse(text, None)?;
-    let mut out = String::new();
-    let mut cursor = tree.walk();
-    let mut depth = 0usize;
-    loop {
-        let node = cursor.node();
-        if node.is_named() {
-            let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
-            let leaf = if node.named_child_count() == 0 {
-                format!(" {:?}", &text[node.byte_range()].chars().take(60).collect::<String>())
-            } else {
-                String::new()
-            };
-            out.push_str(&format!("{}{field}{}{leaf}\n", "  ".repeat(depth), node.kind()));
-        }
-        if cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return Some(out);
-            }
-            depth -= 1;
-        }
-    }
-}
-
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump_trees() {
-        let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/dump".to_owned());
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let kind = crate::source::FileKind::detect(&path).unwrap();
-            println!("=== {}\n{}", path.display(), super::debug_tree(&path, kind, &text).unwrap_or_default());
-        }
-    }
-}
-
 /// Minified or generated code: long lines on average (a bundle is a few lines of thousands of
 /// characters).
 fn is_minified(text: &str) -> bool {
@@ -390,42 +355,52 @@ pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, 
     uses
 }
 
-#[cfg(test)]
-mod model_dump {
-    #[test]
-    #[ignore]
-    fn dump_model() {
-        let path = std::env::var("DUMP_FILE").unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let path = std::path::Path::new(&path);
-        let kind = crate::source::FileKind::detect(path).unwrap();
-        let lang = super::lang::Lang::of(path, kind).unwrap();
-        let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&lang.grammar()).unwrap();
-        let tree = parser.parse(&text, None).unwrap();
-        let model = super::lower::lower(tree.root_node(), &text);
-        for bind in &model.binds {
-            println!("bind {} = {:?} (scope {}, {:?})", bind.name, bind.value, bind.scope, bind.kind);
-        }
-        for call in &model.calls {
-            println!("call {} recv {:?} args {:?}", call.callee, call.receiver, call.args);
-        }
-        for compare in &model.compares {
-            println!("compare {} {:?}", compare.name, compare.value);
+/// The sink pattern syntax and every sink of `catalogue`, for `credlint explain sinks`.
+pub fn explain_sinks(catalogue: &crate::rules::Catalogue) -> String {
+    let mut out = String::from(SINK_SYNTAX);
+    out.push_str("\nSinks in the catalogue (id, kind, languages, patterns):\n");
+    for sink in catalogue.sinks() {
+        out.push_str(&format!(
+            "\n  {} ({}; {})\n    {}\n",
+            sink.id,
+            sink.kind.name(),
+            sink.languages.join(", "),
+            sink.description
+        ));
+        for pattern in &sink.patterns {
+            out.push_str(&format!("    {}\n", pattern.source()));
         }
     }
+    out
 }
 
-#[cfg(test)]
-mod summary_dump {
-    #[test]
-    #[ignore]
-    fn dump_summary() {
-        let path = std::env::var("DUMP_FILE").unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let file = crate::source::SourceFile::from_name(path.as_str(), text.as_str());
-        let catalogue = crate::rules::Catalogue::embedded().unwrap();
-        let facts = super::extract(&file, catalogue.sinks()).unwrap();
-        println!("exits {:#?}\nentries {:#?}", facts.summary.exits, facts.summary.entries);
-    }
-}
+const SINK_SYNTAX: &str = r#"Sinks: calls that take a credential, in every language with a syntax tree (Python, JavaScript,
+TypeScript, Java, Kotlin, Go, Ruby, PHP, C#, bash, PowerShell, HCL). A literal that reaches a
+sink's $SECRET (directly, or through variables, fields, constants, containers, conversions, a
+function's return or a parameter, in this file or another) is reported at the literal.
+
+Add your own in a TOML file and pass its folder with --rules DIR:
+
+  [[sink]]
+  id = "my-db-client"
+  description = "MyDb.open(host, user, password)"
+  kind = "database"
+  languages = ["java", "kotlin"]
+  patterns = ["MyDb.open($URL, $USER, $SECRET)", "MyDb.open(..., password=$SECRET)"]
+  examples = ['String pw = "Tr0ub4dor&3"; MyDb.open("db", "app", pw);']
+  negative_examples = ['MyDb.open("db", "app", System.getenv("DB_PASSWORD"));']
+
+kind: http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login.
+A login kind (database, smtp, ldap, kerberos, ssh, broker, login) takes a password; http-basic
+reports a password as basic-auth-password; a token is a token wherever it goes.
+
+Pattern syntax: a callee path, then arguments in parentheses.
+  callee     matches the end of the call's callee, segment by segment: `getConnection` matches
+             `java.sql.DriverManager.getConnection`; `*` is any one segment; `new` is optional
+             (`KerberosKey(...)` matches `new KerberosKey(...)` and Ruby's `KerberosKey.new(...)`).
+  $SECRET    the credential (required)      $USER  the user      $URL  the connection
+  $_         any one argument               ...    any number of arguments
+  name=$X    a keyword or named argument `name` wherever it is (`name:` reads the same)
+A file is read as a tree only if it holds a credential word or a sink's callee name. Loading
+checks each pattern; the test suite runs every example through the pipeline.
+"#;

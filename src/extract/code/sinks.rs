@@ -48,6 +48,23 @@ impl SinkKind {
         })
     }
 
+    pub fn name(self) -> &'static str {
+        match self {
+            SinkKind::HttpBasic => "http-basic",
+            SinkKind::HttpBearer => "http-bearer",
+            SinkKind::Header => "header",
+            SinkKind::Database => "database",
+            SinkKind::Smtp => "smtp",
+            SinkKind::Ldap => "ldap",
+            SinkKind::Kerberos => "kerberos",
+            SinkKind::Ssh => "ssh",
+            SinkKind::Broker => "broker",
+            SinkKind::Cloud => "cloud",
+            SinkKind::Login => "login",
+            SinkKind::CliFlag => "cli-flag",
+        }
+    }
+
     pub const NAMES: &str =
         "http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login, cli-flag";
 
@@ -84,6 +101,8 @@ enum ArgPattern {
 pub struct SinkPattern {
     callee: Vec<String>,
     args: Vec<ArgPattern>,
+    /// The pattern as written.
+    source: String,
 }
 
 /// What a match binds.
@@ -136,7 +155,12 @@ impl SinkPattern {
         if !metas().any(|m| m == "SECRET") {
             return Err("a sink pattern binds `$SECRET`".to_owned());
         }
-        Ok(SinkPattern { callee, args })
+        Ok(SinkPattern { callee, args, source: text.to_owned() })
+    }
+
+    /// The pattern as written.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// A word a file must hold for this pattern to match: every named segment of the callee and
