@@ -747,7 +747,11 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
     }
     if args.verbose {
-        eprintln!("credlint: done in {:.2}s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "credlint: {} files read through a syntax tree; done in {:.2}s",
+            outcome.trees_parsed,
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(if outcome.has_errors() {
         ExitCode::from(2)

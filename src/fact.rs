@@ -290,6 +290,9 @@ pub struct Facts {
     pub test_or_doc_regions: Vec<Span>,
     /// Where literals leave the file and sinks are reached from outside it, for the
     /// whole-repository join (`extract::code::flow`).
+    /// The file was read through a syntax tree (`extract::code`); counted for `--verbose`.
+    #[serde(skip)]
+    pub tree_parsed: bool,
     #[serde(skip)]
     pub flow: crate::extract::code::FlowSummary,
 }
@@ -307,6 +310,7 @@ impl Facts {
             problems: self.problems,
             test_or_doc_regions: self.test_or_doc_regions.into_iter().map(|r| r.shifted(offset)).collect(),
             flow: self.flow.shifted(offset),
+            tree_parsed: self.tree_parsed,
         }
     }
 
@@ -320,5 +324,6 @@ impl Facts {
         self.problems.extend(other.problems);
         self.test_or_doc_regions.extend(other.test_or_doc_regions);
         self.flow.extend(other.flow);
+        self.tree_parsed |= other.tree_parsed;
     }
 }

@@ -84,6 +84,8 @@ pub struct ScanOutcome {
     /// Sorted by path.
     pub problems: Vec<FileProblem>,
     pub files_scanned: usize,
+    /// Files read through a syntax tree (the rest cost the keyword pass and the text patterns).
+    pub trees_parsed: usize,
     pub bytes_scanned: u64,
     /// Files skipped because they hold binary data.
     pub binary_files: usize,
@@ -184,6 +186,7 @@ struct FileResult {
     findings: Vec<Finding>,
     problems: Vec<FileProblem>,
     bytes: u64,
+    tree_parsed: bool,
     /// The file's open flow ends and test regions, when literals leave it or sinks are reached
     /// from outside (`extract::code::join`).
     flow: Option<(PathBuf, extract::code::FlowSummary, Vec<span::Span>)>,
@@ -229,6 +232,7 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
                 findings,
                 problems,
                 bytes,
+                tree_parsed: facts.tree_parsed,
                 flow,
             }
         }
@@ -317,6 +321,7 @@ pub fn scan_with_progress(
         suppressions.extend(result.suppressions);
         creations.extend(result.creations);
         outcome.files_scanned += usize::from(result.scanned);
+        outcome.trees_parsed += usize::from(result.tree_parsed);
         outcome.binary_files += usize::from(result.binary);
         outcome.bytes_scanned += result.bytes;
         outcome.problems.extend(result.problems);

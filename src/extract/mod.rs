@@ -17,7 +17,7 @@ mod rust;
 pub mod target;
 
 use crate::fact::{CredentialUse, Facts, Scheme, Value};
-use crate::rules::{Catalogue, GATE_CODE, GATE_CONFIG, GATE_RUST};
+use crate::rules::{Catalogue, GATE_CODE, GATE_CONFIG, GATE_RUST, GATE_SINK};
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
@@ -57,8 +57,8 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     let mut patterns = candidates.patterns;
     // A bug in the tree reader must cost this file its tree, not the scan: the text patterns
     // still run and the file is reported as partly read.
-    let read_tree = || code::extract(file, catalogue.sinks());
-    let tree = if parsers & GATE_CODE != 0 {
+    let read_tree = || code::extract(file, catalogue.sinks(), parsers & GATE_SINK != 0);
+    let tree = if parsers & (GATE_CODE | GATE_SINK) != 0 {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(read_tree)).unwrap_or_else(|_| {
             facts.problems.push(crate::fact::Problem {
                 kind: crate::fact::ProblemKind::Unparsable,
@@ -70,6 +70,7 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         None
     };
     if let Some(code) = tree {
+        facts.tree_parsed = code.parsed;
         facts.uses.extend(code.uses);
         code_regions = code.test_regions;
         facts.flow = code.summary;

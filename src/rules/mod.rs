@@ -212,8 +212,11 @@ pub struct Catalogue {
 /// Which parser a `PARSE_GATE` word opens.
 pub const GATE_RUST: u8 = 1;
 pub const GATE_CONFIG: u8 = 2;
-/// The syntax-tree reader of other languages (`extract::code`): credential words and sink callees.
+/// The syntax-tree reader of other languages (`extract::code`), opened by a credential word; the
+/// reader still looks for a slot-like use of one before it parses (`code::worth_parsing`).
 pub const GATE_CODE: u8 = 4;
+/// The syntax-tree reader, opened by a sink's callee name: the file is parsed.
+pub const GATE_SINK: u8 = 8;
 
 /// Words without which the Rust extractor (or a config reader) can find nothing: a file holding
 /// none of its words is not parsed. Case-insensitive; they share the prefilter's single pass.
@@ -368,10 +371,10 @@ impl Catalogue {
         for sink in &sinks {
             for pattern in &sink.patterns {
                 let keyword = pattern.keyword().to_ascii_lowercase();
-                if keyword.len() >= 4 && !keywords[parse_gate..].contains(&keyword) {
+                if !keyword.is_empty() && !keywords[parse_gate..].contains(&keyword) {
                     keywords.push(keyword);
                     keyword_patterns.push(Vec::new());
-                    gate_bits.push(GATE_CODE);
+                    gate_bits.push(GATE_SINK);
                 }
             }
         }
@@ -433,7 +436,7 @@ impl Catalogue {
         };
         for found in self.prefilter.find_overlapping_iter(text) {
             marks.mark(self, found.pattern().as_usize(), kind);
-            if marks.remaining == 0 && marks.parsers == GATE_RUST | GATE_CONFIG | GATE_CODE {
+            if marks.remaining == 0 && marks.parsers == GATE_RUST | GATE_CONFIG | GATE_CODE | GATE_SINK {
                 break;
             }
         }

@@ -119,6 +119,8 @@ pub struct Resolver<'m> {
     /// Steps taken by the current query: a query stops after [`MAX_STEPS`], so that generated
     /// code with thousands of mutually calling methods can't make one file take minutes.
     steps: std::cell::Cell<usize>,
+    /// The step budget of the current query ([`MAX_STEPS`], or less for cheap queries).
+    budget: std::cell::Cell<usize>,
 }
 
 const MAX_DEPTH: u8 = 8;
@@ -134,9 +136,19 @@ impl<'m> Resolver<'m> {
             model,
             returns,
             steps: std::cell::Cell::new(0),
+            budget: std::cell::Cell::new(MAX_STEPS),
             follow_returns: std::cell::Cell::new(true),
             env_reads: std::cell::RefCell::new(Vec::new()),
         }
+    }
+
+    /// [`Resolver::literals`] with a small budget: for the arguments of every call of a file
+    /// (the literals that may leave it), where a long search is rarely worth its cost.
+    pub fn literals_nearby(&self, expr: &Expr, scope: usize) -> (Vec<Lit>, Vec<Open>) {
+        self.budget.set(64);
+        let found = self.literals(expr, scope);
+        self.budget.set(MAX_STEPS);
+        found
     }
 
     /// The environment variables the last [`Resolver::literals`] query read.
@@ -177,7 +189,7 @@ impl<'m> Resolver<'m> {
         seen: &mut HashSet<(String, usize)>,
     ) {
         self.steps.set(self.steps.get() + 1);
-        if self.steps.get() > MAX_STEPS {
+        if self.steps.get() > self.budget.get() {
             return;
         }
         if depth > MAX_DEPTH {

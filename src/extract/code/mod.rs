@@ -26,6 +26,8 @@ pub struct CodeFacts {
     pub uses: Vec<CredentialUse>,
     /// The tree has syntax errors: the text patterns the tree replaces run too.
     pub has_errors: bool,
+    /// A tree was built (not a minified file skipped unread).
+    pub parsed: bool,
     pub test_regions: Vec<Span>,
     /// Literals whose flow leaves the file, and sinks whose value comes from outside it: the
     /// whole-repository stage joins them by name (`flow::Open`).
@@ -88,8 +90,11 @@ pub struct Entry {
 }
 
 /// Reads `file` through its syntax tree, if a grammar here reads it.
-pub fn extract(file: &SourceFile, sinks: &[Sink]) -> Option<CodeFacts> {
+pub fn extract(file: &SourceFile, sinks: &[Sink], sink_named: bool) -> Option<CodeFacts> {
     let lang = Lang::of(&file.path, file.kind)?;
+    if !sink_named && !worth_parsing(&file.text) {
+        return None;
+    }
     if is_minified(&file.text) {
         // A bundle's one-letter names and inlined dependencies are no one's credential slots,
         // and its size makes the flow costly: nothing is read from it (the text patterns
@@ -102,7 +107,8 @@ pub fn extract(file: &SourceFile, sinks: &[Sink]) -> Option<CodeFacts> {
     let model = lower::lower(tree.root_node(), &file.text);
     let resolver = Resolver::new(&model);
     let has_errors = tree.root_node().has_error();
-    let mut facts = CodeFacts { test_regions: model.test_regions.clone(), has_errors, ..CodeFacts::default() };
+    let mut facts =
+        CodeFacts { test_regions: model.test_regions.clone(), has_errors, parsed: true, ..CodeFacts::default() };
     slots::slot_uses(&model, &resolver, lang, &mut facts.uses);
     sink_uses(&model, &resolver, lang, sinks, &mut facts);
     exits(&model, &resolver, &mut facts.summary);
@@ -213,10 +219,10 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
             continue;
         }
         for (index, arg) in call.args.iter().filter(|a| a.name.is_none()).enumerate() {
-            if matches!(arg.value, Expr::Other { .. }) {
+            if !matches!(arg.value, Expr::Name { .. } | Expr::Str { .. }) {
                 continue;
             }
-            let (literals, opens) = resolver.literals(&arg.value, call.scope);
+            let (literals, opens) = resolver.literals_nearby(&arg.value, call.scope);
             let to = Open::Param { owner: owner.clone(), function: call.method.clone(), index };
             for literal in literals.into_iter().filter(secret_like) {
                 summary.exits.push((to.clone(), Exit { literal, span: call.span }));
@@ -257,6 +263,21 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
             summary.exits.push((Open::Member { path: qualified }, Exit { literal, span: bind.span }));
         }
     }
+}
+
+/// A credential word used like a slot: followed by an assignment, key, comparison or call
+/// (`password =`, `'PASSWORD':`, `db_pass !=`, `setPassword(`, `"PASSWORD",`). Parsing costs
+/// far more than this pass, and most files that merely mention a token (a tokenizer, a Python
+/// `pass` statement) have none.
+static SLOT_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|credentials?)['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:token|api_?key|apikey|authorization)['"\]]?[ \t]*(?:[:=!]|=>|-eq)|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret|token)"#,
+    )
+    .expect("static regex")
+});
+
+fn worth_parsing(text: &str) -> bool {
+    SLOT_HINT.is_match(text)
 }
 
 /// Minified or generated code: long lines on average (a bundle is a few lines of thousands of

@@ -105,6 +105,10 @@ pub struct SinkPattern {
     source: String,
 }
 
+/// Callee names too common to open the syntax-tree reader on their own.
+const COMMON_CALLEES: &[&str] =
+    &["connect", "connection", "login", "start", "create", "client", "resource", "basic", "session", "credentials"];
+
 /// What a match binds.
 #[derive(Debug, Clone, Default)]
 pub struct Bound<'m> {
@@ -173,7 +177,17 @@ impl SinkPattern {
             _ => None,
         });
         // Of equals, the later (`max_by_key` keeps the last): the method name over its qualifier.
-        self.callee.iter().map(String::as_str).filter(|s| *s != "*").chain(names).max_by_key(|s| s.len()).unwrap_or("")
+        let longest = self
+            .callee
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != "*")
+            .chain(names)
+            .max_by_key(|s| s.len())
+            .unwrap_or("");
+        // A common word (`auth` is in `author`, `connect` in every network library) would open
+        // the parser on most files: such a sink is found in files a credential word opens.
+        if longest.len() < 5 || COMMON_CALLEES.contains(&longest.to_ascii_lowercase().as_str()) { "" } else { longest }
     }
 
     pub fn matches<'m>(&self, call: &'m Call) -> Option<Bound<'m>> {
