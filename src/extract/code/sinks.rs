@@ -106,8 +106,29 @@ pub struct SinkPattern {
 }
 
 /// Callee names too common to open the syntax-tree reader on their own.
-const COMMON_CALLEES: &[&str] =
-    &["connect", "connection", "login", "start", "create", "client", "resource", "basic", "session", "credentials"];
+const COMMON_CALLEES: &[&str] = &[
+    "connect",
+    "connection",
+    "login",
+    "start",
+    "create",
+    "client",
+    "resource",
+    "basic",
+    "session",
+    "credentials",
+    "auth",
+    "bind",
+    "send",
+    "open",
+    "read",
+    "call",
+    "init",
+    "from",
+    "with",
+    "build",
+    "new",
+];
 
 /// What a match binds.
 #[derive(Debug, Clone, Default)]
@@ -177,17 +198,17 @@ impl SinkPattern {
             _ => None,
         });
         // Of equals, the later (`max_by_key` keeps the last): the method name over its qualifier.
-        let longest = self
-            .callee
+        // A common word (`auth` is in `author`, `connect` in every network library) would open
+        // the parser on most files: the longest name that is not one, or none (then a credential
+        // word must open the file).
+        self.callee
             .iter()
             .map(String::as_str)
             .filter(|s| *s != "*")
             .chain(names)
+            .filter(|s| s.len() >= 4 && !COMMON_CALLEES.contains(&s.to_ascii_lowercase().as_str()))
             .max_by_key(|s| s.len())
-            .unwrap_or("");
-        // A common word (`auth` is in `author`, `connect` in every network library) would open
-        // the parser on most files: such a sink is found in files a credential word opens.
-        if longest.len() < 5 || COMMON_CALLEES.contains(&longest.to_ascii_lowercase().as_str()) { "" } else { longest }
+            .unwrap_or("")
     }
 
     pub fn matches<'m>(&self, call: &'m Call) -> Option<Bound<'m>> {
@@ -273,7 +294,10 @@ mod tests {
         let keyword = |text: &str| SinkPattern::parse(text).unwrap().keyword().to_owned();
         assert_eq!(keyword("Transport.send($_, $USER, $SECRET)"), "Transport");
         assert_eq!(keyword("boto3.client(..., aws_secret_access_key=$SECRET)"), "aws_secret_access_key");
-        assert_eq!(keyword("*.auth($SECRET)"), "auth");
+        // Too short or too common to open the parser alone: a credential word must.
+        assert_eq!(keyword("*.auth($SECRET)"), "");
+        assert_eq!(keyword("*.connect(..., password=$SECRET)"), "password");
+        assert_eq!(keyword("pymysql.connect($URL, $USER, $SECRET)"), "pymysql");
         assert_eq!(keyword("smtp.PlainAuth($_, $USER, $SECRET, $URL)"), "PlainAuth");
     }
 }
