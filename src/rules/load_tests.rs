@@ -153,3 +153,32 @@ fn the_prefilter_finds_every_keyword_occurrence() {
         assert_eq!(candidates.parsers, expected_parsers, "{text:?}");
     }
 }
+
+const GOOD_SINK: &str = "[[sink]]
+id = \"my-db\"
+description = \"MyDb.open(host, user, password)\"
+kind = \"database\"
+languages = [\"java\"]
+patterns = [\"MyDb.open($URL, $USER, $SECRET)\"]
+examples = ['String pw = \"Tr0ub4dor&3\"; MyDb.open(\"db\", \"app\", pw);']
+";
+
+#[test]
+fn a_user_sink_loads_and_its_errors_point_at_their_lines() {
+    let mut files: Vec<(String, String)> =
+        EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+    files.push(("mine.toml".to_owned(), GOOD_SINK.to_owned()));
+    let catalogue = Catalogue::load(files).unwrap();
+    assert!(catalogue.sinks().iter().any(|s| &*s.id == "my-db"));
+    let (line, message) = error_of(&GOOD_SINK.replace("\"database\"", "\"databse\""));
+    assert_eq!(line, 4);
+    assert!(message.contains("unknown sink kind `databse`"), "{message}");
+    let (line, message) = error_of(&GOOD_SINK.replace("$SECRET)", "$PASSWORD)"));
+    assert_eq!(line, 6);
+    assert!(message.contains("unknown metavariable"), "{message}");
+    let (line, message) = error_of(&GOOD_SINK.replace("[\"java\"]", "[\"cobol\"]"));
+    assert_eq!(line, 5);
+    assert!(message.contains("unknown language `cobol`"), "{message}");
+    let (_, message) = error_of(&format!("{GOOD_SINK}\n{GOOD_SINK}"));
+    assert!(message.contains("duplicate sink id `my-db`"), "{message}");
+}
