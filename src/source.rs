@@ -246,12 +246,7 @@ impl FileKind {
         if lower.starts_with("jenkinsfile") {
             return Some(FileKind::Groovy);
         }
-        // Templates and samples keep the kind of what they template: `settings.xml.example`.
-        let effective = ["example", "sample", "template", "tmpl", "dist", "orig", "bak", "j2", "tpl"]
-            .iter()
-            .find_map(|suffix| lower.strip_suffix(&format!(".{suffix}")))
-            .unwrap_or(&lower);
-        let extension = Path::new(effective).extension()?.to_str()?;
+        let extension = effective_extension(&lower)?;
         Some(match extension {
             "py" | "pyw" | "pyi" => FileKind::Python,
             "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "vue" | "svelte" => FileKind::JavaScript,
@@ -285,6 +280,16 @@ impl FileKind {
             _ => return None,
         })
     }
+}
+
+/// The extension of a lower-case file name, past a template or sample suffix: templates and
+/// samples keep the kind of what they template (`settings.xml.example` is XML).
+pub fn effective_extension(lower_name: &str) -> Option<&str> {
+    let effective = ["example", "sample", "template", "tmpl", "dist", "orig", "bak", "j2", "tpl"]
+        .iter()
+        .find_map(|suffix| lower_name.strip_suffix(&format!(".{suffix}")))
+        .unwrap_or(lower_name);
+    Path::new(effective).extension()?.to_str()
 }
 
 /// A file's [`LineIndex`], computed the first time it is needed.

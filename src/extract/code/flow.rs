@@ -23,6 +23,13 @@ pub struct Lit {
     pub via: Option<String>,
 }
 
+impl Lit {
+    /// The literal as the value of a credential use.
+    pub fn into_value(self) -> crate::fact::Value {
+        crate::fact::Value::Literal { text: self.text, span: self.span, via: self.via }
+    }
+}
+
 /// A place where the flow leaves the file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Open {

@@ -30,29 +30,18 @@ impl Lang {
     /// The grammar for a file, or `None` when no tree is built for it (Rust, configuration,
     /// languages without a grammar here such as Groovy and Scala: the text readers take those).
     pub fn of(path: &Path, kind: FileKind) -> Option<Lang> {
-        let extension = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(|n| {
-                let lower = n.to_ascii_lowercase();
-                // `settings.py.example` keeps the kind of what it templates (as `FileKind::detect`).
-                let trimmed = ["example", "sample", "template", "tmpl", "dist", "orig", "bak", "j2", "tpl"]
-                    .iter()
-                    .find_map(|suffix| lower.strip_suffix(&format!(".{suffix}")).map(str::to_owned))
-                    .unwrap_or(lower);
-                trimmed.rsplit_once('.').map(|(_, e)| e.to_owned()).unwrap_or_default()
-            })
-            .unwrap_or_default();
+        let lower = path.file_name().and_then(|n| n.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+        let extension = crate::source::effective_extension(&lower).unwrap_or_default();
         Some(match kind {
             FileKind::Python => Lang::Python,
-            FileKind::JavaScript => match extension.as_str() {
+            FileKind::JavaScript => match extension {
                 "ts" | "mts" | "cts" => Lang::TypeScript,
                 "tsx" => Lang::Tsx,
                 // Vue and Svelte files are HTML around a script: the text readers take them.
                 "vue" | "svelte" => return None,
                 _ => Lang::JavaScript,
             },
-            FileKind::Java => match extension.as_str() {
+            FileKind::Java => match extension {
                 "kt" | "kts" => Lang::Kotlin,
                 "java" => Lang::Java,
                 _ => return None,
@@ -61,9 +50,9 @@ impl Lang {
             FileKind::Ruby => Lang::Ruby,
             FileKind::Php => Lang::Php,
             FileKind::CSharp if extension != "vb" => Lang::CSharp,
-            FileKind::Shell => match extension.as_str() {
+            FileKind::Shell => match extension {
                 "fish" | "cmd" | "bat" | "mk" => return None,
-                _ if path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("makefile")) => return None,
+                _ if lower == "makefile" => return None,
                 _ => Lang::Bash,
             },
             FileKind::PowerShell => Lang::PowerShell,

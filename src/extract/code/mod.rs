@@ -135,22 +135,16 @@ fn sink_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, sinks: &[Sink],
                 Some(Target { host: crate::extract::target::host_of(&url.text), text: url.text, span: url.span })
             });
             for literal in literals {
-                facts.uses.push(sink_use(sink, call.callee.clone(), literal, user.clone(), target.clone(), call.span));
+                let secret = literal.into_value();
+                facts.uses.push(sink_use(sink, call.callee.clone(), secret, user.clone(), target.clone(), call.span));
             }
             // An environment variable given to the sink: a reference (no finding of its own, but
             // a node of the credential graph, and a password by its name at a basic-auth sink).
             let secret_span = secret.span(model);
             for (variable, span) in env_reads {
                 let span = if span == Span::default() { secret_span } else { span };
-                let mut credential = sink_use(
-                    sink,
-                    call.callee.clone(),
-                    Lit { text: String::new(), span, via: None },
-                    user.clone(),
-                    target.clone(),
-                    call.span,
-                );
-                credential.secret = Value::Reference { kind: crate::fact::RefKind::Env, name: variable, span };
+                let secret = Value::Reference { kind: crate::fact::RefKind::Env, name: variable, span };
+                let credential = sink_use(sink, call.callee.clone(), secret, user.clone(), target.clone(), call.span);
                 facts.uses.push(credential);
             }
         }
@@ -161,7 +155,7 @@ fn sink_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, sinks: &[Sink],
 pub fn sink_use(
     sink: &Sink,
     callee: String,
-    literal: Lit,
+    secret: Value,
     user: Option<Value>,
     target: Option<Target>,
     span: Span,
@@ -176,7 +170,7 @@ pub fn sink_use(
     CredentialUse {
         scheme,
         user,
-        secret: Value::Literal { text: literal.text, span: literal.span, via: literal.via },
+        secret,
         secret_name: sink.kind.secret_name().map(str::to_owned),
         target,
         connection,
@@ -367,7 +361,8 @@ pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, 
                     continue;
                 }
                 let Some(sink) = sinks.iter().find(|s| *s.id == *entry.sink) else { continue };
-                let mut credential = sink_use(sink, entry.callee.clone(), exit.literal.clone(), None, None, exit.span);
+                let mut credential =
+                    sink_use(sink, entry.callee.clone(), exit.literal.clone().into_value(), None, None, exit.span);
                 credential.extractor = format!("sink:{}:across-files", sink.id);
                 uses.push((index, credential));
             }

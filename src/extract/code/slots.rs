@@ -140,7 +140,7 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
             uses.push(CredentialUse {
                 scheme: Scheme::ConfigField,
                 user: None,
-                secret: Value::Literal { text: literal.text, span: literal.span, via: literal.via },
+                secret: literal.into_value(),
                 secret_name: Some(name.to_owned()),
                 target: None,
                 connection: None,
