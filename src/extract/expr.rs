@@ -362,8 +362,8 @@ fn string_literal(captured: Captured<'_>) -> Option<Value> {
     let inner = captured.sub(prefix_len + 1..text.len() - 1);
     let raw = prefix.contains(['r', 'R', '@']);
     let interpolated = prefix.contains(['f', 'F', '$'])
-        || (quote == '`' && body.contains("${"))
-        || (quote == '"' && (body.contains("#{") || body.contains("${")) && !raw);
+        || (quote == '`' && has_interpolation(body))
+        || (quote == '"' && has_interpolation(body) && !raw);
     if interpolated && (body.contains('{')) {
         return Some(Value::Unknown { expr: text.to_owned(), span: captured.span() });
     }
@@ -372,6 +372,45 @@ fn string_literal(captured: Captured<'_>) -> Option<Value> {
         return Some(from_template(inner, template));
     }
     Some(Value::literal(decoded, inner.span()))
+}
+
+/// `body` holds a well-formed `${…}` or `#{…}` interpolation: an expression that starts like one
+/// (a name, `$`, `@`, `(`) and whose brackets balance before the closing brace. A random password
+/// that happens to hold `${` (`p${e]nob(ody…}`) interpolates nothing in any language that would
+/// accept it, so it stays a literal.
+fn has_interpolation(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    (0..bytes.len().saturating_sub(1))
+        .any(|i| matches!(bytes[i], b'$' | b'#') && bytes[i + 1] == b'{' && balanced_expression(&body[i + 2..]))
+}
+
+/// `rest` (what follows an opening `{`) starts with an expression whose brackets balance up to
+/// its closing `}`.
+fn balanced_expression(rest: &str) -> bool {
+    let starts_like_code = rest.starts_with(|c: char| c.is_alphabetic() || matches!(c, '_' | '$' | '@' | '(' | ' '));
+    if !starts_like_code {
+        return false;
+    }
+    let mut open = Vec::new();
+    for c in rest.chars() {
+        match c {
+            '{' | '(' | '[' => open.push(c),
+            '}' if open.is_empty() => return true,
+            '}' | ')' | ']' => {
+                let expected = match c {
+                    '}' => '{',
+                    ')' => '(',
+                    _ => '[',
+                };
+                if open.pop() != Some(expected) {
+                    return false;
+                }
+            }
+            '\n' => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn unescape(body: &str) -> String {
@@ -467,6 +506,17 @@ mod tests {
         }
         let value = code(r#"os.getenv("JIRA_PW", "hunter22")"#);
         assert!(matches!(value, Value::Literal { ref text, via: Some(_), .. } if text == "hunter22"), "{value:?}");
+    }
+
+    #[test]
+    fn only_well_formed_interpolations_make_a_string_computed() {
+        for text in [r#""${host}:${port}""#, r#""Bearer #{token}""#, r#""${cfg[\"pw\"]}""#] {
+            assert!(matches!(code(text), Value::Unknown { .. }), "{text}");
+        }
+        // Brackets that don't balance, or no expression: nothing is interpolated.
+        for text in [r#""m{{h}o)p${e]nob(ody[finds>-_$#thisone}}""#, r#""pa${}ss""#, r#""x#{9""#] {
+            assert!(matches!(code(text), Value::Literal { .. }), "{text}");
+        }
     }
 
     #[test]
