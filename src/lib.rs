@@ -13,6 +13,7 @@ pub mod cli;
 pub mod codec;
 pub mod config;
 pub mod date;
+pub mod demand;
 pub mod extract;
 pub mod fact;
 pub mod finding;
@@ -132,14 +133,21 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     let mut creations = Vec::new();
     let mut flows = Vec::new();
     let mut sources = BTreeMap::new();
+    let mut deferred = Vec::new();
     for file in files {
         let (facts, file_findings) = scan_source(file, catalogue);
         sites.extend(sites_of(file, &facts));
         creations.extend(revocation::creation_sites(file, &facts));
         findings.extend(file_findings);
+        if !facts.tree_parsed && extract::code::has_grammar(file) {
+            deferred.push(file.path.clone());
+        }
         flows.push((file.path.clone(), facts.flow, facts.test_or_doc_regions));
         sources.insert(file.path.clone(), file.clone());
     }
+    let read = |path: &std::path::Path| files.iter().find(|f| f.path == path).cloned();
+    flows.extend(demand::second_pass(&deferred, &flows, &read, 1, catalogue).flows);
+    flows.sort_by(|a, b| a.0.cmp(&b.0));
     findings.extend(flow_findings(&flows, &mut sources, catalogue));
     let graph = analyze::build_graph(sites);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
@@ -190,6 +198,8 @@ struct FileResult {
     /// The file's open flow ends and test regions, when literals leave it or sinks are reached
     /// from outside (`extract::code::join`).
     flow: Option<(PathBuf, extract::code::FlowSummary, Vec<span::Span>)>,
+    /// A code file with a grammar that this pass did not parse: the demand pass may (`demand`).
+    deferred: Option<PathBuf>,
 }
 
 /// Extracts and checks one walked file (on the walker's thread).
@@ -216,6 +226,7 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let keep =
                 has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
             let path = file.path.clone();
+            let deferred = (!facts.tree_parsed && extract::code::has_grammar(&file)).then(|| path.clone());
             let file = keep.then(|| redacted_source(&file, &facts.uses));
             let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty()).then_some((
                 path,
@@ -234,6 +245,7 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
                 bytes,
                 tree_parsed: facts.tree_parsed,
                 flow,
+                deferred,
             }
         }
         Walked::Binary { .. } => FileResult { binary: true, ..FileResult::default() },
@@ -317,7 +329,9 @@ pub fn scan_with_progress(
     let mut suppressions = Vec::new();
     let mut creations = Vec::new();
     let mut flows = Vec::new();
+    let mut deferred = Vec::new();
     for result in results {
+        deferred.extend(result.deferred);
         suppressions.extend(result.suppressions);
         creations.extend(result.creations);
         outcome.files_scanned += usize::from(result.scanned);
@@ -333,6 +347,19 @@ pub fn scan_with_progress(
         }
         if let Some(file) = result.file {
             outcome.sources.insert(file.path.clone(), file);
+        }
+    }
+    // Files that call into a sink elsewhere, parsed on demand (only a directory scan reads files
+    // again from disk).
+    if matches!(settings.source, Source::Tree) && !flows.is_empty() && !deferred.is_empty() {
+        deferred.sort();
+        let walk = &settings.walk;
+        let read = demand::disk_reader(&walk.display, walk.max_file_size);
+        let demanded = demand::second_pass(&deferred, &flows, &read, walk.threads, catalogue);
+        outcome.trees_parsed += demanded.trees_parsed;
+        flows.extend(demanded.flows);
+        for (path, file) in demanded.sources {
+            outcome.sources.entry(path).or_insert(file);
         }
     }
     // Literals that reach a sink in another file: checked in the literal's file.

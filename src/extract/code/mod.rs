@@ -311,10 +311,10 @@ fn owner_keys(open: &Open, modules: &[String]) -> Vec<Open> {
     keys
 }
 
-/// The whole-repository join: each literal leaving a file through an [`Open`] end that a sink
-/// in some file is reached through becomes a use of that sink, in the literal's file. Files are
-/// (path, summary); the uses come back with the index of their file.
-pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, CredentialUse)> {
+/// Every open end some sink is reached through, with the sinks it reaches: each file's entries
+/// under their owner keys, then parameters passed on (`forwards`) reach every sink their
+/// destination reaches, to a fixed point (each round adds at least one entry or stops).
+fn reached_entries<'a>(summaries: &[(&Path, &'a FlowSummary)]) -> std::collections::HashMap<Open, Vec<&'a Entry>> {
     // A top-level function's owner is its module: the file's stem (`db.py`) or, for Go, its
     // package directory; a bare call (owner empty) reaches any top-level function.
     let mut entries: std::collections::HashMap<Open, Vec<&Entry>> = std::collections::HashMap::new();
@@ -326,8 +326,6 @@ pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, 
             }
         }
     }
-    // Parameters passed on: a parameter reaches every sink its destination reaches (to a fixed
-    // point; each round adds at least one entry or stops).
     let forwards: Vec<(Open, Vec<Open>)> = summaries
         .iter()
         .flat_map(|(path, summary)| {
@@ -351,6 +349,89 @@ pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, 
             break;
         }
     }
+    entries.retain(|_, reached| !reached.is_empty());
+    entries
+}
+
+/// A function whose parameter reaches a sink, and the class or module it belongs to: a file
+/// that names both may pass a literal to the sink while naming no credential, so the scan parses
+/// such files in a second pass (`demand`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Demand {
+    pub owner: String,
+    pub function: String,
+}
+
+/// Every [`Demand`] of `summaries`. A top-level function is demanded under its module names (a
+/// caller imports the module, or writes `pkg.Func`); a bare call from within the same package
+/// is not followed. Names shorter than four characters are in every file and are left out.
+pub fn demanded_functions(summaries: &[(&Path, &FlowSummary)]) -> Vec<Demand> {
+    let mut demands: Vec<Demand> = reached_entries(summaries)
+        .into_keys()
+        .filter_map(|open| match open {
+            Open::Param { owner, function, .. } if !owner.is_empty() && function.chars().count() >= 4 => {
+                // `self.client`, `db`: the last segment is the name a caller writes.
+                let owner = owner.rsplit(['.', ':']).next().unwrap_or_default().to_owned();
+                (owner.chars().count() >= 2).then_some(Demand { owner, function })
+            }
+            _ => None,
+        })
+        .collect();
+    demands.sort();
+    demands.dedup();
+    demands
+}
+
+/// Finds, in a file's text, the [`Demand`]s it names: both the function and its owner, each as a
+/// whole word.
+#[derive(Debug)]
+pub struct DemandMatcher {
+    words: aho_corasick::AhoCorasick,
+    /// Each demand as (owner, function) indexes into the matcher's words.
+    pairs: Vec<(usize, usize)>,
+    count: usize,
+}
+
+impl DemandMatcher {
+    pub fn new(demands: &[Demand]) -> Option<DemandMatcher> {
+        let mut words: Vec<&str> = demands.iter().flat_map(|d| [d.owner.as_str(), d.function.as_str()]).collect();
+        words.sort_unstable();
+        words.dedup();
+        let index = |word: &str| words.binary_search(&word).ok();
+        let pairs = demands.iter().filter_map(|d| Some((index(&d.owner)?, index(&d.function)?))).collect();
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&words)
+            .ok()?;
+        Some(DemandMatcher { words: matcher, pairs, count: words.len() })
+    }
+
+    /// Whether `text` names some demanded function together with its owner.
+    pub fn is_match(&self, text: &str) -> bool {
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let bytes = text.as_bytes();
+        let mut seen = vec![false; self.count];
+        for m in self.words.find_iter(text) {
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(m.end()).copied();
+            if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
+                seen[m.pattern().as_usize()] = true;
+            }
+        }
+        self.pairs.iter().any(|&(owner, function)| seen[owner] && seen[function])
+    }
+}
+
+/// Whether `file` is code in a language with a grammar here, so a second pass could parse it.
+pub fn has_grammar(file: &SourceFile) -> bool {
+    Lang::of(&file.path, file.kind).is_some() && !is_minified(&file.text)
+}
+
+/// The whole-repository join: each literal leaving a file through an [`Open`] end that a sink
+/// in some file is reached through becomes a use of that sink, in the literal's file. Files are
+/// (path, summary); the uses come back with the index of their file.
+pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, CredentialUse)> {
+    let entries = reached_entries(summaries);
     let mut uses = Vec::new();
     for (index, (_, summary)) in summaries.iter().enumerate() {
         for (open, exit) in &summary.exits {
