@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use crate::classify::{Classification, Confidence, NamePrior, SecretClass, classify_literal, name_prior};
+use crate::extract::code::sinks::SinkKind;
 use crate::fact::{CredentialUse, Facts, RefKind, Scheme, Value};
 use crate::finding::{CredentialKey, Finding, Location, Severity};
 use crate::redact::redact;
@@ -25,6 +26,7 @@ pub const BASIC_AUTH_PASSWORD: &str = "basic-auth-password";
 pub const HARDCODED_CREDENTIAL: &str = "hardcoded-credential";
 pub const CREDENTIAL_IN_URL: &str = "credential-in-url";
 pub const CLEARTEXT_CREDENTIAL: &str = "cleartext-credential";
+pub const DATABASE_WITHOUT_PASSWORD: &str = "database-without-password";
 
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -59,7 +61,16 @@ fn check_use(
     let prior = credential.secret_name.as_deref().map_or(NamePrior::Neutral, name_prior);
     let connection = connection_label(credential);
     let classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
-    if classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder) {
+    // An empty password is no placeholder where a database is connected with it: it is the
+    // connection's whole credential.
+    // Only an empty string written at the connection counts: `data = ""` is how a variable is
+    // initialised before the real value is read into it, on a path the flow can't tell apart.
+    let secret_span = credential.secret.span();
+    let empty_database_password = credential.secret.as_literal().is_some_and(|text| text.trim().is_empty())
+        && credential.span.start <= secret_span.start
+        && secret_span.end <= credential.span.end
+        && connects_to_database(file, credential, catalogue);
+    if classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder) && !empty_database_password {
         return;
     }
     let verified_token = classification
@@ -68,7 +79,10 @@ fn check_use(
     // A documentation host or loopback in a URL's userinfo is an example or a local service.
     let example_url = credential.scheme == Scheme::UrlUserinfo
         && credential.target.as_ref().and_then(|t| t.host.as_deref()).is_some_and(is_example_or_loopback_host);
-    let context_note = (in_test_or_doc || example_url) && !verified_token;
+    // A database on this machine with no password is a developer's local setup.
+    let local_database = empty_database_password
+        && credential.target.as_ref().and_then(|t| t.host.as_deref()).is_some_and(is_loopback_host);
+    let context_note = (in_test_or_doc || example_url || local_database) && !verified_token;
     let to = connection.as_deref().map(|c| format!(" to `{c}`")).unwrap_or_default();
     let for_connection = connection.as_deref().map(|c| format!(" for `{c}`")).unwrap_or_default();
     let mut emit = |rule: &str, severity: Option<Severity>, message: String, label: String, reason: Option<String>| {
@@ -89,7 +103,12 @@ fn check_use(
             rule: Arc::clone(&meta.id),
             severity,
             message,
-            primary: Location { path: file.path.clone(), span: credential.secret.span(), label },
+            // An empty secret has no extent of its own: the whole use is shown.
+            primary: Location {
+                path: file.path.clone(),
+                span: if secret_span.start == secret_span.end { credential.span } else { secret_span },
+                label,
+            },
             secondary,
             redacted: credential.secret.as_literal().map(redact),
             connection: connection.clone(),
@@ -106,6 +125,16 @@ fn check_use(
             format!("`{url}` is not HTTPS: anyone on the path can read the credential"),
             None,
         );
+    }
+    if empty_database_password {
+        emit(
+            DATABASE_WITHOUT_PASSWORD,
+            None,
+            format!("database connection with an empty password{to}"),
+            "an empty password: whoever reaches the server connects".to_owned(),
+            None,
+        );
+        return;
     }
     match &credential.secret {
         Value::Literal { via, .. } => {
@@ -162,6 +191,47 @@ fn check_use(
         Value::Unknown { .. } => {}
     }
 }
+
+/// Whether `credential` connects to a database: a sink of the database kind, or a URL whose
+/// scheme names a database.
+fn connects_to_database(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogue) -> bool {
+    // An embedded or in-memory database (`jdbc:h2:mem:test`, SQLite) has no server to reach.
+    let embedded = credential.target.as_ref().is_some_and(|t| {
+        let url = t.text.to_ascii_lowercase();
+        EMBEDDED_DATABASES.iter().any(|marker| url.contains(marker))
+    });
+    if embedded {
+        return false;
+    }
+    if let Some(id) = credential.extractor.strip_prefix("sink:") {
+        let id = id.split(':').next().unwrap_or_default();
+        return catalogue.sinks().iter().any(|sink| *sink.id == *id && sink.kind == SinkKind::Database);
+    }
+    credential.scheme == Scheme::UrlUserinfo
+        && file.text.get(credential.span.range()).and_then(|url| url.split_once("://")).is_some_and(|(scheme, _)| {
+            let base = scheme.split('+').next().unwrap_or_default().to_ascii_lowercase();
+            DATABASE_URL_SCHEMES.contains(&base.as_str())
+        })
+}
+
+/// Markers of databases that live in the process or a local file.
+const EMBEDDED_DATABASES: &[&str] = &[":mem:", ":memory", "sqlite", "jdbc:h2:", "jdbc:derby:", "jdbc:hsqldb:"];
+
+/// URL schemes of databases, caches and brokers (SQLAlchemy's `dialect+driver` is cut at `+`).
+const DATABASE_URL_SCHEMES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "oracle",
+    "mssql",
+    "sqlserver",
+    "mongodb",
+    "redis",
+    "rediss",
+    "amqp",
+    "amqps",
+];
 
 /// The `http://` URL a credential is sent to, when its host is not loopback.
 fn cleartext_url(file: &SourceFile, credential: &CredentialUse) -> Option<String> {

@@ -32,6 +32,7 @@ pub const IMPLEMENTED_RULES: &[&str] = &[
     "credential-expiring-soon",
     "credential-in-url",
     "credential-without-owner",
+    "database-without-password",
     "hardcoded-credential",
     "invalid-suppression",
     "shared-credential",

@@ -792,7 +792,9 @@ impl<'t> Lowering<'t> {
             .find(|q| body.starts_with(**q) && body.len() >= 2 * q.len() && body.ends_with(**q))?;
         let start = node.start_byte() + prefix + quote.len();
         let end = node.end_byte() - quote.len();
-        if start > end || !children.is_empty() && children.iter().any(|c| c.kind() != "escape_sequence") {
+        // Python's `''` has its delimiters as named children (`string_start`, `string_end`).
+        let inner = |c: &Node<'_>| !matches!(c.kind(), "escape_sequence" | "string_start" | "string_end");
+        if start > end || children.iter().any(inner) {
             return None;
         }
         Some((self.text.get(start..end)?.to_owned(), Span::new(start, end)))
