@@ -173,7 +173,7 @@ fn interpret_raw(captured: Captured<'_>) -> Value {
     if let Some(template) = template_reference(captured.text) {
         return from_template(captured, template);
     }
-    if captured.text.contains('$') && (captured.text.contains("${") || captured.text.starts_with('$')) {
+    if captured.text.contains('$') && (has_interpolation(captured.text) || captured.text.starts_with('$')) {
         return Value::Unknown { expr: captured.text.to_owned(), span: captured.span() };
     }
     Value::literal(percent_decode(captured.text), captured.span())

@@ -260,12 +260,13 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
 }
 
 /// A credential word used like a slot: followed by an assignment, key, comparison or call
-/// (`password =`, `'PASSWORD':`, `db_pass !=`, `setPassword(`, `"PASSWORD",`). Parsing costs
+/// (`password =`, `'PASSWORD':`, `db_pass !=`, `setPassword(`, `"PASSWORD",`), the long words
+/// also with a qualifier after them (`my_password_secure =`). Parsing costs
 /// far more than this pass, and most files that merely mention a token (a tokenizer, a Python
 /// `pass` statement) have none.
 static SLOT_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|credentials?)['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:token|api_?key|apikey|authorization)['"\]]?[ \t]*(?:[:=!]|=>|-eq)|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret|token)"#,
+        r#"(?i)(?:(?:password|passwd|passphrase|secret|credentials?)\w*|pass|pwd)['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:token|api_?key|apikey|authorization)['"\]]?[ \t]*(?:[:=!]|=>|-eq)|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret|token)"#,
     )
     .expect("static regex")
 });

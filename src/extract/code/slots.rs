@@ -15,6 +15,11 @@ use crate::span::Span;
 /// (`client_secret`, `api_secret`, `secret_key`, `aws_secret_access_key`; a bare `secret` too,
 /// since a variable so named in code holds one — not `secret_name` or `secret_path`).
 fn credential_named(name: &str) -> bool {
+    // A lower-case `pat` alone is a pattern in code (`pat[1] == 'end'`); a personal access
+    // token is written `PAT`, or qualified (`jira_pat`, `githubPat`).
+    if name.rsplit(['.', ':']).next() == Some("pat") {
+        return false;
+    }
     if name_prior(name) != NamePrior::Neutral {
         return true;
     }
