@@ -570,6 +570,18 @@ mod tests {
     }
 
     #[test]
+    fn regular_expressions_are_not_passwords() {
+        for value in [r"[A-Z]\w*", r"^\d{4}-\d{2}$", "[0-9a-f]{40}", r"[^a-z]+", r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,}"] {
+            let c = classify_literal(value, Password);
+            assert_eq!(c.class, SecretClass::Placeholder, "{value}");
+            assert_eq!(c.reason, "a regular expression", "{value}");
+        }
+        for value in ["Tr0ub4dor&3", r"p@ss\word9", "[Summer]2024!"] {
+            assert_eq!(classify_literal(value, Password).class, SecretClass::Password, "{value}");
+        }
+    }
+
+    #[test]
     fn decodes_basic_blobs() {
         assert_eq!(decode_basic_blob("dXNlcjpwYXNz"), Some(("user".to_owned(), "pass".to_owned())));
         assert_eq!(decode_basic_blob("Basic dXNlcjpwYXNz"), Some(("user".to_owned(), "pass".to_owned())));

@@ -60,7 +60,7 @@ const METADATA_WORDS: &[&str] = &[
     "description", "desc", "note", "title", "message", "msg", "error", "key", "setting", "settings",
     "param", "parameter", "property", "column", "attribute", "attr", "option", "link", "table",
     "broker", "event", "route", "button", "input", "text", "timeout", "signature", "sig",
-    "expression", "expr", "selection",
+    "expression", "expr", "selection", "ref", "reference", "placement",
 ];
 
 /// Qualifiers that make a following `token` something other than a credential.

@@ -117,6 +117,12 @@ static PATH: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A regular expression: a quantified class escape (`\w*`, `\d{4}`) or a character range (`[A-Z]`, `[0-9a-f]`),
+/// which no one types into a password.
+static REGEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\\[wdsWDS][*+?{]|\[\^?[^\]\s]*[A-Za-z0-9]-[A-Za-z0-9][^\]\s]*\]").expect("static regex")
+});
+
 /// Prefixes of encrypted values and of references into secret stores.
 #[rustfmt::skip]
 const ENCRYPTED_OR_STORED: &[&str] = &[
@@ -190,6 +196,9 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     }
     if v.contains("...") || v.contains('…') {
         return Some(("a truncated value", Confidence::Medium));
+    }
+    if REGEX.is_match(v) {
+        return Some(("a regular expression", Confidence::Medium));
     }
     if PATH.is_match(v) {
         return Some(("a file path, not a secret", Confidence::Medium));

@@ -261,12 +261,14 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
 
 /// A credential word used like a slot: followed by an assignment, key, comparison or call
 /// (`password =`, `'PASSWORD':`, `db_pass !=`, `setPassword(`, `"PASSWORD",`), the long words
-/// also with a qualifier after them (`my_password_secure =`). Parsing costs
+/// also with a qualifier after them (`my_password_secure =`). `token` and `api_key` are every
+/// lexer's and parser's words: for them a quoted literal must follow, past a type annotation
+/// (`token = "…"`, `API_TOKEN: Final = "…"`, `"API_TOKEN", "…"`), or be compared (`"…" == token`). Parsing costs
 /// far more than this pass, and most files that merely mention a token (a tokenizer, a Python
 /// `pass` statement) have none.
 static SLOT_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?i)(?:(?:password|passwd|passphrase|secret|credentials?)\w*|pass|pwd)['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:token|api_?key|apikey|authorization)['"\]]?[ \t]*(?:[:=!]|=>|-eq)|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret|token)"#,
+        r#"(?i)(?:(?:password|passwd|passphrase|secret|credentials?)\w*|pass|pwd)['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:token|api_?key|apikey|authorization)\w*['"\]]?(?:[ \t]*:[ \t]*[\w.\[\]<>?]+)?[ \t]*(?:[:=,]|=>|==|!=|-eq)[ \t]*[@$rbufRBUF]{0,2}['"]|['"][ \t]*(?:==|!=)[ \t]*\w*token|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret)"#,
     )
     .expect("static regex")
 });
