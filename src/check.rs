@@ -93,7 +93,6 @@ fn check_use(
         {
             secondary.push(Location { path: file.path.clone(), span: target.span, label: "the connection".to_owned() });
         }
-        let secret_span = credential.secret.span();
         if secret_span.end <= credential.span.start || secret_span.start >= credential.span.end {
             // The secret was bound elsewhere: show where it is used too.
             secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".to_owned() });

@@ -95,7 +95,7 @@ pub(crate) use self::shape::looks_random;
 
 mod classifier;
 mod names;
-pub(crate) use self::names::split_words;
+pub(crate) use self::names::{secret_of_some_kind, split_words};
 mod placeholder;
 mod shape;
 mod tokens;

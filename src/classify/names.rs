@@ -126,6 +126,14 @@ fn is_token_word(word: &str) -> bool {
 
 /// What a name suggests about the secret stored under it. See the module header for the rules.
 #[must_use]
+/// `client_secret`, `secret_access_key`, `secret_value`: a name whose last `nouns` word (`secret`,
+/// and for code slots `secrets`) is followed by nothing but what kind of key it is. `secret_name`
+/// and `secret_path` are about a secret, not one.
+pub(crate) fn secret_of_some_kind(words: &[String], nouns: &[&str]) -> bool {
+    let Some(at) = words.iter().rposition(|w| nouns.contains(&w.as_str())) else { return false };
+    words[at + 1..].iter().all(|w| matches!(w.as_str(), "key" | "access" | "value"))
+}
+
 pub fn name_prior(name: &str) -> NamePrior {
     let words = split_words(name);
     let mut password = false;

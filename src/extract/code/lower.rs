@@ -895,14 +895,7 @@ pub fn normalise_name(raw: &str) -> String {
                     out.push_str(key);
                 }
             }
-            '-' if chars.peek() == Some(&'>') => {
-                chars.next();
-                out.push('.');
-            }
-            ':' if chars.peek() == Some(&':') => {
-                chars.next();
-                out.push('.');
-            }
+            c if member_separator(c, &mut chars) => out.push('.'),
             '?' if chars.peek() == Some(&'.') => {}
             '!' => {}
             c if c.is_alphanumeric() || c == '_' || c == '.' || c == '$' => {
@@ -921,6 +914,17 @@ pub fn normalise_name(raw: &str) -> String {
     out
 }
 
+/// `->` (PHP) and `::` (Ruby, PHP, C++, Rust) separate members as `.` does; on one, its second
+/// character is consumed.
+fn member_separator(c: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> bool {
+    let second = match c {
+        '-' => '>',
+        ':' => ':',
+        _ => return false,
+    };
+    chars.next_if_eq(&second).is_some()
+}
+
 fn normalise_callee(raw: &str) -> String {
     let mut text = raw.trim();
     if let Some(rest) = text.strip_prefix("new ") {
@@ -934,14 +938,7 @@ fn normalise_callee(raw: &str) -> String {
             '<' => depth += 1,
             '>' if depth > 0 => depth -= 1,
             _ if depth > 0 => {}
-            '-' if chars.peek() == Some(&'>') => {
-                chars.next();
-                out.push('.');
-            }
-            ':' if chars.peek() == Some(&':') => {
-                chars.next();
-                out.push('.');
-            }
+            c if member_separator(c, &mut chars) => out.push('.'),
             '?' => {}
             c if c.is_whitespace() => {}
             c => out.push(c),

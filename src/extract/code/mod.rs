@@ -280,8 +280,8 @@ fn worth_parsing(text: &str) -> bool {
 /// Minified or generated code: long lines on average (a bundle is a few lines of thousands of
 /// characters).
 fn is_minified(text: &str) -> bool {
-    let lines = text.lines().count().max(1);
-    text.len() > 4096 && text.len() / lines > 300
+    // The length first: counting lines is a pass over the text, and most files are short.
+    text.len() > 4096 && text.len() / text.lines().count().max(1) > 300
 }
 
 /// The modules a file's top-level functions belong to: its stem (`db.py`) and its directory (a Go

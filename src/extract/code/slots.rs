@@ -23,9 +23,7 @@ fn credential_named(name: &str) -> bool {
     if name_prior(name) != NamePrior::Neutral {
         return true;
     }
-    let words = crate::classify::split_words(name);
-    let Some(at) = words.iter().rposition(|w| w == "secret" || w == "secrets") else { return false };
-    words[at + 1..].iter().all(|w| matches!(w.as_str(), "key" | "access" | "value"))
+    crate::classify::secret_of_some_kind(&crate::classify::split_words(name), &["secret", "secrets"])
 }
 
 /// `password=…` inside a string: a query string, a form body, an ODBC or ADO.NET connection

@@ -84,9 +84,7 @@ pub(super) fn is_credential_field(name: &str) -> bool {
     if name_prior(name) != NamePrior::Neutral {
         return true;
     }
-    // `client_secret`, `secret_access_key`: a secret followed by nothing but what kind of key.
-    let Some(at) = words.iter().rposition(|w| w == "secret") else { return false };
-    words[at + 1..].iter().all(|w| matches!(w.as_str(), "key" | "access" | "value"))
+    crate::classify::secret_of_some_kind(&words, &["secret"])
 }
 
 /// The words of a snake_case, kebab-case or camelCase name, lower-cased.
