@@ -60,6 +60,13 @@ fn check_use(
 ) {
     let prior = credential.secret_name.as_deref().map_or(NamePrior::Neutral, name_prior);
     let connection = connection_label(credential);
+    // The name written again as its value (`[sym_generic_token] = "generic_token"`) is no secret,
+    // whichever reader found it.
+    if let (Some(name), Some(text)) = (credential.secret_name.as_deref(), credential.secret.as_literal())
+        && crate::classify::value_is_own_name(name, text)
+    {
+        return;
+    }
     let classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
     // An empty password is no placeholder where a database is connected with it: it is the
     // connection's whole credential.

@@ -95,7 +95,7 @@ pub(crate) use self::shape::looks_random;
 
 mod classifier;
 mod names;
-pub(crate) use self::names::{secret_of_some_kind, split_words};
+pub(crate) use self::names::{secret_of_some_kind, split_words, value_is_own_name};
 mod placeholder;
 mod shape;
 mod tokens;

@@ -126,6 +126,16 @@ fn is_token_word(word: &str) -> bool {
 
 /// What a name suggests about the secret stored under it. See the module header for the rules.
 #[must_use]
+/// A value that is its name's own word or the name's tail (`AuthTypeBearer = "bearer"`, an enum
+/// value; `[sym_generic_token] = "generic_token"`, a parser's symbol table): the name written
+/// again, not a secret.
+pub(crate) fn value_is_own_name(name: &str, value: &str) -> bool {
+    let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    let value_squashed = squashed(value);
+    split_words(name).iter().any(|w| w.eq_ignore_ascii_case(value))
+        || value_squashed.len() >= 4 && squashed(name).ends_with(&value_squashed)
+}
+
 /// `client_secret`, `secret_access_key`, `secret_value`: a name whose last `nouns` word (`secret`,
 /// and for code slots `secrets`) is followed by nothing but what kind of key it is. `secret_name`
 /// and `secret_path` are about a secret, not one.

@@ -41,9 +41,7 @@ static KEYED_IN_STRING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 fn not_a_secret(name: &str, value: &str) -> bool {
     let words = value.split_whitespace().count();
     let url = (value.starts_with("http://") || value.starts_with("https://")) && !value.contains('@');
-    let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-    let own_word = crate::classify::split_words(name).iter().any(|w| w.eq_ignore_ascii_case(value))
-        || squashed(name).ends_with(&squashed(value)) && squashed(value).len() >= 4;
+    let own_word = crate::classify::value_is_own_name(name, value);
     // Escapes and punctuation only (`"\0"`, `"::"`): a delimiter.
     let unescaped: String = value
         .split('\\')
