@@ -23,7 +23,6 @@ use crate::extract::{
 use crate::rules::Catalogue;
 use crate::source::SourceFile;
 use crate::span::Span;
-use crate::walk::{PathDisplay, Walked};
 
 /// Rounds of demand: a file parsed in one round may pass a parameter on (`a` → `b` → sink) and
 /// so demand more; each round reads the unparsed files again. Chains of more files than this
@@ -40,6 +39,16 @@ pub struct Demanded {
     /// Files a literal leaves from, kept (masked) so a finding can point into them.
     pub sources: BTreeMap<PathBuf, SourceFile>,
     pub trees_parsed: usize,
+    /// Files the tree reader failed on (as in the first pass, the scan goes on without them).
+    pub problems: Vec<crate::FileProblem>,
+}
+
+/// What became of a file that names a demanded function.
+enum Caller {
+    /// Parsed: its file and flow ends, when its tree has any.
+    Parsed(Option<(SourceFile, Flow)>),
+    /// The tree reader panicked on it.
+    ReaderFailed,
 }
 
 /// Parses the `deferred` files (shown paths of unparsed code files) that call a demanded
@@ -69,8 +78,19 @@ pub fn second_pass(
         let Some(matcher) = DemandMatcher::new(&new) else { break };
         let todo: Vec<&PathBuf> = deferred.iter().filter(|path| !parsed.contains(path.as_path())).collect();
         let found = parse_callers(&todo, &matcher, read, threads, catalogue);
-        for (path, read) in found {
+        for (path, caller) in found {
             parsed.insert(path);
+            let read = match caller {
+                Caller::Parsed(read) => read,
+                Caller::ReaderFailed => {
+                    let problem = crate::fact::Problem {
+                        kind: crate::fact::ProblemKind::Unparsable,
+                        message: extract::TREE_READER_FAILED.to_owned(),
+                    };
+                    demanded.problems.push(crate::FileProblem { path: path.to_path_buf(), problem });
+                    continue;
+                }
+            };
             demanded.trees_parsed += 1;
             let Some((file, flow)) = read else { continue };
             if !flow.1.exits.is_empty() {
@@ -82,9 +102,8 @@ pub fn second_pass(
     demanded
 }
 
-/// Each of `paths` that calls a name `matcher` finds and was parsed: (path, its file and flow
-/// when its tree has flow ends). Files that call none are left out, to be asked again when a
-/// later round demands other names.
+/// Each of `paths` that calls a name `matcher` finds, and what parsing it gave. Files that call
+/// none are left out, to be asked again when a later round demands other names.
 #[allow(clippy::type_complexity)]
 fn parse_callers<'p>(
     paths: &[&'p PathBuf],
@@ -92,7 +111,7 @@ fn parse_callers<'p>(
     read: &(dyn Fn(&Path) -> Option<SourceFile> + Sync),
     threads: usize,
     catalogue: &Catalogue,
-) -> Vec<(&'p Path, Option<(SourceFile, Flow)>)> {
+) -> Vec<(&'p Path, Caller)> {
     let next = AtomicUsize::new(0);
     let out = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -115,14 +134,13 @@ fn parse_callers<'p>(
     out
 }
 
-/// `None` when the file calls no demanded name (or can no longer be read, or fails to parse);
-/// otherwise its flow ends, if its tree has any.
+/// `None` when the file calls no demanded name (or can no longer be read, or yields no tree).
 fn parse_caller(
     shown: &Path,
     matcher: &DemandMatcher,
     read: &(dyn Fn(&Path) -> Option<SourceFile> + Sync),
     catalogue: &Catalogue,
-) -> Option<Option<(SourceFile, Flow)>> {
+) -> Option<Caller> {
     let file = read(shown)?;
     if !matcher.is_match(&file.text) {
         return None;
@@ -131,29 +149,16 @@ fn parse_caller(
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         extract::code::extract(&file, catalogue.sinks(), true)
     }));
-    let code = read.ok().flatten().filter(|code| code.parsed)?;
+    let Ok(code) = read else { return Some(Caller::ReaderFailed) };
+    let code = code.filter(|code| code.parsed)?;
     let summary = code.summary;
     if summary.exits.is_empty() && summary.entries.is_empty() && summary.forwards.is_empty() {
-        return Some(None);
+        return Some(Caller::Parsed(None));
     }
     let mut regions = extract::context::test_or_doc_regions(&file);
     regions.extend(code.test_regions);
     let flow = (file.path.clone(), summary, regions);
-    Some(Some((file, flow)))
-}
-
-/// A reader for [`second_pass`] over a directory scan: the file on disk under its shown path
-/// (relative to the display root), named by the shown path again.
-pub fn disk_reader(display: &PathDisplay, max_file_size: u64) -> impl Fn(&Path) -> Option<SourceFile> + Sync + '_ {
-    move |shown| {
-        let on_disk = match display.root() {
-            Some(root) if shown.is_relative() => root.join(shown),
-            _ => shown.to_path_buf(),
-        };
-        let Walked::File(mut file) = crate::walk::read_file(on_disk, max_file_size) else { return None };
-        file.path = shown.to_path_buf();
-        Some(file)
-    }
+    Some(Caller::Parsed(Some((file, flow))))
 }
 
 #[cfg(test)]

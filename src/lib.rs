@@ -354,9 +354,10 @@ pub fn scan_with_progress(
     if matches!(settings.source, Source::Tree) && !flows.is_empty() && !deferred.is_empty() {
         deferred.sort();
         let walk = &settings.walk;
-        let read = demand::disk_reader(&walk.display, walk.max_file_size);
+        let read = walk::reader(&walk.display, walk.max_file_size);
         let demanded = demand::second_pass(&deferred, &flows, &read, walk.threads, catalogue);
         outcome.trees_parsed += demanded.trees_parsed;
+        outcome.problems.extend(demanded.problems);
         flows.extend(demanded.flows);
         for (path, file) in demanded.sources {
             outcome.sources.entry(path).or_insert(file);

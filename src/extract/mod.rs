@@ -62,7 +62,7 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(read_tree)).unwrap_or_else(|_| {
             facts.problems.push(crate::fact::Problem {
                 kind: crate::fact::ProblemKind::Unparsable,
-                message: "the syntax-tree reader failed on this file; it was read by the text patterns only".to_owned(),
+                message: TREE_READER_FAILED.to_owned(),
             });
             None
         })
@@ -89,6 +89,10 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     keep_secrets_out_of_connections(&mut facts);
     facts
 }
+
+/// The problem a file gets when the syntax-tree reader panics on it.
+pub const TREE_READER_FAILED: &str =
+    "the syntax-tree reader failed on this file; it was read by the text patterns only";
 
 /// The catalogue's text patterns alone on one file (the rule-example tests check each pattern by
 /// itself, including the fallbacks a syntax tree replaces in a scan).
