@@ -43,6 +43,14 @@ pub struct Demanded {
     pub problems: Vec<crate::FileProblem>,
 }
 
+/// A code file the first pass did not parse: its shown path, and its path below the scanned root
+/// (which the context rules read, `SourceFile::scope`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Deferred {
+    pub path: PathBuf,
+    pub scope: PathBuf,
+}
+
 /// What became of a file that names a demanded function.
 enum Caller {
     /// Parsed: its file and flow ends, when its tree has any.
@@ -51,13 +59,13 @@ enum Caller {
     ReaderFailed,
 }
 
-/// Parses the `deferred` files (shown paths of unparsed code files) that call a demanded
-/// function, in rounds, on `threads` threads; `read` gives a file's text by its shown path.
+/// Parses the `deferred` files that call a demanded function, in rounds, on `threads` threads;
+/// `read` gives a deferred file's text, named and scoped as in the first pass.
 /// `flows` are the first pass's.
 pub fn second_pass(
-    deferred: &[PathBuf],
+    deferred: &[Deferred],
     flows: &[Flow],
-    read: &(dyn Fn(&Path) -> Option<SourceFile> + Sync),
+    read: &(dyn Fn(&Deferred) -> Option<SourceFile> + Sync),
     threads: usize,
     catalogue: &Catalogue,
 ) -> Demanded {
@@ -76,7 +84,7 @@ pub fn second_pass(
             break;
         }
         let Some(matcher) = DemandMatcher::new(&new) else { break };
-        let todo: Vec<&PathBuf> = deferred.iter().filter(|path| !parsed.contains(path.as_path())).collect();
+        let todo: Vec<&Deferred> = deferred.iter().filter(|file| !parsed.contains(file.path.as_path())).collect();
         let found = parse_callers(&todo, &matcher, read, threads, catalogue);
         for (path, caller) in found {
             parsed.insert(path);
@@ -106,9 +114,9 @@ pub fn second_pass(
 /// none are left out, to be asked again when a later round demands other names.
 #[allow(clippy::type_complexity)]
 fn parse_callers<'p>(
-    paths: &[&'p PathBuf],
+    paths: &[&'p Deferred],
     matcher: &DemandMatcher,
-    read: &(dyn Fn(&Path) -> Option<SourceFile> + Sync),
+    read: &(dyn Fn(&Deferred) -> Option<SourceFile> + Sync),
     threads: usize,
     catalogue: &Catalogue,
 ) -> Vec<(&'p Path, Caller)> {
@@ -123,7 +131,7 @@ fn parse_callers<'p>(
                     let Some(result) = parse_caller(path, matcher, read, catalogue) else {
                         continue;
                     };
-                    out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.as_path(), result));
+                    out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path.path.as_path(), result));
                 }
             });
         }
@@ -136,12 +144,12 @@ fn parse_callers<'p>(
 
 /// `None` when the file calls no demanded name (or can no longer be read, or yields no tree).
 fn parse_caller(
-    shown: &Path,
+    deferred: &Deferred,
     matcher: &DemandMatcher,
-    read: &(dyn Fn(&Path) -> Option<SourceFile> + Sync),
+    read: &(dyn Fn(&Deferred) -> Option<SourceFile> + Sync),
     catalogue: &Catalogue,
 ) -> Option<Caller> {
-    let file = read(shown)?;
+    let file = read(deferred)?;
     if !matcher.is_match(&file.text) {
         return None;
     }

@@ -140,15 +140,16 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
         creations.extend(revocation::creation_sites(file, &facts));
         findings.extend(file_findings);
         if !facts.tree_parsed && extract::code::has_grammar(file) {
-            deferred.push(file.path.clone());
+            deferred.push(demand::Deferred { path: file.path.clone(), scope: file.scope.clone() });
         }
         flows.push((file.path.clone(), facts.flow, facts.test_or_doc_regions));
         sources.insert(file.path.clone(), file.clone());
     }
-    let read = |path: &std::path::Path| files.iter().find(|f| f.path == path).cloned();
+    let read = |deferred: &demand::Deferred| files.iter().find(|f| f.path == deferred.path).cloned();
     flows.extend(demand::second_pass(&deferred, &flows, &read, 1, catalogue).flows);
     flows.sort_by(|a, b| a.0.cmp(&b.0));
-    findings.extend(flow_findings(&flows, &mut sources, catalogue));
+    let joined = flow_findings(&flows, &mut sources, catalogue);
+    merge_joined(&mut findings, joined);
     let graph = analyze::build_graph(sites);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
     let today = settings.today.unwrap_or_else(date::Date::today);
@@ -199,7 +200,7 @@ struct FileResult {
     /// from outside (`extract::code::join`).
     flow: Option<(PathBuf, extract::code::FlowSummary, Vec<span::Span>)>,
     /// A code file with a grammar that this pass did not parse: the demand pass may (`demand`).
-    deferred: Option<PathBuf>,
+    deferred: Option<demand::Deferred>,
 }
 
 /// Extracts and checks one walked file (on the walker's thread).
@@ -226,7 +227,8 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let keep =
                 has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
             let path = file.path.clone();
-            let deferred = (!facts.tree_parsed && extract::code::has_grammar(&file)).then(|| path.clone());
+            let deferred = (!facts.tree_parsed && extract::code::has_grammar(&file))
+                .then(|| demand::Deferred { path: path.clone(), scope: file.scope.clone() });
             let file = keep.then(|| redacted_source(&file, &facts.uses));
             let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty()).then_some((
                 path,
@@ -354,7 +356,8 @@ pub fn scan_with_progress(
     if matches!(settings.source, Source::Tree) && !flows.is_empty() && !deferred.is_empty() {
         deferred.sort();
         let walk = &settings.walk;
-        let read = walk::reader(&walk.display, walk.max_file_size);
+        let disk = walk::reader(&walk.display, walk.max_file_size);
+        let read = |deferred: &demand::Deferred| disk(&deferred.path, &deferred.scope);
         let demanded = demand::second_pass(&deferred, &flows, &read, walk.threads, catalogue);
         outcome.trees_parsed += demanded.trees_parsed;
         outcome.problems.extend(demanded.problems);
@@ -365,7 +368,8 @@ pub fn scan_with_progress(
     }
     // Literals that reach a sink in another file: checked in the literal's file.
     flows.sort_by(|a, b| a.0.cmp(&b.0));
-    outcome.findings.extend(flow_findings(&flows, &mut outcome.sources, catalogue));
+    let joined = flow_findings(&flows, &mut outcome.sources, catalogue);
+    merge_joined(&mut outcome.findings, joined);
     if let Some(context) = &history_context {
         context.mark_sites(&mut sites);
     }
@@ -429,6 +433,31 @@ fn flow_findings(
         findings.extend(check::check(file, &facts, catalogue));
     }
     findings
+}
+
+/// Adds the join's findings to a file's own. A literal the file already reported by its name
+/// (`PASSWORD = "…"` in `Config.java`) that the join also finds at a sink elsewhere is one
+/// problem: the joined finding, which names the sink, takes the place of the first. A literal
+/// that reaches two sinks keeps a finding for each.
+fn merge_joined(findings: &mut Vec<Finding>, joined: Vec<Finding>) {
+    let first = findings.len();
+    let mut replaced = std::collections::HashSet::new();
+    for finding in joined {
+        let same = (0..first).find(|&i| {
+            let f = &findings[i];
+            !replaced.contains(&i)
+                && f.rule == finding.rule
+                && f.primary.path == finding.primary.path
+                && f.primary.span == finding.primary.span
+        });
+        match same {
+            Some(i) => {
+                replaced.insert(i);
+                findings[i] = finding;
+            }
+            None => findings.push(finding),
+        }
+    }
 }
 
 /// Lists the history of the repository at `root` and scans each distinct blob once, on the
@@ -518,5 +547,5 @@ pub fn redacted_source(file: &SourceFile, uses: &[CredentialUse]) -> SourceFile 
         _ => None,
     }));
     masks.extend(redact::secret_shapes(text).into_iter().map(Mask::hidden));
-    SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(text, &masks))
+    SourceFile::new(file.path.clone(), file.kind, redact::mask_spans(text, &masks)).with_scope(file.scope.clone())
 }

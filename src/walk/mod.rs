@@ -484,17 +484,18 @@ pub fn read_file(path: PathBuf, max_file_size: u64) -> Walked {
     }
 }
 
-/// A reader for the demand pass (`demand::second_pass`) over a directory scan: the file on disk under its shown path
-/// (relative to the display root), named by the shown path again.
-pub fn reader(display: &PathDisplay, max_file_size: u64) -> impl Fn(&Path) -> Option<SourceFile> + Sync + '_ {
-    move |shown| {
+/// A reader for the demand pass (`demand::second_pass`) over a directory scan: the file on disk
+/// under its shown path (relative to the display root), named by the shown path again and given
+/// the scope (path below the scanned root) the walk gave it.
+pub fn reader(display: &PathDisplay, max_file_size: u64) -> impl Fn(&Path, &Path) -> Option<SourceFile> + Sync + '_ {
+    move |shown, scope| {
         let on_disk = match display.root() {
             Some(root) if shown.is_relative() => root.join(shown),
             _ => shown.to_path_buf(),
         };
         let Walked::File(mut file) = read_file(on_disk, max_file_size) else { return None };
         file.path = shown.to_path_buf();
-        Some(file)
+        Some(file.with_scope(scope))
     }
 }
 

@@ -459,3 +459,41 @@ fn progress_shows_on_a_terminal_only() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&piped.stderr).contains("scanning: "));
 }
+
+/// A literal another file's sink reaches is one finding, at the literal's file, judged in the
+/// context of what was scanned: a file the first pass did not parse (the demand pass reads it
+/// again from disk) and a file that also names the literal as a password alike. The scanned
+/// directory sits in `examples/`, which is context only when it lies below the scanned root.
+#[test]
+fn literals_joined_across_files_are_one_finding_each_in_the_scanned_context() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["Config.java", "Database.java", "Relay.java", "Secrets.java", "Startup.java"] {
+        let text = std::fs::read_to_string(repo_root().join("fixtures/code/across-files/java").join(name)).unwrap();
+        write(&dir.path().join("examples/jdbc"), name, &text);
+    }
+    let output = credlint()
+        .args(["scan", "--no-config", "--format", "json", "--min-severity", "note", "examples/jdbc"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let mut places: Vec<(String, u64)> = findings
+        .iter()
+        .map(|f| (f["location"]["path"].as_str().unwrap().to_owned(), f["location"]["start"]["line"].as_u64().unwrap()))
+        .collect();
+    let count = places.len();
+    places.dedup();
+    assert_eq!(places.len(), count, "a literal reported twice: {places:?}");
+    let expected =
+        [("examples/jdbc/Config.java", 7), ("examples/jdbc/Secrets.java", 9), ("examples/jdbc/Startup.java", 10)];
+    for (path, line) in expected {
+        assert!(places.contains(&(path.to_owned(), line)), "{path}:{line} missing from {places:?}");
+    }
+    // Nothing here is test code: every joined literal is an error, as a literal found by its
+    // name in the same file would be.
+    for finding in findings {
+        assert_eq!(finding["severity"], "error", "{finding}");
+        assert!(finding["message"].as_str().unwrap().contains("DriverManager.getConnection"), "{finding}");
+    }
+}
