@@ -129,8 +129,12 @@ fn the_prefilter_finds_every_keyword_occurrence() {
         let mut expected_apis = 0;
         let mut expected_parsers = 0u8;
         for &keyword in &present {
-            if keyword >= catalogue.parse_gate {
-                expected_parsers |= catalogue.gate_bits[keyword - catalogue.parse_gate];
+            let gate = keyword.checked_sub(catalogue.parse_gate);
+            // A sink's callee opens the tree reader only in the sink's languages.
+            if let Some(gate) = gate
+                && catalogue.gate_kinds[gate].as_ref().is_none_or(|kinds| kinds.contains(&kind))
+            {
+                expected_parsers |= catalogue.gate_bits[gate];
             }
         }
         for (index, pattern) in catalogue.patterns.iter().enumerate() {
@@ -181,4 +185,15 @@ fn a_user_sink_loads_and_its_errors_point_at_their_lines() {
     assert!(message.contains("unknown language `cobol`"), "{message}");
     let (_, message) = error_of(&format!("{GOOD_SINK}\n{GOOD_SINK}"));
     assert!(message.contains("duplicate sink id `my-db`"), "{message}");
+}
+
+/// A sink's callee opens the tree reader in the sink's own languages only: the Ruby-only
+/// `http_basic_authenticate_with` opens a Ruby file, not a Python one.
+#[test]
+fn a_sink_callee_opens_the_tree_reader_in_its_languages_only() {
+    let catalogue = Catalogue::embedded().unwrap();
+    let text = "http_basic_authenticate_with name: user";
+    use crate::source::FileKind;
+    assert_ne!(catalogue.candidates(text, FileKind::Ruby).parsers & super::GATE_SINK, 0);
+    assert_eq!(catalogue.candidates(text, FileKind::Python).parsers & super::GATE_SINK, 0);
 }

@@ -205,6 +205,10 @@ pub struct Catalogue {
     parse_gate: usize,
     /// For each parser-gate word, the parsers it opens.
     gate_bits: Vec<u8>,
+    /// For each parser-gate keyword, the file kinds it opens a parser for (`None`: every kind).
+    /// A sink's callee opens the tree reader only in its own languages: Ruby's `key.export(…)`
+    /// must not have every Python file that says `export` parsed.
+    gate_kinds: Vec<Option<Vec<FileKind>>>,
     /// The prefilter's keywords, lowercased, in automaton order (pattern and API keywords, then
     /// `PARSE_GATE` words).
     prefilter_keywords: Vec<String>,
@@ -363,19 +367,40 @@ impl Catalogue {
         // Keywords that gate the Rust and config parsers share the pass (see `PARSE_GATE`).
         let parse_gate = keywords.len();
         let mut gate_bits = Vec::new();
+        let mut gate_kinds: Vec<Option<Vec<FileKind>>> = Vec::new();
         for (keyword, bits) in PARSE_GATE {
             keywords.push(keyword.to_string());
             keyword_patterns.push(Vec::new());
             gate_bits.push(*bits);
+            gate_kinds.push(None);
         }
-        // A sink's callee opens the syntax-tree reader: `getConnection` in a file is enough.
+        // A sink's callee opens the syntax-tree reader in the sink's languages: `getConnection`
+        // in a Java file is enough.
         for sink in &sinks {
+            let kinds: Vec<FileKind> =
+                sink.languages.iter().filter_map(|l| crate::extract::code::lang::file_kind_of(l)).collect();
             for pattern in &sink.patterns {
                 let keyword = pattern.keyword().to_ascii_lowercase();
-                if !keyword.is_empty() && !keywords[parse_gate..].contains(&keyword) {
-                    keywords.push(keyword);
-                    keyword_patterns.push(Vec::new());
-                    gate_bits.push(GATE_SINK);
+                if keyword.is_empty() {
+                    continue;
+                }
+                match keywords[parse_gate..].iter().position(|k| *k == keyword) {
+                    Some(at) if gate_bits[at] == GATE_SINK => {
+                        if let Some(known) = &mut gate_kinds[at] {
+                            for kind in &kinds {
+                                if !known.contains(kind) {
+                                    known.push(*kind);
+                                }
+                            }
+                        }
+                    }
+                    Some(_) => {}
+                    None => {
+                        keywords.push(keyword);
+                        keyword_patterns.push(Vec::new());
+                        gate_bits.push(GATE_SINK);
+                        gate_kinds.push(Some(kinds.clone()));
+                    }
                 }
             }
         }
@@ -401,6 +426,7 @@ impl Catalogue {
             keyword_patterns,
             parse_gate,
             gate_bits,
+            gate_kinds,
             prefilter_keywords: keywords,
         })
     }
@@ -523,7 +549,10 @@ impl Marks {
             return;
         }
         if keyword >= catalogue.parse_gate {
-            self.parsers |= catalogue.gate_bits[keyword - catalogue.parse_gate];
+            let gate = keyword - catalogue.parse_gate;
+            if catalogue.gate_kinds[gate].as_ref().is_none_or(|kinds| kinds.contains(&kind)) {
+                self.parsers |= catalogue.gate_bits[gate];
+            }
             return;
         }
         for &index in &catalogue.keyword_patterns[keyword] {

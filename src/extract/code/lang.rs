@@ -26,6 +26,24 @@ pub enum Lang {
     Hcl,
 }
 
+/// The file kind a sink's language name reads (`kotlin` is read with Java's kind, `typescript`
+/// with JavaScript's), or `None` for a name no grammar here reads.
+pub fn file_kind_of(language: &str) -> Option<FileKind> {
+    Some(match language {
+        "python" => FileKind::Python,
+        "javascript" | "typescript" | "tsx" => FileKind::JavaScript,
+        "java" | "kotlin" => FileKind::Java,
+        "go" => FileKind::Go,
+        "ruby" => FileKind::Ruby,
+        "php" => FileKind::Php,
+        "csharp" => FileKind::CSharp,
+        "shell" | "bash" => FileKind::Shell,
+        "powershell" => FileKind::PowerShell,
+        "hcl" | "terraform" => FileKind::Terraform,
+        _ => return None,
+    })
+}
+
 impl Lang {
     /// The grammar for a file, or `None` when no tree is built for it (Rust, configuration,
     /// languages without a grammar here such as Groovy and Scala: the text readers take those).
@@ -119,5 +137,33 @@ impl Lang {
         language == self.name()
             || (language == "javascript" && matches!(self, Lang::TypeScript | Lang::Tsx))
             || (language == "shell" && self == Lang::Bash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink names its languages by `Lang::name`: each must open the tree reader for the kind of
+    /// file that language is read from, or the sink's callee gates nothing.
+    #[test]
+    fn every_language_a_sink_can_name_has_its_file_kind() {
+        for lang in Lang::ALL {
+            let kind = file_kind_of(lang.name()).unwrap_or_else(|| panic!("{} has no file kind", lang.name()));
+            let extension = match lang {
+                Lang::TypeScript => "ts",
+                Lang::Tsx => "tsx",
+                Lang::Kotlin => "kt",
+                Lang::Java => "java",
+                Lang::JavaScript => "js",
+                _ => "x",
+            };
+            let path = std::path::PathBuf::from(format!("file.{extension}"));
+            if extension != "x" {
+                assert_eq!(Lang::of(&path, kind), Some(lang), "{}", lang.name());
+            }
+        }
+        assert_eq!(file_kind_of("shell"), Some(FileKind::Shell));
+        assert_eq!(file_kind_of("cobol"), None);
     }
 }
