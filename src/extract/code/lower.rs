@@ -932,9 +932,15 @@ fn normalise_callee(raw: &str) -> String {
     }
     let mut out = String::new();
     let mut depth = 0usize;
+    // Argument lists and subscripts of calls in the chain are dropped, their names kept:
+    // `OpenSSL::PKey::RSA.new(1024).to_pem` is `OpenSSL.PKey.RSA.new.to_pem`, so `*.to_pem` matches.
+    let mut groups = 0usize;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            '(' | '[' => groups += 1,
+            ')' | ']' if groups > 0 => groups -= 1,
+            _ if groups > 0 => {}
             '<' => depth += 1,
             '>' if depth > 0 => depth -= 1,
             _ if depth > 0 => {}
@@ -944,7 +950,7 @@ fn normalise_callee(raw: &str) -> String {
             c => out.push(c),
         }
     }
-    // `(new B()).badSink` → `B().badSink`; keep only the last dotted run of names.
+    // `(new B()).badSink` → `badSink`: keep only the last dotted run of names.
     let tail = out.rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '$')).next().unwrap_or("");
     tail.trim_start_matches('.').trim_start_matches('$').to_owned()
 }
