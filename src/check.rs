@@ -33,8 +33,28 @@ pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Fin
     for credential in &facts.uses {
         check_use(file, credential, in_test_or_doc(file, facts, credential), catalogue, &mut findings);
     }
+    for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
+        point_at_the_url(finding);
+    }
     findings
 }
+
+/// A cleartext finding's fix is the URL (`http://` to `https://`): the URL written elsewhere than
+/// the credential becomes the primary location, and the credential a related one.
+fn point_at_the_url(finding: &mut Finding) {
+    let Some(at) = finding.secondary.iter().position(|l| l.label == CONNECTION_LABEL && l.span.start < l.span.end)
+    else {
+        return;
+    };
+    let url = finding.secondary.remove(at);
+    let credential_at = std::mem::replace(&mut finding.primary.span, url.span);
+    finding
+        .secondary
+        .insert(0, Location { path: url.path, span: credential_at, label: "the credential sent".to_owned() });
+}
+
+/// The label of a credential's connection among a finding's related locations.
+const CONNECTION_LABEL: &str = "the connection";
 
 /// Whether a use sits in a test, example or documentation file or region.
 pub fn in_test_or_doc(file: &SourceFile, facts: &Facts, credential: &CredentialUse) -> bool {
@@ -67,15 +87,29 @@ fn check_use(
     {
         return;
     }
-    let classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
+    let mut classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
+    let secret_span = credential.secret.span();
+    let written_at_call = credential.span.start <= secret_span.start && secret_span.end <= credential.span.end;
+    // A placeholder word that a call sends as its password (`auth=("user", "pass")`) is no
+    // placeholder: the code logs in with it, and anyone can guess it.
+    let guessable = written_at_call
+        && is_whole_string_literal(&file.text, secret_span)
+        && classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder)
+        && takes_password_at_call(file, credential, catalogue)
+        && credential.secret.as_literal().is_some_and(crate::classify::guessable_password);
+    if guessable {
+        classification = Some(Classification {
+            class: SecretClass::Password,
+            confidence: Confidence::Medium,
+            reason: "a guessable word, sent as the password".to_owned(),
+        });
+    }
     // An empty password is no placeholder where a database is connected with it: it is the
     // connection's whole credential.
     // Only an empty string written at the connection counts: `data = ""` is how a variable is
     // initialised before the real value is read into it, on a path the flow can't tell apart.
-    let secret_span = credential.secret.span();
     let empty_database_password = credential.secret.as_literal().is_some_and(|text| text.trim().is_empty())
-        && credential.span.start <= secret_span.start
-        && secret_span.end <= credential.span.end
+        && written_at_call
         && connects_to_database(file, credential, catalogue);
     if classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder) && !empty_database_password {
         return;
@@ -98,13 +132,20 @@ fn check_use(
         if let Some(target) = &credential.target
             && target.span != credential.secret.span()
         {
-            secondary.push(Location { path: file.path.clone(), span: target.span, label: "the connection".to_owned() });
+            secondary.push(Location { path: file.path.clone(), span: target.span, label: CONNECTION_LABEL.to_owned() });
         }
         if secret_span.end <= credential.span.start || secret_span.start >= credential.span.end {
             // The secret was bound elsewhere: show where it is used too.
             secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".to_owned() });
         }
-        let severity = if context_note { Severity::Note } else { severity.unwrap_or(meta.severity) };
+        let severity = if context_note {
+            Severity::Note
+        } else if guessable {
+            // Weak rather than leaked: a warning, whatever the rule's own severity.
+            severity.unwrap_or(meta.severity).min(Severity::Warning)
+        } else {
+            severity.unwrap_or(meta.severity)
+        };
         findings.push(Finding {
             rule: Arc::clone(&meta.id),
             severity,
@@ -198,6 +239,32 @@ fn check_use(
     }
 }
 
+/// Whether `span` is a whole string literal (quotes on both sides): a password argument of its
+/// own, not the tail of `"user:pass"` or a decoded `Basic …` header, which tests build to compare
+/// against more often than they send them.
+fn is_whole_string_literal(text: &str, span: crate::span::Span) -> bool {
+    let before = text.get(..span.start).and_then(|t| t.chars().next_back());
+    let after = text.get(span.end..).and_then(|t| t.chars().next());
+    matches!((before, after), (Some(b), Some(a)) if b == a && matches!(b, '"' | '\'' | '`'))
+}
+
+/// Whether `credential` is a call that takes a password: a sink of a login kind or of basic auth,
+/// a basic-auth call a code pattern read (not a config file's field, which documents as often
+/// as it configures), or a Terraform resource's password argument (the resource is the API call
+/// that creates the database or cluster with it).
+fn takes_password_at_call(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogue) -> bool {
+    if file.kind == crate::source::FileKind::Terraform {
+        return credential.secret_name.as_deref().is_some_and(|name| name_prior(name) == NamePrior::Password);
+    }
+    if let Some(id) = credential.extractor.strip_prefix("sink:") {
+        let id = id.split(':').next().unwrap_or_default();
+        return catalogue.sinks().iter().any(|sink| {
+            *sink.id == *id && (sink.kind == SinkKind::HttpBasic || sink.kind.secret_name() == Some("password"))
+        });
+    }
+    credential.scheme == Scheme::Basic && file.kind.is_program()
+}
+
 /// Whether `credential` connects to a database: a sink of the database kind, or a URL whose
 /// scheme names a database.
 fn connects_to_database(file: &SourceFile, credential: &CredentialUse, catalogue: &Catalogue) -> bool {
@@ -213,11 +280,44 @@ fn connects_to_database(file: &SourceFile, credential: &CredentialUse, catalogue
         let id = id.split(':').next().unwrap_or_default();
         return catalogue.sinks().iter().any(|sink| *sink.id == *id && sink.kind == SinkKind::Database);
     }
+    // A settings structure for a database (Django's `DATABASES = {'default': {'PASSWORD': ''}}`, a
+    // `'connections' => ['mysql' => […]]` array), the empty literal the slot's own value.
+    if credential.extractor.starts_with("code:")
+        && credential.secret_name.as_deref().is_some_and(|name| name_prior(name) == NamePrior::Password)
+    {
+        return is_slot_value(&file.text, credential.secret.span().start)
+            && in_database_settings(&file.text, credential.span.start);
+    }
     credential.scheme == Scheme::UrlUserinfo
         && file.text.get(credential.span.range()).and_then(|url| url.split_once("://")).is_some_and(|(scheme, _)| {
             let base = scheme.split('+').next().unwrap_or_default().to_ascii_lowercase();
             DATABASE_URL_SCHEMES.contains(&base.as_str())
         })
+}
+
+/// Whether the literal starting at `at` directly follows an assignment or key operator (`= ''`,
+/// `: ''`, `=> ''`): the slot's value itself, not a fallback inside a call (`env('X', '')`).
+fn is_slot_value(text: &str, at: usize) -> bool {
+    let before = text.get(..at).unwrap_or_default();
+    // The span may start inside the quotes; a string prefix (`b''`, `r''`, `@""`) belongs to
+    // the literal.
+    let before = before.strip_suffix(['"', '\'', '`']).unwrap_or(before);
+    let before = before.trim_end_matches(['b', 'r', 'u', 'f', '@']).trim_end();
+    before.ends_with(['=', ':', '>'])
+}
+
+/// Whether byte `at` sits in a structure bound to a database's name (`DATABASES`, `db`,
+/// `default_db`) within four levels, and the innermost one names no embedded database.
+fn in_database_settings(text: &str, at: usize) -> bool {
+    let levels = crate::extract::enclosing::enclosing(text, at, 4);
+    let Some(innermost) = levels.first() else { return false };
+    let own = text.get(innermost.range.clone()).unwrap_or_default().to_ascii_lowercase();
+    if EMBEDDED_DATABASES.iter().any(|marker| own.contains(marker)) {
+        return false;
+    }
+    levels.iter().any(|level| {
+        crate::classify::split_words(&level.name).iter().any(|w| matches!(w.as_str(), "database" | "databases" | "db"))
+    })
 }
 
 /// Markers of databases that live in the process or a local file.

@@ -406,6 +406,7 @@ pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
         || stem.starts_with("test_")
         || stem.starts_with("example")
         || stem.starts_with("sample")
+        || ["_example", "-example", "_sample", "-sample"].iter().any(|suffix| stem.ends_with(suffix))
         || stem.ends_with("test")
         || stem.ends_with("tests")
         || [".example", ".sample", ".template", ".dist", ".tmpl"].iter().any(|suffix| lower.ends_with(suffix))
@@ -457,9 +458,18 @@ mod tests {
             "pasetors/test_vectors/v4.json",
             "aws-signing-test-suite/get/x.txt",
             "botocore/data/s3/examples-1.json",
+            "netbox/configuration_example.py",
+            "config/settings-sample.php",
         ];
-        let no =
-            ["src/sync.py", "deploy/run.sh", "contest/x.py", "latest/x.sh", "attestation.py", "counterexample/x.sh"];
+        let no = [
+            "src/sync.py",
+            "deploy/run.sh",
+            "contest/x.py",
+            "latest/x.sh",
+            "attestation.py",
+            "counterexample/x.sh",
+            "resample.py",
+        ];
         for path in yes {
             let kind = FileKind::detect(Path::new(path)).unwrap_or(FileKind::Text);
             assert!(is_test_or_doc_path(Path::new(path), kind), "{path}");

@@ -95,8 +95,9 @@ pub(crate) use self::shape::looks_random;
 
 mod classifier;
 mod names;
-pub(crate) use self::names::{secret_of_some_kind, split_words, value_is_own_name};
+pub(crate) use self::names::{is_credential_name, secret_of_some_kind, split_words, value_is_own_name};
 mod placeholder;
+pub(crate) use self::placeholder::guessable_password;
 mod shape;
 mod tokens;
 mod words;

@@ -145,6 +145,29 @@ pub(crate) fn secret_of_some_kind(words: &[String], nouns: &[&str]) -> bool {
 }
 
 pub fn name_prior(name: &str) -> NamePrior {
+    match credential_words(name) {
+        (true, false) => NamePrior::Password,
+        (false, true) => NamePrior::Token,
+        _ => NamePrior::Neutral,
+    }
+}
+
+/// Whether `name` names a credential of either kind: `planetScalePassword_api_token` has a
+/// neutral prior (password and token words both) but is a credential's name all the same.
+pub(crate) fn names_some_credential(name: &str) -> bool {
+    let (password, token) = credential_words(name);
+    password || token
+}
+
+/// Whether `name` names a credential: a password or token name, or a secret that is one
+/// (`client_secret`, `aws_secret_access_key`, a bare `secret`; not `secret_name`).
+pub(crate) fn is_credential_name(name: &str) -> bool {
+    names_some_credential(name) || secret_of_some_kind(&split_words(name), &["secret", "secrets"])
+}
+
+/// Whether `name` holds a password word and whether it holds a token word (each not followed by
+/// a word that makes it metadata: `password_length`, `token_url`).
+fn credential_words(name: &str) -> (bool, bool) {
     let words = split_words(name);
     let mut password = false;
     let mut token = false;
@@ -184,11 +207,7 @@ pub fn name_prior(name: &str) -> NamePrior {
     if name.trim_start().starts_with('-') && words.len() == 1 && words[0] == "credential" {
         password = true;
     }
-    match (password, token) {
-        (true, false) => NamePrior::Password,
-        (false, true) => NamePrior::Token,
-        _ => NamePrior::Neutral,
-    }
+    (password, token)
 }
 
 #[cfg(test)]
@@ -206,6 +225,15 @@ mod tests {
         assert_eq!(split_words("pass1"), ["pass", "1"]);
         assert_eq!(split_words(""), Vec::<String>::new());
         assert_eq!(split_words("ÜberPasswort"), ["über", "passwort"]);
+    }
+
+    #[test]
+    fn a_name_with_password_and_token_words_is_neutral_but_names_a_credential() {
+        assert_eq!(name_prior("planetScalePassword_api_token"), Neutral);
+        assert!(names_some_credential("planetScalePassword_api_token"));
+        assert!(names_some_credential("JIRA_API_TOKEN"));
+        assert!(!names_some_credential("password_length"));
+        assert!(!names_some_credential("username"));
     }
 
     #[test]

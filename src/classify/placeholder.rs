@@ -133,6 +133,34 @@ const ENCRYPTED_OR_STORED: &[&str] = &[
 /// Credential nouns that make a lower-case `$name` a variable.
 const VARIABLE_NOUNS: &[&str] = &["token", "pass", "pwd", "pw", "secret", "key", "auth", "user", "cred", "api", "pat"];
 
+/// Placeholder words that are also passwords people really use: written where a call takes the
+/// password (`auth=("user", "pass")`, `http_basic_authenticate_with password: "secret"`), the code
+/// sends them, and anyone can guess them. Words that ask to be replaced (`changeme`) and
+/// documentation's own examples (`pass1234`, RFC 7617's `open sesame`) stay placeholders.
+#[rustfmt::skip]
+const GUESSABLE: &[&str] = &[
+    "password", "passwd", "pass", "pwd", "passphrase", "secret", "secrets", "test", "testing",
+    "default", "login", "foo", "bar", "foobar",
+];
+
+/// Whether placeholder `v` is a guessable password rather than a template or a mask: a word of
+/// [`GUESSABLE`], or credential nouns run together (`supersecret`, `super secret`, `mypassword`).
+pub(crate) fn guessable_password(v: &str) -> bool {
+    let lower = v.trim().to_lowercase();
+    let normalized: String = lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect();
+    if GUESSABLE.contains(&normalized.as_str()) {
+        return true;
+    }
+    // Letters and at most single spaces or separators: `super secret`, not `{{ secret }}`.
+    let plain =
+        lower.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ')) && !lower.contains("  ");
+    plain
+        && NAME_AS_VALUE
+            .captures(&normalized)
+            .and_then(|caps| caps.name("noun"))
+            .is_some_and(|noun| matches!(noun.as_str(), "password" | "passwd" | "pass" | "pwd" | "secret"))
+}
+
 /// Why `v` (trimmed, non-empty) is a placeholder, or `None` when it may be a real secret.
 pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     let high = |reason| Some((reason, Confidence::High));

@@ -9,6 +9,7 @@ pub mod code;
 mod config;
 pub mod context;
 pub mod creation;
+pub mod enclosing;
 pub mod expr;
 mod markdown;
 mod netrc;

@@ -27,7 +27,7 @@ pub struct SinkDef {
     pub id: Spanned<String>,
     pub description: String,
     /// What a secret there means: http-basic, http-bearer, header, database, smtp, ldap,
-    /// kerberos, ssh, broker, cloud, login, cli-flag.
+    /// kerberos, ssh, broker, cloud, login, cli-flag, key-passphrase.
     pub kind: Spanned<String>,
     /// Languages with a syntax tree (`python`, `javascript` (with TypeScript), `java`, `kotlin`,
     /// `go`, `ruby`, `php`, `csharp`, `bash`, `powershell`, `hcl`).

@@ -131,8 +131,17 @@ fn the_prefilter_finds_every_keyword_occurrence() {
         for &keyword in &present {
             let gate = keyword.checked_sub(catalogue.parse_gate);
             // A sink's callee opens the tree reader only in the sink's languages.
+            let whole_word_somewhere = || {
+                lowered.match_indices(keywords[keyword].as_str()).any(|(at, word)| {
+                    let before = lowered[..at].chars().next_back();
+                    let after = lowered[at + word.len()..].chars().next();
+                    let identifier = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                    !identifier(before) && !identifier(after)
+                })
+            };
             if let Some(gate) = gate
                 && catalogue.gate_kinds[gate].as_ref().is_none_or(|kinds| kinds.contains(&kind))
+                && (catalogue.gate_bits[gate] != super::GATE_SINK || whole_word_somewhere())
             {
                 expected_parsers |= catalogue.gate_bits[gate];
             }
@@ -196,4 +205,7 @@ fn a_sink_callee_opens_the_tree_reader_in_its_languages_only() {
     use crate::source::FileKind;
     assert_ne!(catalogue.candidates(text, FileKind::Ruby).parsers & super::GATE_SINK, 0);
     assert_eq!(catalogue.candidates(text, FileKind::Python).parsers & super::GATE_SINK, 0);
+    // A whole word only: a license's "Redistribution" does not name `Redis`.
+    assert_eq!(catalogue.candidates("# Redistribution and use", FileKind::Python).parsers & super::GATE_SINK, 0);
+    assert_ne!(catalogue.candidates("r = redis.Redis(host)", FileKind::Python).parsers & super::GATE_SINK, 0);
 }

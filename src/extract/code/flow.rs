@@ -297,13 +297,24 @@ impl<'m> Resolver<'m> {
                 return;
             }
         }
-        // `Config.PASSWORD`: the field of a class of this file, or of another file.
-        if let Some((_, last)) = path.rsplit_once('.') {
+        // `Config.PASSWORD`: the field of a class of this file, or of another file. A class named
+        // as the owner is that class only: `ApiKey.resource_type` is not `Function.resource_type`.
+        if let Some((qualifier, last)) = path.rsplit_once('.') {
+            let owner = qualifier.rsplit('.').next().unwrap_or(qualifier);
+            let owner_classes: Vec<usize> = (0..model.scopes.len())
+                .filter(|&s| model.scopes[s].is_class && model.scopes[s].name == owner)
+                .collect();
+            let class_named = owner.chars().next().is_some_and(char::is_uppercase);
             let fields = model.binds_by_name.get(last).map(Vec::as_slice).unwrap_or_default();
             let mut here = false;
             for &index in fields {
                 let bind = &model.binds[index];
-                if bind.kind == BindKind::Direct && (bind.scope == 0 || model.scopes[bind.scope].is_class) {
+                let owned = if owner_classes.is_empty() {
+                    !class_named && (bind.scope == 0 || model.scopes[bind.scope].is_class)
+                } else {
+                    owner_classes.contains(&bind.scope)
+                };
+                if bind.kind == BindKind::Direct && owned {
                     here = true;
                     self.resolve(&bind.value, bind.scope, depth + 1, out, open, seen);
                 }

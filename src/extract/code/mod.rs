@@ -261,20 +261,40 @@ fn exits(model: &Model, resolver: &Resolver<'_>, summary: &mut FlowSummary) {
 
 /// A credential word used like a slot: followed by an assignment, key, comparison or call
 /// (`password =`, `'PASSWORD':`, `db_pass !=`, `setPassword(`, `"PASSWORD",`), the long words
-/// also with a qualifier after them (`my_password_secure =`). `token` and `api_key` are every
-/// lexer's and parser's words: for them a quoted literal must follow, past a type annotation
-/// (`token = "…"`, `API_TOKEN: Final = "…"`, `"API_TOKEN", "…"`), or be compared (`"…" == token`). Parsing costs
-/// far more than this pass, and most files that merely mention a token (a tokenizer, a Python
-/// `pass` statement) have none.
+/// also with a qualifier after them (`my_password_secure =`). The short `pass` and `pwd` must
+/// start a word or follow `_` or a lower-case letter (`db_pass =`, `dbPass =`, not `bypass =`),
+/// and take no call or list (`pass(`, `'pass',`). `token` and `api_key` are every lexer's and
+/// parser's words: for them a quoted literal must follow, past a type
+/// annotation (`token = "…"`, `API_TOKEN: Final = "…"`, `"API_TOKEN", "…"`), or be compared
+/// (`"…" == token`). Parsing costs far more than this pass, and most files that merely mention
+/// a token (a tokenizer, a Python `pass` statement) have none.
 static SLOT_HINT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r#"(?i)(?:(?:password|passwd|passphrase|secret|credentials?)\w*|pass|pwd)['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:token|api_?key|apikey|authorization)\w*['"\]]?(?:[ \t]*:[ \t]*[\w.\[\]<>?]+)?[ \t]*(?:[:=,]|=>|==|!=|-eq)[ \t]*[@$rbufRBUF]{0,2}['"]|['"][ \t]*(?:==|!=)[ \t]*\w*token|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret)"#,
+        r#"(?i)(?:password|passwd|passphrase|secret|credentials?)\w*['"\]]?[ \t]*(?:[:=!,(]|=>|-eq)|(?:(?:(?-u:\b)|_)(?-i:pass|pwd|PASS|PWD|Pass|Pwd)|[a-z0-9](?-i:PASS|PWD|Pass|Pwd))['"\]]?[ \t]*(?:[:=!]|=>|-eq)|(?:token|api_?key|apikey|authorization)\w*['"\]]?(?:[ \t]*:[ \t]*[\w.\[\]<>?]+)?[ \t]*(?:[:=,]|=>|==|!=|-eq)[ \t]*[@$rbufRBUF]{0,2}['"]|['"][ \t]*(?:==|!=)[ \t]*\w*token|(?:==|!=)[ \t]*\w*(?:pass|pwd|secret)"#,
+    )
+    .expect("static regex")
+});
+
+/// What may follow a slot hint's `:` when it is only a type annotation: a string type, then the
+/// end of the parameter or line, or a null default (`password: str,`, `password: Optional[str] =
+/// None`, `token: string | undefined`). A name after the `:` may be a variable holding a literal
+/// (`{password: pw}`), so only type names count.
+static ANNOTATION_ONLY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^[ \t]*(?:(?:typing\.)?(?:Optional\[[^\]\n]*\]|str|string|String|bytes|SecretStr|Any|any|char\[\])(?:[ \t]*\|[ \t]*(?:None|null|undefined))?)[ \t]*(?:[,);]|=[ \t]*(?:None|null|nil|undefined)(?-u:\b)|\r?$)",
     )
     .expect("static regex")
 });
 
 fn worth_parsing(text: &str) -> bool {
-    SLOT_HINT.is_match(text)
+    SLOT_HINT.find_iter(text).any(|hint| {
+        if !hint.as_str().ends_with(':') {
+            return true;
+        }
+        let rest = &text[hint.end()..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        !ANNOTATION_ONLY.is_match(line)
+    })
 }
 
 /// Minified or generated code: long lines on average (a bundle is a few lines of thousands of
@@ -490,9 +510,12 @@ Add your own in a TOML file and pass its folder with --rules DIR:
   examples = ['String pw = "Tr0ub4dor&3"; MyDb.open("db", "app", pw);']
   negative_examples = ['MyDb.open("db", "app", System.getenv("DB_PASSWORD"));']
 
-kind: http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login.
-A login kind (database, smtp, ldap, kerberos, ssh, broker, login) takes a password; http-basic
-reports a password as basic-auth-password; a token is a token wherever it goes.
+kind: http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login,
+cli-flag, key-passphrase (what encrypts or unlocks a private key or key store).
+A login kind (database, smtp, ldap, kerberos, ssh, broker, login, cli-flag, key-passphrase) takes a
+password; http-basic reports a password as basic-auth-password; a token is a token wherever it
+goes. A guessable word (`pass`, `secret`) written at a password-taking call is reported as a
+warning; elsewhere it is a placeholder.
 
 Pattern syntax: a callee path, then arguments in parentheses.
   callee     matches the end of the call's callee, segment by segment: `getConnection` matches
@@ -504,3 +527,38 @@ Pattern syntax: a callee path, then arguments in parentheses.
 A file is read as a tree only if it holds a credential word or a sink's callee name. Loading
 checks each pattern; the test suite runs every example through the pipeline.
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::worth_parsing;
+
+    /// The gate opens a file on a credential word used like a slot, and not on the words that
+    /// only look like one.
+    #[test]
+    fn the_slot_hint_opens_slots_and_skips_look_alikes() {
+        for opens in [
+            "password = x",
+            "db_pass = x",
+            "dbPass = x",
+            "DB_PWD: x",
+            "login(password=x)",
+            "opts = {password: pw}",
+            "def f(password: str = \"Tr0ub4dor&3\"):",
+            "credentials = Credentials.basic(user, pw)",
+            "token = 'x'",
+        ] {
+            assert!(worth_parsing(opens), "{opens}");
+        }
+        for skips in [
+            "if bypass(x): pass",
+            "words = ('pass', 'fail')",
+            "def f(password: str, user: str):",
+            "def f(password: Optional[str] = None):",
+            "password: string | undefined;",
+            "token = next(tokens)",
+            "# Redistribution and use",
+        ] {
+            assert!(!worth_parsing(skips), "{skips}");
+        }
+    }
+}

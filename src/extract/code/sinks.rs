@@ -27,6 +27,8 @@ pub enum SinkKind {
     Cloud,
     Login,
     CliFlag,
+    /// A passphrase that encrypts or unlocks a private key or key store.
+    KeyPassphrase,
 }
 
 impl SinkKind {
@@ -44,6 +46,7 @@ impl SinkKind {
             "cloud" => SinkKind::Cloud,
             "login" => SinkKind::Login,
             "cli-flag" => SinkKind::CliFlag,
+            "key-passphrase" => SinkKind::KeyPassphrase,
             _ => return None,
         })
     }
@@ -62,11 +65,11 @@ impl SinkKind {
             SinkKind::Cloud => "cloud",
             SinkKind::Login => "login",
             SinkKind::CliFlag => "cli-flag",
+            SinkKind::KeyPassphrase => "key-passphrase",
         }
     }
 
-    pub const NAMES: &str =
-        "http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login, cli-flag";
+    pub const NAMES: &str = "http-basic, http-bearer, header, database, smtp, ldap, kerberos, ssh, broker, cloud, login, cli-flag, key-passphrase";
 
     /// The name prior a secret here gets: a login sink takes a password, a bearer sink a token,
     /// a basic-auth or cloud sink either (the value decides).
@@ -79,7 +82,8 @@ impl SinkKind {
             | SinkKind::Ssh
             | SinkKind::Broker
             | SinkKind::Login
-            | SinkKind::CliFlag => Some("password"),
+            | SinkKind::CliFlag
+            | SinkKind::KeyPassphrase => Some("password"),
             SinkKind::HttpBearer => Some("token"),
             SinkKind::HttpBasic | SinkKind::Header | SinkKind::Cloud => None,
         }
@@ -109,6 +113,8 @@ pub struct SinkPattern {
 const COMMON_CALLEES: &[&str] = &[
     "connect",
     "connection",
+    "connections",
+    "connector",
     "login",
     "start",
     "create",
@@ -190,8 +196,9 @@ impl SinkPattern {
 
     /// A word a file must hold for this pattern to match: every named segment of the callee and
     /// every argument name is in the call's text, so the longest of them, the likeliest to be
-    /// rare (`Transport` for `Transport.send`, `aws_secret_access_key` for `boto3.client(…,
-    /// aws_secret_access_key=$SECRET)`), gates the tree reader.
+    /// rare (`Transport` for `Transport.send`, `boto3` for `boto3.client(…,
+    /// aws_secret_access_key=$SECRET)`), gates the tree reader. Credential words are left to the
+    /// slot hint, which opens a file where one is used like a slot (`password=`).
     pub fn keyword(&self) -> &str {
         let names = self.args.iter().filter_map(|a| match a {
             ArgPattern::Named { name, .. } => Some(name.as_str()),
@@ -207,6 +214,9 @@ impl SinkPattern {
             .filter(|s| *s != "*")
             .chain(names)
             .filter(|s| s.len() >= 4 && !COMMON_CALLEES.contains(&s.to_ascii_lowercase().as_str()))
+            // A credential word (`password=$SECRET`) is in every file that handles passwords:
+            // the slot hint opens the file when the word is used like a slot, as it is here.
+            .filter(|s| !crate::classify::is_credential_name(s))
             .max_by_key(|s| s.len())
             .unwrap_or("")
     }
@@ -292,11 +302,13 @@ mod tests {
     #[test]
     fn the_gate_word_is_the_longest_name_the_call_must_spell() {
         let keyword = |text: &str| SinkPattern::parse(text).unwrap().keyword().to_owned();
-        assert_eq!(keyword("Transport.send($_, $USER, $SECRET)"), "Transport");
-        assert_eq!(keyword("boto3.client(..., aws_secret_access_key=$SECRET)"), "aws_secret_access_key");
+        assert_eq!(keyword("KerberosKey($USER, $SECRET, $_)"), "KerberosKey");
+        assert_eq!(keyword("pymysql.connections.Connection($URL, $USER, $SECRET, ...)"), "pymysql");
+        // A credential word opens the parser through the slot hint, where it is used like a slot.
+        assert_eq!(keyword("boto3.client(..., aws_secret_access_key=$SECRET)"), "boto3");
+        assert_eq!(keyword("*.connect(..., password=$SECRET)"), "");
         // Too short or too common to open the parser alone: a credential word must.
         assert_eq!(keyword("*.auth($SECRET)"), "");
-        assert_eq!(keyword("*.connect(..., password=$SECRET)"), "password");
         assert_eq!(keyword("pymysql.connect($URL, $USER, $SECRET)"), "pymysql");
         assert_eq!(keyword("smtp.PlainAuth($_, $USER, $SECRET, $URL)"), "PlainAuth");
     }

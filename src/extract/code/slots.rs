@@ -6,7 +6,7 @@
 
 use super::flow::Resolver;
 use super::lang::Lang;
-use super::lower::{BindKind, Expr, Model};
+use super::lower::{BindKind, Call, Expr, Model};
 use crate::classify::{NamePrior, name_prior};
 use crate::fact::{CredentialUse, Scheme, Value};
 use crate::span::Span;
@@ -20,10 +20,7 @@ fn credential_named(name: &str) -> bool {
     if name.rsplit(['.', ':']).next() == Some("pat") {
         return false;
     }
-    if name_prior(name) != NamePrior::Neutral {
-        return true;
-    }
-    crate::classify::secret_of_some_kind(&crate::classify::split_words(name), &["secret", "secrets"])
+    crate::classify::is_credential_name(name)
 }
 
 /// `password=…` inside a string: a query string, a form body, an ODBC or ADO.NET connection
@@ -48,6 +45,11 @@ fn not_a_secret(name: &str, value: &str) -> bool {
         .enumerate()
         .map(|(i, part)| if i == 0 { part } else { part.get(1..).unwrap_or("") })
         .collect();
+    // An empty password is kept: `check` decides whether it is a database connection's whole
+    // credential (a settings dict's `'PASSWORD': ''`) or nothing.
+    if value.is_empty() {
+        return name_prior(name) != NamePrior::Password;
+    }
     let delimiter = !unescaped.chars().any(char::is_alphanumeric);
     words >= 3 || value.contains('\n') || url || own_word || delimiter || names_a_credential(value)
 }
@@ -119,6 +121,17 @@ const ACTION_VERBS: &[&str] = &[
     "expect",
 ];
 
+/// A bare call named for a password with one argument: the command form of Ruby, Groovy and
+/// Kotlin DSLs (Gradle's `credentials { password "…" }`, FactoryBot's `password "…"`). Token and
+/// secret nouns are left out: a bare `secret("db")` or `token("ident")` looks one up or makes one.
+fn password_command(call: &Call) -> bool {
+    call.receiver.is_none()
+        && !call.callee.contains('.')
+        && crate::classify::split_words(&call.method)
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "password" | "passwd" | "passphrase"))
+}
+
 /// `setPassword` / `withPassword` / `set_password` → `password`; a builder's `password`.
 fn setter_slot(method: &str) -> Option<&str> {
     let rest = ["set_", "with_", "set", "with"].iter().find_map(|p| {
@@ -181,7 +194,7 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
                     _ => {}
                 }
             }
-            [value] if call.receiver.is_some() || call.method.starts_with("set") => {
+            [value] if call.receiver.is_some() || call.method.starts_with("set") || password_command(call) => {
                 if let Some(name) = setter_slot(&call.method) {
                     push(name, value, call.scope, call.span, uses);
                 }
@@ -195,7 +208,8 @@ pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut 
     let mut seen = std::collections::HashSet::new();
     for value in strings {
         let Expr::Str { text, span } = value else { continue };
-        if !seen.insert(span.start) {
+        // Most strings hold no `=`: skip them before the capturing search, the costly one.
+        if !seen.insert(span.start) || !text.contains('=') {
             continue;
         }
         for found in KEYED_IN_STRING.captures_iter(text) {
