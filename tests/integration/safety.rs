@@ -70,6 +70,10 @@ fn a_baseline_is_replaced_atomically() {
     write(&d, "b.sh", "curl -u \"$U:$JIRA_PASSWORD\" https://jira.example.com/\n");
     assert!(run(&d, &["baseline", "--no-config", "."]).status.success());
     let first = std::fs::metadata(d.join(BASELINE)).unwrap().ino();
+    // Held open, the first file keeps its inode allocated after it is replaced, so the file
+    // system can't hand the same number to a later one (which made an in-place check pass and a
+    // rename look like one).
+    let _first_held_open = std::fs::File::open(d.join(BASELINE)).unwrap();
 
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = {

@@ -92,14 +92,18 @@ pub struct Entry {
 /// Reads `file` through its syntax tree, if a grammar here reads it.
 pub fn extract(file: &SourceFile, sinks: &[Sink], sink_named: bool) -> Option<CodeFacts> {
     let lang = Lang::of(&file.path, file.kind)?;
-    if !sink_named && !worth_parsing(&file.text) {
-        return None;
-    }
-    if is_minified(&file.text) {
+    if has_long_lines(&file.text) {
         // A bundle's one-letter names and inlined dependencies are no one's credential slots,
         // and its size makes the flow costly: nothing is read from it (the text patterns
         // written for any file, such as URL credentials and known token formats, still run).
         return Some(CodeFacts::default());
+    }
+    if file.text.len() > GENERATED_SIZE {
+        // No tree: the text patterns, their fallbacks for code included, read it.
+        return None;
+    }
+    if !sink_named && !worth_parsing(&file.text) {
+        return None;
     }
     let mut parser = tree_sitter::Parser::new();
     parser.set_language(&lang.grammar()).ok()?;
@@ -298,11 +302,21 @@ fn worth_parsing(text: &str) -> bool {
 }
 
 /// Minified or generated code: long lines on average (a bundle is a few lines of thousands of
-/// characters).
+/// characters), or over [`GENERATED_SIZE`] (a data table, a generated parser, a policy dump).
 fn is_minified(text: &str) -> bool {
+    text.len() > GENERATED_SIZE || has_long_lines(text)
+}
+
+/// Long lines on average: a bundle.
+fn has_long_lines(text: &str) -> bool {
     // The length first: counting lines is a pass over the text, and most files are short.
     text.len() > 4096 && text.len() / text.lines().count().max(1) > 300
 }
+
+/// A code file larger than this is generated, not written, and is read by the text patterns
+/// only (the fallbacks for code included): a syntax tree and its model take about 100 times the file's size in memory (a 20 MB
+/// script of two million short lines took 1.9 GB and 12 s; the text patterns read it in 0.1 s).
+const GENERATED_SIZE: usize = 1 << 20;
 
 /// The modules a file's top-level functions belong to: its stem (`db.py`) and its directory (a Go
 /// package).
@@ -531,6 +545,25 @@ checks each pattern; the test suite runs every example through the pipeline.
 #[cfg(test)]
 mod tests {
     use super::worth_parsing;
+
+    /// A generated-size code file gets no tree (its model would take about 100 times its size)
+    /// but loses nothing: the text patterns, the code fallbacks included, read it.
+    #[test]
+    fn a_generated_size_file_is_read_by_the_text_patterns() {
+        let catalogue = crate::rules::Catalogue::embedded().unwrap();
+        let mut text = "x = 1\n".repeat((super::GENERATED_SIZE / 6) + 1);
+        text.push_str("DB_PASSWORD = \"Tr0ub4dor&3\"\n");
+        let file = crate::source::SourceFile::new(
+            std::path::PathBuf::from("app/settings.py"),
+            crate::source::FileKind::Python,
+            text,
+        );
+        assert!(super::extract(&file, catalogue.sinks(), true).is_none());
+        let (facts, findings) = crate::scan_source(&file, &catalogue);
+        assert!(!facts.tree_parsed);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(&*findings[0].rule, "hardcoded-credential");
+    }
 
     /// The gate opens a file on a credential word used like a slot, and not on the words that
     /// only look like one.
