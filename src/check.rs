@@ -256,13 +256,17 @@ fn takes_password_at_call(file: &SourceFile, credential: &CredentialUse, catalog
     if file.kind == crate::source::FileKind::Terraform {
         return credential.secret_name.as_deref().is_some_and(|name| name_prior(name) == NamePrior::Password);
     }
-    if let Some(id) = credential.extractor.strip_prefix("sink:") {
-        let id = id.split(':').next().unwrap_or_default();
-        return catalogue.sinks().iter().any(|sink| {
-            *sink.id == *id && (sink.kind == SinkKind::HttpBasic || sink.kind.secret_name() == Some("password"))
-        });
+    if credential.extractor.starts_with("sink:") {
+        return sink_of(credential, catalogue)
+            .is_some_and(|sink| sink.kind == SinkKind::HttpBasic || sink.kind.secret_name() == Some("password"));
     }
     credential.scheme == Scheme::Basic && file.kind.is_program()
+}
+
+/// The sink a credential was found at (its extractor is `sink:<id>`).
+fn sink_of<'c>(credential: &CredentialUse, catalogue: &'c Catalogue) -> Option<&'c crate::rules::Sink> {
+    let id = credential.extractor.strip_prefix("sink:")?.split(':').next().unwrap_or_default();
+    catalogue.sinks().iter().find(|sink| *sink.id == *id)
 }
 
 /// Whether `credential` connects to a database: a sink of the database kind, or a URL whose
@@ -276,9 +280,8 @@ fn connects_to_database(file: &SourceFile, credential: &CredentialUse, catalogue
     if embedded {
         return false;
     }
-    if let Some(id) = credential.extractor.strip_prefix("sink:") {
-        let id = id.split(':').next().unwrap_or_default();
-        return catalogue.sinks().iter().any(|sink| *sink.id == *id && sink.kind == SinkKind::Database);
+    if credential.extractor.starts_with("sink:") {
+        return sink_of(credential, catalogue).is_some_and(|sink| sink.kind == SinkKind::Database);
     }
     // A settings structure for a database (Django's `DATABASES = {'default': {'PASSWORD': ''}}`, a
     // `'connections' => ['mysql' => […]]` array), the empty literal the slot's own value.

@@ -147,7 +147,7 @@ const GUESSABLE: &[&str] = &[
 /// [`GUESSABLE`], or credential nouns run together (`supersecret`, `super secret`, `mypassword`).
 pub(crate) fn guessable_password(v: &str) -> bool {
     let lower = v.trim().to_lowercase();
-    let normalized: String = lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect();
+    let normalized = without_separators(&lower);
     if GUESSABLE.contains(&normalized.as_str()) {
         return true;
     }
@@ -161,6 +161,11 @@ pub(crate) fn guessable_password(v: &str) -> bool {
             .is_some_and(|noun| matches!(noun.as_str(), "password" | "passwd" | "pass" | "pwd" | "secret"))
 }
 
+/// How the word lists compare values: `- _ . space` dropped (`change-me`, `change me`).
+fn without_separators(lower: &str) -> String {
+    lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect()
+}
+
 /// Why `v` (trimmed, non-empty) is a placeholder, or `None` when it may be a real secret.
 pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     let high = |reason| Some((reason, Confidence::High));
@@ -170,7 +175,7 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     }
 
     let lower = v.to_lowercase();
-    let normalized: String = lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect();
+    let normalized = without_separators(&lower);
     if WORDS.contains(&normalized.as_str()) || WORDS.contains(&lower.as_str()) {
         return high("a placeholder word");
     }

@@ -101,15 +101,12 @@ fn name_before(text: &str, open_at: usize) -> String {
         .unwrap_or(before)
         .trim_end();
     let before = before.trim_end_matches(['"', '\'']);
-    let name: String = before
-        .chars()
+    let name_start = before
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    name.to_lowercase()
+        .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']')))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    before[name_start..].to_lowercase()
 }
 
 #[cfg(test)]

@@ -139,11 +139,11 @@ fn the_prefilter_finds_every_keyword_occurrence() {
                     !identifier(before) && !identifier(after)
                 })
             };
-            if let Some(gate) = gate
-                && catalogue.gate_kinds[gate].as_ref().is_none_or(|kinds| kinds.contains(&kind))
-                && (catalogue.gate_bits[gate] != super::GATE_SINK || whole_word_somewhere())
+            if let Some(gate) = gate.map(|g| &catalogue.gates[g])
+                && gate.opens_in(kind)
+                && (gate.bits != super::GATE_SINK || whole_word_somewhere())
             {
-                expected_parsers |= catalogue.gate_bits[gate];
+                expected_parsers |= gate.bits;
             }
         }
         for (index, pattern) in catalogue.patterns.iter().enumerate() {

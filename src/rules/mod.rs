@@ -231,12 +231,8 @@ pub struct Catalogue {
     keyword_patterns: Vec<Vec<usize>>,
     /// Keywords from this index on are parser-gate words (`PARSE_GATE`, then sink callees).
     parse_gate: usize,
-    /// For each parser-gate word, the parsers it opens.
-    gate_bits: Vec<u8>,
-    /// For each parser-gate keyword, the file kinds it opens a parser for (`None`: every kind).
-    /// A sink's callee opens the tree reader only in its own languages: Ruby's `key.export(…)`
-    /// must not have every Python file that says `export` parsed.
-    gate_kinds: Vec<Option<Vec<FileKind>>>,
+    /// For each parser-gate word, what it opens and where.
+    gates: Vec<Gate>,
     /// The prefilter's keywords, lowercased, in automaton order (pattern and API keywords, then
     /// `PARSE_GATE` words).
     prefilter_keywords: Vec<String>,
@@ -394,13 +390,11 @@ impl Catalogue {
         }
         // Keywords that gate the Rust and config parsers share the pass (see `PARSE_GATE`).
         let parse_gate = keywords.len();
-        let mut gate_bits = Vec::new();
-        let mut gate_kinds: Vec<Option<Vec<FileKind>>> = Vec::new();
+        let mut gates = Vec::new();
         for (keyword, bits) in PARSE_GATE {
             keywords.push(keyword.to_string());
             keyword_patterns.push(Vec::new());
-            gate_bits.push(*bits);
-            gate_kinds.push(None);
+            gates.push(Gate { bits: *bits, kinds: None });
         }
         // A sink's callee opens the syntax-tree reader in the sink's languages: `getConnection`
         // in a Java file is enough.
@@ -413,8 +407,9 @@ impl Catalogue {
                     continue;
                 }
                 match keywords[parse_gate..].iter().position(|k| *k == keyword) {
-                    Some(at) if gate_bits[at] == GATE_SINK => {
-                        if let Some(known) = &mut gate_kinds[at] {
+                    Some(at) => {
+                        // A `PARSE_GATE` word opens its parsers in every kind already.
+                        if let Some(known) = &mut gates[at].kinds {
                             for kind in &kinds {
                                 if !known.contains(kind) {
                                     known.push(*kind);
@@ -422,12 +417,10 @@ impl Catalogue {
                             }
                         }
                     }
-                    Some(_) => {}
                     None => {
                         keywords.push(keyword);
                         keyword_patterns.push(Vec::new());
-                        gate_bits.push(GATE_SINK);
-                        gate_kinds.push(Some(kinds.clone()));
+                        gates.push(Gate { bits: GATE_SINK, kinds: Some(kinds.clone()) });
                     }
                 }
             }
@@ -453,8 +446,7 @@ impl Catalogue {
             prefilter,
             keyword_patterns,
             parse_gate,
-            gate_bits,
-            gate_kinds,
+            gates,
             prefilter_keywords: keywords,
         })
     }
@@ -494,7 +486,7 @@ impl Catalogue {
             // A sink's callee counts as a whole word only: `redis` is in every license's
             // "Redistribution and use", which would have the file parsed.
             if keyword >= self.parse_gate
-                && self.gate_bits[keyword - self.parse_gate] == GATE_SINK
+                && self.gates[keyword - self.parse_gate].bits == GATE_SINK
                 && !is_whole_word(text.as_bytes(), found.start(), found.end())
             {
                 continue;
@@ -520,6 +512,21 @@ impl Catalogue {
         all.sort();
         all.dedup();
         all
+    }
+}
+
+/// What a parser-gate keyword opens: its parsers (`GATE_*` bits), in the file kinds it names
+/// (`None`: every kind). A sink's callee opens the tree reader in its own languages only: Ruby's
+/// `key.export(…)` must not have every Python file that says `export` parsed.
+#[derive(Debug)]
+struct Gate {
+    bits: u8,
+    kinds: Option<Vec<FileKind>>,
+}
+
+impl Gate {
+    fn opens_in(&self, kind: FileKind) -> bool {
+        self.kinds.as_ref().is_none_or(|kinds| kinds.contains(&kind))
     }
 }
 
@@ -592,9 +599,9 @@ impl Marks {
             return;
         }
         if keyword >= catalogue.parse_gate {
-            let gate = keyword - catalogue.parse_gate;
-            if catalogue.gate_kinds[gate].as_ref().is_none_or(|kinds| kinds.contains(&kind)) {
-                self.parsers |= catalogue.gate_bits[gate];
+            let gate = &catalogue.gates[keyword - catalogue.parse_gate];
+            if gate.opens_in(kind) {
+                self.parsers |= gate.bits;
             }
             return;
         }

@@ -301,8 +301,13 @@ impl<'m> Resolver<'m> {
         // as the owner is that class only: `ApiKey.resource_type` is not `Function.resource_type`.
         if let Some((qualifier, last)) = path.rsplit_once('.') {
             let owner = qualifier.rsplit('.').next().unwrap_or(qualifier);
-            let owner_classes: Vec<usize> = (0..model.scopes.len())
-                .filter(|&s| model.scopes[s].is_class && model.scopes[s].name == owner)
+            let owner_classes: Vec<usize> = model
+                .scopes_by_name
+                .get(owner)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&s| model.scopes[s].is_class)
                 .collect();
             let class_named = owner.chars().next().is_some_and(char::is_uppercase);
             let fields = model.binds_by_name.get(last).map(Vec::as_slice).unwrap_or_default();

@@ -36,6 +36,11 @@ static KEYED_IN_STRING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 /// lines (a script or a template), a URL without user information (a location), or one of the
 /// name's own words (`AuthTypeBearer = "bearer"`, an enum value).
 fn not_a_secret(name: &str, value: &str) -> bool {
+    // An empty password is kept: `check` decides whether it is a database connection's whole
+    // credential (a settings dict's `'PASSWORD': ''`) or nothing.
+    if value.is_empty() {
+        return name_prior(name) != NamePrior::Password;
+    }
     let words = value.split_whitespace().count();
     let url = (value.starts_with("http://") || value.starts_with("https://")) && !value.contains('@');
     let own_word = crate::classify::value_is_own_name(name, value);
@@ -45,11 +50,6 @@ fn not_a_secret(name: &str, value: &str) -> bool {
         .enumerate()
         .map(|(i, part)| if i == 0 { part } else { part.get(1..).unwrap_or("") })
         .collect();
-    // An empty password is kept: `check` decides whether it is a database connection's whole
-    // credential (a settings dict's `'PASSWORD': ''`) or nothing.
-    if value.is_empty() {
-        return name_prior(name) != NamePrior::Password;
-    }
     let delimiter = !unescaped.chars().any(char::is_alphanumeric);
     words >= 3 || value.contains('\n') || url || own_word || delimiter || names_a_credential(value)
 }
