@@ -5,7 +5,8 @@
 //! the report must not redirect it outside the tree), and never leaves a partial file: the bytes
 //! go to a new temporary file in the target's directory, are synced, and the temporary file is
 //! renamed over the target, so a concurrent reader sees the old file or the new one, never a
-//! truncated one.
+//! truncated one. A target that is not a regular file (`/dev/null`, a named pipe, a terminal) is
+//! written in place: renaming over it would replace the device or pipe with a plain file.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -75,9 +76,19 @@ fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
 
 /// Replaces the file at `path` with `bytes`, atomically (temporary file, sync, rename), after
 /// [`check`]. A new file gets the usual mode (0666 less the umask); a replaced one keeps its mode.
+/// A device, pipe or socket at `path` is opened and written instead, and a directory refused.
 pub fn write(path: &Path, bytes: &[u8], allow_symlinks: bool) -> anyhow::Result<()> {
     check(path, allow_symlinks)?;
     let target = if allow_symlinks { resolve(path)? } else { path.to_path_buf() };
+    let cannot = || format!("cannot write {}", path.display());
+    match std::fs::metadata(&target) {
+        Ok(metadata) if metadata.is_dir() => bail!("cannot write {}: it is a directory", path.display()),
+        Ok(metadata) if !metadata.is_file() => {
+            let mut special = std::fs::OpenOptions::new().write(true).open(&target).with_context(cannot)?;
+            return special.write_all(bytes).with_context(cannot);
+        }
+        _ => {}
+    }
     let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -94,7 +105,6 @@ pub fn write(path: &Path, bytes: &[u8], allow_symlinks: bool) -> anyhow::Result<
     let permissions = existing.map(|m| m.permissions());
     #[cfg(unix)]
     builder.permissions(permissions.clone());
-    let cannot = || format!("cannot write {}", path.display());
     let mut file = builder.tempfile_in(dir).with_context(cannot)?;
     file.write_all(bytes).with_context(cannot)?;
     // The mode asked at creation is masked by the umask; a replaced file's mode is restored.
@@ -158,5 +168,33 @@ mod tests {
         write(&link, b"report", true).unwrap();
         assert_eq!(std::fs::read(&outside).unwrap(), b"report");
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_in_place_not_replaced_by_a_plain_file() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("report.pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status().expect("mkfifo runs");
+        assert!(made.success());
+        // The reader reports through a channel with a deadline: were the pipe replaced, its open
+        // would wait forever for a writer, and the test must fail rather than hang.
+        let (sender, received) = std::sync::mpsc::channel();
+        let reading = pipe.clone();
+        std::thread::spawn(move || sender.send(std::fs::read(reading).unwrap()));
+        write(&pipe, b"report", false).unwrap();
+        let read = received.recv_timeout(std::time::Duration::from_secs(10)).expect("the pipe's reader got the report");
+        assert_eq!(read, b"report");
+        assert!(std::fs::symlink_metadata(&pipe).unwrap().file_type().is_fifo(), "the pipe stays a pipe");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary file is left: {names:?}");
+    }
+
+    #[test]
+    fn a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = write(dir.path(), b"report", false).unwrap_err();
+        assert!(format!("{error:#}").contains("is a directory"), "{error:#}");
     }
 }
