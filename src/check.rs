@@ -87,6 +87,14 @@ fn check_use(
     {
         return;
     }
+    // Under a token's name, a value no token has (`token == "lambda"`, `"input_token":
+    // "next_marker"`) is a symbol or a label, whichever reader found it.
+    if prior == NamePrior::Token
+        && credential.scheme == Scheme::ConfigField
+        && credential.secret.as_literal().is_some_and(crate::classify::not_token_shaped)
+    {
+        return;
+    }
     let mut classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
     let secret_span = credential.secret.span();
     let written_at_call = credential.span.start <= secret_span.start && secret_span.end <= credential.span.end;
@@ -117,6 +125,7 @@ fn check_use(
     let verified_token = classification
         .as_ref()
         .is_some_and(|c| matches!(c.class, SecretClass::Token { .. }) && c.confidence == Confidence::High);
+
     // A documentation host or loopback in a URL's userinfo is an example or a local service.
     let example_url = credential.scheme == Scheme::UrlUserinfo
         && credential.target.as_ref().and_then(|t| t.host.as_deref()).is_some_and(is_example_or_loopback_host);

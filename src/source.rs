@@ -341,6 +341,13 @@ impl SourceFile {
         is_test_or_doc_path(&self.scope, self.kind)
     }
 
+    /// Whether the file is a localisation bundle (`login_de.properties`, `config/locales/fr.yml`):
+    /// its values are translated labels, so a key named `Password` holds the word in another
+    /// language, not a credential.
+    pub fn is_message_bundle(&self) -> bool {
+        is_message_bundle_path(&self.scope, self.kind)
+    }
+
     /// A file from a name and text, its kind detected from the name (tests and rule examples).
     pub fn from_name(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let path = path.into();
@@ -414,6 +421,60 @@ pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
         || lower.contains(".sample.")
 }
 
+/// ISO 639-1 language codes: the first part of a locale suffix (`_de`, `_pt_BR`, `-zh-Hant`).
+#[rustfmt::skip]
+const LANGUAGES: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Directories that hold translations.
+const LOCALE_DIRS: &[&str] = &["locale", "locales", "i18n", "l10n", "lang", "langs", "translations"];
+
+/// Whether `text` is a locale: a language code, then optionally a script (`Hant`, `Latn`) and a
+/// region (`BR`, `419`), joined by `_` or `-` (`de`, `pt_BR`, `zh-Hant-TW`).
+fn is_locale(text: &str) -> bool {
+    let mut parts = text.split(['_', '-']);
+    let Some(language) = parts.next() else { return false };
+    LANGUAGES.contains(&language)
+        && parts.all(|part| {
+            let script = part.len() == 4 && part.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            let region = part.len() == 2 && part.chars().all(|c| c.is_ascii_uppercase())
+                || part.len() == 3 && part.chars().all(|c| c.is_ascii_digit());
+            (script && part[1..].chars().all(|c| c.is_ascii_lowercase())) || region
+        })
+}
+
+/// Localisation bundles, by name: a Java `.properties` bundle with a locale suffix
+/// (`login_de.properties`, `Messages_pt_BR.properties`), or a YAML, JSON or properties file in a
+/// translations directory (`config/locales/fr.yml`, `i18n/de.json`) or named for a locale.
+pub fn is_message_bundle_path(scope: &Path, kind: FileKind) -> bool {
+    if !matches!(kind, FileKind::Properties | FileKind::Yaml | FileKind::Json) {
+        return false;
+    }
+    let Some(stem) = scope.file_stem().and_then(|s| s.to_str()) else { return false };
+    let in_locale_dir = scope.parent().is_some_and(|dir| {
+        dir.components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|c| LOCALE_DIRS.contains(&c.to_ascii_lowercase().as_str()))
+    });
+    let suffixed = kind == FileKind::Properties
+        && (1..stem.len()).filter(|&i| stem.as_bytes()[i - 1] == b'_').any(|i| is_locale(&stem[i..]));
+    // A bare language code is too short a name to trust alone (`ca.json` configures a
+    // certificate authority): named for a locale means one with a region (`pt-BR.json`).
+    in_locale_dir || suffixed || is_locale(stem) && stem.contains(['_', '-'])
+}
+
 /// A path with forward slashes and no leading `./`.
 pub fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
@@ -422,6 +483,23 @@ pub fn display_path(path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn message_bundles_are_told_by_locale_suffix_or_directory() {
+        use super::{FileKind, is_message_bundle_path};
+        use std::path::Path;
+        let bundle = |path: &str, kind| is_message_bundle_path(Path::new(path), kind);
+        assert!(bundle("core/hudson/login_pt_BR.properties", FileKind::Properties));
+        assert!(bundle("core/hudson/config_zh_TW.properties", FileKind::Properties));
+        assert!(bundle("core/Messages_de.properties", FileKind::Properties));
+        assert!(bundle("app/config/locales/fr.yml", FileKind::Yaml));
+        assert!(bundle("web/src/i18n/de.json", FileKind::Json));
+        assert!(bundle("public/pt-BR.json", FileKind::Json));
+        assert!(!bundle("src/main/resources/application.properties", FileKind::Properties));
+        assert!(!bundle("src/main/resources/application_dev.properties", FileKind::Properties));
+        assert!(!bundle("deploy/ca.json", FileKind::Json));
+        assert!(!bundle("app/locales/de.rb", FileKind::Ruby));
+    }
+
     use super::*;
 
     #[test]

@@ -91,11 +91,13 @@ pub struct Classification {
 }
 
 pub use self::classifier::{classify_literal, decode_basic_blob, name_prior, shannon_entropy};
-pub(crate) use self::shape::looks_random;
+pub(crate) use self::shape::{looks_random, not_token_shaped};
 
 mod classifier;
 mod names;
-pub(crate) use self::names::{is_credential_name, secret_of_some_kind, split_words, value_is_own_name};
+pub(crate) use self::names::{
+    credential_is_head, is_credential_name, secret_of_some_kind, split_words, value_is_own_name,
+};
 mod placeholder;
 pub(crate) use self::placeholder::guessable_password;
 mod shape;

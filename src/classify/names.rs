@@ -40,6 +40,9 @@ const PASSWORD_SUFFIXES: &[&str] = &["password", "passwd", "passphrase", "pwd", 
 #[rustfmt::skip]
 const NOT_PASSWORD_PASS: &[&str] = &[
     "compass", "encompass", "bypass", "overpass", "underpass", "surpass", "trespass", "impass",
+    // The password prompt of C and Python (`getpass.getpass("Password: ")`), and the program
+    // that asks for one (`GIT_ASKPASS`, `SSH_ASKPASS`, `SUDO_ASKPASS`): not passwords.
+    "getpass", "askpass",
 ];
 
 /// Words that mean "token" on their own.
@@ -68,6 +71,8 @@ const METADATA_WORDS: &[&str] = &[
 const NOT_CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
     "csrf", "xsrf", "anticsrf", "antiforgery", "page", "next", "nextpage", "cancellation", "cancel",
     "sync", "continuation", "pagination", "max", "num", "lexer", "parser",
+    // Cloud APIs' paging and idempotency tokens (`input_token`, `ClientToken`).
+    "input", "output", "idempotency",
 ];
 
 /// Splits a name into lower-case words: on separators, camelCase humps (`HTTPPassword` is `http`,
@@ -122,6 +127,40 @@ fn is_token_word(word: &str) -> bool {
     word.len() > "token".len() + 1
         && word.ends_with("token")
         && !NOT_CREDENTIAL_TOKEN_QUALIFIERS.iter().any(|q| word.len() == q.len() + "token".len() && word.starts_with(q))
+}
+
+/// Words that may follow a credential word in a name that still names the credential itself:
+/// what form it is in (`password_str`, `token_b64`), which of several it is (`password2`,
+/// `PASSWORD_PROD`, `old_password`'s twin `password_old`), or the rest of a key's kind
+/// (`secret_access_key`).
+#[rustfmt::skip]
+const HEAD_QUALIFIERS: &[&str] = &[
+    "key", "value", "val", "str", "string", "bytes", "raw", "plain", "plaintext", "cleartext",
+    "clear", "b64", "base64", "encoded", "enc", "secret", "access", "env", "prod", "production",
+    "staging", "stage", "dev", "development", "test", "qa", "uat", "local", "default", "old", "new",
+    "current", "confirm", "confirmation", "again", "repeat", "var", "variable", "usr", "psw",
+    "auth", "token", "credential", "credentials", "admin", "root", "user", "db", "database",
+];
+
+/// Whether a code name's last credential word is its head: followed by nothing, digits or
+/// [`HEAD_QUALIFIERS`]. In code a name's head noun comes last, so `TOKEN_BLOCK_BEGIN`,
+/// `password_last_used`, `TokenIsInUse`, `HTTPPasswordMgr` and `request_token_arn` name
+/// something else (a lexer state, a timestamp, an error code, a class, a resource name).
+pub(crate) fn credential_is_head(name: &str) -> bool {
+    let words = split_words(name);
+    let credential = |w: &str| {
+        is_password_word(w)
+            || is_token_word(w)
+            || matches!(w, "secret" | "secrets" | "key" | "credential" | "credentials" | "creds" | "auth")
+    };
+    let Some(at) = words.iter().rposition(|w| credential(w)) else { return true };
+    let rest = &words[at + 1..];
+    // `password_for_email`, `tokenFromVault`, `fieldNameWithPasswordInIt`: a preposition and
+    // its object say whose or where, and the credential stays the head.
+    let whose = rest
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "for" | "in" | "of" | "from" | "with" | "to" | "on" | "at" | "by"));
+    whose || rest.iter().all(|w| w.chars().all(|c| c.is_ascii_digit()) || HEAD_QUALIFIERS.contains(&w.as_str()))
 }
 
 /// What a name suggests about the secret stored under it. See the module header for the rules.
@@ -228,6 +267,26 @@ mod tests {
     }
 
     #[test]
+    fn a_credential_word_is_the_head_unless_other_words_follow_it() {
+        for name in [
+            "password",
+            "db_password",
+            "PASSWORD_PROD",
+            "password2",
+            "aws_secret_access_key",
+            "apiKey",
+            "auth[1]",
+            "password_for_email",
+        ] {
+            assert!(credential_is_head(name), "{name}");
+        }
+        for name in ["TOKEN_BLOCK_BEGIN", "password_last_used", "TokenIsInUse", "HTTPPasswordMgr", "request_token_arn"]
+        {
+            assert!(!credential_is_head(name), "{name}");
+        }
+    }
+
+    #[test]
     fn a_name_with_password_and_token_words_is_neutral_but_names_a_credential() {
         assert_eq!(name_prior("planetScalePassword_api_token"), Neutral);
         assert!(names_some_credential("planetScalePassword_api_token"));
@@ -315,6 +374,9 @@ mod tests {
             ("api_key_id", Neutral),
             ("tokenizer", Neutral),
             ("passwordless", Neutral),
+            ("getpass", Neutral),
+            ("GIT_ASKPASS", Neutral),
+            ("input_token", Neutral),
             ("token_or_password", Neutral),
         ];
         for &(name, expected) in table {

@@ -186,9 +186,70 @@ pub(crate) fn looks_random(s: &str) -> bool {
         && has_random_entropy(s, alphabet)
 }
 
+/// A value that no token has, so that under a token's name it is a symbol, a code or a label
+/// rather than the credential: short words (`"RFC 2518"`; a header value such as `"Bearer
+/// <40 characters>"` has a long word and is kept), a short number (an error code, `"93503"`), or
+/// letters and separators without a digit, short or made of whole words (`"next_marker"`,
+/// `"HEADER"`, `"lambda"`, `"#bygroup"`, `"CreateMultiRegionAccessPoint"`). Only a token name is
+/// judged so: `"letmein"` is a password, and `SECRET_KEY = "devkey"` a weak but real secret. A
+/// generated token of 25 or more random letters with no digit at all is rare enough (under 3 %
+/// at 25 base62 characters) to be left to names.
+pub(crate) fn not_token_shaped(value: &str) -> bool {
+    let value = value.trim();
+    if value.contains(char::is_whitespace) {
+        return value.split_whitespace().all(|word| word.chars().count() < 16);
+    }
+    if value.len() < 8 && value.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    // A colour: `"#ddd0c0"`.
+    if let Some(hex) = value.strip_prefix('#')
+        && matches!(hex.len(), 3 | 4 | 6 | 8)
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return true;
+    }
+    // One sigil may lead: `"#bygroup"`, `"@name"`, `"$ref"`.
+    let word = value.strip_prefix(['#', '@', '$', '%', '!']).unwrap_or(value);
+    let letters_only =
+        !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '-' | '.' | ':'));
+    // A phrase with a credential word in it (`"this-is-a-secret"`, `"my-api-token"`) is a
+    // dummy credential, not a symbol: it stays, for the placeholder rules to judge.
+    let words = super::names::split_words(word);
+    let dummy = words.iter().any(|w| matches!(w.as_str(), "secret" | "password" | "token" | "key" | "apikey"));
+    letters_only && !dummy && (value.len() < 25 || words.iter().all(|w| w.len() >= 3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbols_codes_and_labels_are_not_token_shaped() {
+        for value in [
+            "lambda",
+            "next_marker",
+            "HEADER",
+            "#bygroup",
+            "-i",
+            "RFC 2518",
+            "93503",
+            "CreateMultiRegionAccessPoint",
+            "#ddd0c0",
+        ] {
+            assert!(not_token_shaped(value), "{value}");
+        }
+        let bearer = format!("Bearer {}", "a1B2c3D4e5F6g7H8i9J0".repeat(2));
+        for value in [
+            "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+            "ABC12345",
+            "s3cr3tT0k3n",
+            bearer.as_str(),
+            "qWeRtYuIoPaSdFgHjKlZxCvBnM",
+        ] {
+            assert!(!not_token_shaped(value), "{value}");
+        }
+    }
 
     #[test]
     fn entropy_matches_domain_table() {

@@ -85,10 +85,26 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
         facts.test_or_doc_regions.extend(code_regions);
     }
+    if file.is_message_bundle() {
+        keep_only_proven_tokens(&mut facts.uses);
+    }
     widen_to_chars(&mut facts, &file.text);
     dedup_uses(&mut facts, catalogue);
     keep_secrets_out_of_connections(&mut facts);
     facts
+}
+
+/// A translation bundle's `Password=Passwort` or `User name=Brugernavn` is a label in another
+/// language: no slot, pair or shared value there is a credential. Only a token whose format and
+/// check prove it is one stays (a live token pasted into a bundle is still live).
+fn keep_only_proven_tokens(uses: &mut Vec<CredentialUse>) {
+    uses.retain(|credential| {
+        credential.secret.as_literal().is_some_and(|text| {
+            let class = crate::classify::classify_literal(text, crate::classify::NamePrior::Neutral);
+            matches!(class.class, crate::classify::SecretClass::Token { .. })
+                && class.confidence == crate::classify::Confidence::High
+        })
+    });
 }
 
 /// The problem a file gets when the syntax-tree reader panics on it.

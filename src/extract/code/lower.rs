@@ -297,6 +297,24 @@ const NAME_KINDS: &[&str] = &[
     "self",
 ];
 
+/// A dictionary or hash entry whose key is an expression, not a name: Python's `{Token: "#fff"}`
+/// and `{String.Affix: "sa"}`, Ruby's `{token => v}` (JavaScript's bare keys are
+/// `property_identifier`s, names, and stay). The key is a value computed at run time, so the
+/// entry is not a slot named for a credential.
+fn is_expression_key(entry: Node<'_>, key: Node<'_>) -> bool {
+    entry.kind() == "pair"
+        && matches!(
+            key.kind(),
+            "identifier"
+                | "attribute"
+                | "constant"
+                | "scope_resolution"
+                | "call"
+                | "subscript"
+                | "computed_property_name"
+        )
+}
+
 /// Wrappers whose value is their one child.
 const WRAPPER_KINDS: &[&str] = &[
     "parenthesized_expression",
@@ -515,7 +533,10 @@ impl<'t> Lowering<'t> {
     fn arg(&mut self, node: Node<'_>, scope: usize) -> Arg {
         let kind = node.kind();
         if matches!(kind, "keyword_argument" | "pair" | "named_argument") {
-            let name = field(node, &["name", "key"]).map(|n| self.name_path(n)).unwrap_or_default();
+            let name = field(node, &["name", "key"])
+                .filter(|n| !is_expression_key(node, *n))
+                .map(|n| self.name_path(n))
+                .unwrap_or_default();
             let value = field(node, &["value"]).map_or(Expr::Other { span: span_of(node) }, |v| self.expr(v, scope));
             return Arg { name: (!name.is_empty()).then_some(name), value };
         }
@@ -547,7 +568,7 @@ impl<'t> Lowering<'t> {
         let value_node = field(node, &["right", "value", "default_value", "val"])
             .or_else(|| (children.len() >= 2).then(|| *children.last().expect("two children")));
         let (Some(name_node), Some(value_node)) = (name_node, value_node) else { return };
-        if name_node.id() == value_node.id() {
+        if name_node.id() == value_node.id() || is_expression_key(node, name_node) {
             return;
         }
         // Go pairs names and values: `a, b := "x", "y"`.

@@ -51,7 +51,23 @@ fn not_a_secret(name: &str, value: &str) -> bool {
         .map(|(i, part)| if i == 0 { part } else { part.get(1..).unwrap_or("") })
         .collect();
     let delimiter = !unescaped.chars().any(char::is_alphanumeric);
-    words >= 3 || value.contains('\n') || url || own_word || delimiter || names_a_credential(value)
+    // `getpass("Password: ")`, `input("Enter your token")`: the prompt that asks for one.
+    let prompt = value.trim_end().ends_with(':')
+        || value.contains(char::is_whitespace) && crate::classify::is_credential_name(value);
+    let symbol = name_prior(name) == NamePrior::Token && crate::classify::not_token_shaped(value);
+    // A name whose head is another word (`TOKEN_BLOCK_BEGIN`, `password_last_used`) is about
+    // something else, unless the value itself is long and random enough to be a secret.
+    let random = value.chars().count() >= 16 && crate::classify::shannon_entropy(value) >= 3.5;
+    let not_the_head = !crate::classify::credential_is_head(name) && !random;
+    words >= 3
+        || value.contains('\n')
+        || url
+        || own_word
+        || delimiter
+        || prompt
+        || symbol
+        || not_the_head
+        || names_a_credential(value)
 }
 
 /// `passwords`, `tokens`, `credentials`: a collection or a configuration section, not one secret.
@@ -66,7 +82,16 @@ fn names_a_credential(value: &str) -> bool {
         !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
     let compound = value.contains(['_', '.', ':', '-'])
         || value.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    identifier && compound && crate::classify::split_words(value).iter().any(|w| name_prior(w) != NamePrior::Neutral)
+    identifier
+        && compound
+        && (secret_key_name(value)
+            || crate::classify::split_words(value).iter().any(|w| name_prior(w) != NamePrior::Neutral))
+}
+
+/// `AWSSecretKey`, `aws_secret_access_key`: the name of a secret key, written as a value.
+fn secret_key_name(value: &str) -> bool {
+    let words = crate::classify::split_words(value);
+    words.windows(2).any(|pair| pair[0] == "secret" && matches!(pair[1].as_str(), "key" | "access"))
 }
 
 /// Verbs that make a method an action on a credential (`generateNewToken("label")`,
@@ -119,6 +144,21 @@ const ACTION_VERBS: &[&str] = &[
     "from",
     "assert",
     "expect",
+    // A lexer's or a collection's verbs (`state.add_token("del")`, `emit_token(kind)`).
+    "add",
+    "append",
+    "push",
+    "insert",
+    "emit",
+    "consume",
+    "skip",
+    "match",
+    "peek",
+    "next",
+    "put",
+    "write",
+    "pop",
+    "advance",
 ];
 
 /// A bare call named for a password with one argument: the command form of Ruby, Groovy and
