@@ -436,6 +436,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
                 None => CredentialKey::of(&first_site.credential.secret),
             },
             provenance: None,
+            context: None,
         });
     }
     findings

@@ -15,12 +15,14 @@
 use std::sync::Arc;
 
 use crate::classify::{Classification, Confidence, NamePrior, SecretClass, classify_literal, name_prior};
+use crate::context::Context;
 use crate::extract::code::sinks::SinkKind;
 use crate::fact::{CredentialUse, Facts, RefKind, Scheme, Value};
-use crate::finding::{CredentialKey, Finding, Location, Severity};
+use crate::finding::{CredentialKey, Finding, FindingContext, Location, Severity};
 use crate::redact::redact;
 use crate::rules::Catalogue;
 use crate::source::SourceFile;
+use crate::span::Span;
 
 pub const BASIC_AUTH_PASSWORD: &str = "basic-auth-password";
 pub const HARDCODED_CREDENTIAL: &str = "hardcoded-credential";
@@ -31,7 +33,8 @@ pub const DATABASE_WITHOUT_PASSWORD: &str = "database-without-password";
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
     let mut findings = Vec::new();
     for credential in &facts.uses {
-        check_use(file, credential, in_test_or_doc(file, facts, credential), catalogue, &mut findings);
+        let context = context_of(file, facts, credential.span);
+        check_use(file, credential, &context, catalogue, &mut findings);
     }
     for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
         point_at_the_url(finding);
@@ -56,10 +59,27 @@ fn point_at_the_url(finding: &mut Finding) {
 /// The label of a credential's connection among a finding's related locations.
 const CONNECTION_LABEL: &str = "the connection";
 
-/// Whether a use sits in a test, example or documentation file or region.
+/// Whether a use sits outside production: in a test, example, documentation, development or
+/// template file or region.
 pub fn in_test_or_doc(file: &SourceFile, facts: &Facts, credential: &CredentialUse) -> bool {
-    file.is_test_or_doc()
-        || facts.test_or_doc_regions.iter().any(|r| r.start <= credential.span.start && credential.span.end <= r.end)
+    context_of(file, facts, credential.span).0 != Context::Production
+}
+
+/// The context a span of a file is in, and why: the file's own (by path), else a region the
+/// readers found (a CI job's service containers, a test function, a doc comment), else
+/// production.
+pub fn context_of(file: &SourceFile, facts: &Facts, span: Span) -> (Context, String) {
+    if let Some(found) = crate::context::of_path(&file.scope, file.kind) {
+        return found;
+    }
+    let inside = |r: &Span| r.start <= span.start && span.end <= r.end;
+    if let Some(region) = facts.context_regions.iter().find(|r| inside(&r.span)) {
+        return (region.context, region.reason.clone());
+    }
+    if facts.test_or_doc_regions.iter().any(inside) {
+        return (Context::Test, "a test or documentation region (a test function or class, a doc comment)".to_owned());
+    }
+    (Context::Production, "no test, example, development or template convention applies".to_owned())
 }
 
 /// The connection as a reader names it: the host, the target text, or the named connection.
@@ -74,10 +94,11 @@ pub fn connection_label(credential: &CredentialUse) -> Option<String> {
 fn check_use(
     file: &SourceFile,
     credential: &CredentialUse,
-    in_test_or_doc: bool,
+    context: &(Context, String),
     catalogue: &Catalogue,
     findings: &mut Vec<Finding>,
 ) {
+    let in_test_or_doc = context.0 != Context::Production;
     let prior = credential.secret_name.as_deref().map_or(NamePrior::Neutral, name_prior);
     let connection = connection_label(credential);
     // The name written again as its value (`[sym_generic_token] = "generic_token"`) is no secret,
@@ -171,6 +192,7 @@ fn check_use(
             reason,
             credential: CredentialKey::of(&credential.secret),
             provenance: None,
+            context: Some(FindingContext { context: context.0, reason: context.1.clone() }),
         });
     };
     if let Some(url) = cleartext_url(file, credential) {

@@ -304,6 +304,12 @@ pub struct ScanArgs {
     /// next secret put on its line.
     #[arg(long)]
     pub report_unused_ignores: bool,
+    /// Print the context of each file instead of findings: production, test, development,
+    /// example or template, the convention that decided it, and the regions inside it that are
+    /// in another context (a test function, a CI job's service containers). Outside production
+    /// a finding is a note. `--format json` prints it as JSON.
+    #[arg(long, conflicts_with_all = ["staged", "since", "baseline", "history"])]
+    pub explain_context: bool,
 }
 
 #[derive(Debug, Args)]
@@ -660,6 +666,44 @@ fn shows_progress(format: Format) -> bool {
         && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
 }
 
+/// `scan --explain-context`: each file's context and why, as text or JSON.
+fn explain_context(args: &ScanArgs, settings: &crate::ScanSettings, catalogue: &Catalogue) -> anyhow::Result<ExitCode> {
+    let explanations = crate::explain_contexts(settings, catalogue);
+    let mut out = String::new();
+    if args.format == Format::Json {
+        let files: Vec<_> = explanations
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "path": crate::source::display_path(&e.path),
+                    "context": e.context,
+                    "reason": e.reason,
+                    "regions": e.regions.iter().map(|(from, to, context, reason)| serde_json::json!({
+                        "start_line": from, "end_line": to, "context": context, "reason": reason,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))?;
+        out.push('\n');
+    } else {
+        use std::fmt::Write as _;
+        let show = |text: &str| crate::report::escape::terminal(text).into_owned();
+        for e in &explanations {
+            let path = show(&crate::source::display_path(&e.path));
+            let _ = writeln!(out, "{path}: {} ({})", e.context.as_str(), show(&e.reason));
+            for (from, to, context, reason) in &e.regions {
+                let _ = writeln!(out, "  lines {from}-{to}: {} ({})", context.as_str(), show(reason));
+            }
+        }
+    }
+    match &args.output {
+        Some(path) => output::write(path, out.as_bytes(), args.allow_symlinked_output)?,
+        None => write_stdout(out.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     if let Some(path) = &args.output {
@@ -669,6 +713,9 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         bail!("--staged and --since read git, not standard input");
     }
     let (mut settings, catalogue) = prepare(&args.input, args.verbose)?;
+    if args.explain_context {
+        return explain_context(&args, &settings, &catalogue);
+    }
     settings.analyze.report_unused_ignores = args.report_unused_ignores;
     let baseline = args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose()?;
     if let crate::Source::History { since, .. } = &mut settings.source {

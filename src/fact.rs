@@ -279,6 +279,14 @@ impl ProblemKind {
     }
 }
 
+/// A region of a file in a context other than the file's, and why (`context`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextRegion {
+    pub span: Span,
+    pub context: crate::context::Context,
+    pub reason: String,
+}
+
 /// Everything one extractor run found in one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
@@ -288,6 +296,9 @@ pub struct Facts {
     pub problems: Vec<Problem>,
     /// Test and documentation regions inside the file (test modules, doc comments).
     pub test_or_doc_regions: Vec<Span>,
+    /// Other regions outside production, with their context and reason (a CI job's service
+    /// containers).
+    pub context_regions: Vec<ContextRegion>,
     /// Where literals leave the file and sinks are reached from outside it, for the
     /// whole-repository join (`extract::code::flow`).
     /// The file was read through a syntax tree (`extract::code`); counted for `--verbose`.
@@ -309,6 +320,11 @@ impl Facts {
                 .collect(),
             problems: self.problems,
             test_or_doc_regions: self.test_or_doc_regions.into_iter().map(|r| r.shifted(offset)).collect(),
+            context_regions: self
+                .context_regions
+                .into_iter()
+                .map(|r| ContextRegion { span: r.span.shifted(offset), ..r })
+                .collect(),
             flow: self.flow.shifted(offset),
             tree_parsed: self.tree_parsed,
         }
@@ -323,6 +339,7 @@ impl Facts {
         self.creations.extend(other.creations);
         self.problems.extend(other.problems);
         self.test_or_doc_regions.extend(other.test_or_doc_regions);
+        self.context_regions.extend(other.context_regions);
         self.flow.extend(other.flow);
         self.tree_parsed |= other.tree_parsed;
     }

@@ -64,6 +64,15 @@ pub struct Finding {
     /// Where in git history the finding is (`scan --history`); `None` for the working tree and
     /// the index.
     pub provenance: Option<Provenance>,
+    /// The context of the primary location and why (`context`), for the findings of one place.
+    pub context: Option<FindingContext>,
+}
+
+/// The context a finding's place is in, and the convention or fact that decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingContext {
+    pub context: crate::context::Context,
+    pub reason: String,
 }
 
 /// The commit a history finding's blob came from, and whether its credential is gone from HEAD.

@@ -223,6 +223,7 @@ mod tests {
             reason: None,
             credential: CredentialKey::Literal(Arc::from(secret)),
             provenance: None,
+            context: None,
         }
     }
 

@@ -114,6 +114,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             reason: None,
             credential: CredentialKey::Name(format!("inventory:{}", span.start)),
             provenance: None,
+            context: None,
         });
     };
     for entry in &inventory.entries {
@@ -218,6 +219,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                 reason: None,
                 credential: CredentialKey::Name(credential.names.iter().next().cloned().unwrap_or_default()),
                 provenance: None,
+                context: None,
             });
         }
     }

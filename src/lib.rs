@@ -12,6 +12,7 @@ pub mod classify;
 pub mod cli;
 pub mod codec;
 pub mod config;
+pub mod context;
 pub mod date;
 pub mod demand;
 pub mod extract;
@@ -264,6 +265,57 @@ pub fn scan(settings: &ScanSettings, catalogue: &Catalogue) -> ScanOutcome {
 }
 
 /// [`scan`], counting each file scanned in `progress` (which `cli` may draw on a terminal).
+/// One file's context and why, with the regions in it that the readers place in another
+/// (`scan --explain-context`). Lines are 1-based and inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextExplanation {
+    pub path: std::path::PathBuf,
+    pub context: context::Context,
+    pub reason: String,
+    pub regions: Vec<(usize, usize, context::Context, String)>,
+}
+
+/// The context of every file the walk of `settings` reaches, in path order: the file's own by
+/// its path, and the regions its readers found (a CI job's service containers, a compose stack's
+/// default password, a test function or class, a doc comment).
+pub fn explain_contexts(settings: &ScanSettings, catalogue: &Catalogue) -> Vec<ContextExplanation> {
+    let explain = |walked| {
+        let Walked::File(file) = walked else { return None };
+        let (context, reason) = context::of_path(&file.scope, file.kind).unwrap_or((
+            context::Context::Production,
+            "no test, example, development or template convention applies".to_owned(),
+        ));
+        let facts = extract::extract(&file, catalogue);
+        let lines = |span: span::Span| {
+            (file.lines.line_of(span.start) + 1, file.lines.line_of(span.end.max(span.start + 1) - 1) + 1)
+        };
+        let mut regions: Vec<_> = facts
+            .context_regions
+            .iter()
+            .map(|r| {
+                let (from, to) = lines(r.span);
+                (from, to, r.context, r.reason.clone())
+            })
+            .chain(facts.test_or_doc_regions.iter().map(|&span| {
+                let (from, to) = lines(span);
+                (
+                    from,
+                    to,
+                    context::Context::Test,
+                    "a test or documentation region (a test function or class, a doc comment)".to_owned(),
+                )
+            }))
+            .collect();
+        regions.sort();
+        regions.dedup();
+        Some(ContextExplanation { path: file.path.clone(), context, reason, regions })
+    };
+    let (found, _) = walk::walk(&settings.walk, explain);
+    let mut found: Vec<ContextExplanation> = found.into_iter().flatten().collect();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found
+}
+
 pub fn scan_with_progress(
     settings: &ScanSettings,
     catalogue: &Catalogue,

@@ -120,6 +120,7 @@ pub fn token_findings(sites: &[CreationSite], catalogue: &Catalogue, today: Date
             reason: None,
             credential: CredentialKey::Name(format!("{}:{}", creation.api.name(), creation.span.start)),
             provenance: None,
+            context: None,
         });
     }
     findings

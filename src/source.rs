@@ -285,10 +285,13 @@ impl FileKind {
 /// The extension of a lower-case file name, past a template or sample suffix: templates and
 /// samples keep the kind of what they template (`settings.xml.example` is XML).
 pub fn effective_extension(lower_name: &str) -> Option<&str> {
-    let effective = ["example", "sample", "template", "tmpl", "dist", "orig", "bak", "j2", "tpl"]
-        .iter()
-        .find_map(|suffix| lower_name.strip_suffix(&format!(".{suffix}")))
-        .unwrap_or(lower_name);
+    let effective = [
+        "example", "sample", "template", "tmpl", "dist", "orig", "bak", "j2", "tpl", "tt", "erb", "jinja", "jinja2",
+        "mustache", "hbs", "njk", "liquid",
+    ]
+    .iter()
+    .find_map(|suffix| lower_name.strip_suffix(&format!(".{suffix}")))
+    .unwrap_or(lower_name);
     Path::new(effective).extension()?.to_str()
 }
 
@@ -361,64 +364,10 @@ impl SourceFile {
     }
 }
 
-/// Test, example and documentation locations, by directory and file name.
+/// Test, example, documentation, development and template locations, by directory and file
+/// name: every context but production ([`crate::context::of_path`] says which, and why).
 pub fn is_test_or_doc_path(scope: &Path, kind: FileKind) -> bool {
-    const DIRS: &[&str] = &[
-        "test",
-        "tests",
-        "testdata",
-        "test-data",
-        "testing",
-        "__tests__",
-        "__mocks__",
-        "mocks",
-        "spec",
-        "specs",
-        "fixtures",
-        "fixture",
-        "example",
-        "examples",
-        "sample",
-        "samples",
-        "demo",
-        "demos",
-        "doc",
-        "docs",
-        "test_vectors",
-        "test-vectors",
-        "testvectors",
-    ];
-    if kind == FileKind::Markdown {
-        return true;
-    }
-    let mut components = scope.components().filter_map(|c| c.as_os_str().to_str()).peekable();
-    let mut file_name = "";
-    while let Some(component) = components.next() {
-        if components.peek().is_none() {
-            file_name = component;
-        } else {
-            let lower = component.to_ascii_lowercase();
-            if DIRS.contains(&lower.as_str()) || lower.ends_with("-test-suite") || lower.ends_with("_test_suite") {
-                return true;
-            }
-        }
-    }
-    let lower = file_name.to_ascii_lowercase();
-    let stem = lower.split('.').next().unwrap_or_default();
-    lower.ends_with("_test.go")
-        || lower.ends_with("_test.py")
-        || lower.ends_with("_spec.rb")
-        || lower.contains(".test.")
-        || lower.contains(".spec.")
-        || stem.starts_with("test_")
-        || stem.starts_with("example")
-        || stem.starts_with("sample")
-        || ["_example", "-example", "_sample", "-sample"].iter().any(|suffix| stem.ends_with(suffix))
-        || stem.ends_with("test")
-        || stem.ends_with("tests")
-        || [".example", ".sample", ".template", ".dist", ".tmpl"].iter().any(|suffix| lower.ends_with(suffix))
-        || lower.contains(".example.")
-        || lower.contains(".sample.")
+    crate::context::of_path(scope, kind).is_some()
 }
 
 /// ISO 639-1 language codes: the first part of a locale suffix (`_de`, `_pt_BR`, `-zh-Hant`).

@@ -171,6 +171,7 @@ pub fn apply(
             reason: None,
             credential: CredentialKey::None,
             provenance: None,
+            context: None,
         });
     };
     let invalid: Vec<usize> = problems.iter().map(|(index, _)| *index).collect();

@@ -209,6 +209,15 @@ pub(crate) fn not_token_shaped(value: &str) -> bool {
     {
         return true;
     }
+    // A file: `"models/users/token.md"` (a documentation site's navigation).
+    let file_extensions =
+        ["md", "html", "htm", "rst", "txt", "json", "yaml", "yml", "png", "svg", "js", "ts", "py", "rb"];
+    if let Some((path, extension)) = value.rsplit_once('.')
+        && (path.contains('/') || path.is_empty())
+        && file_extensions.contains(&extension.to_ascii_lowercase().as_str())
+    {
+        return true;
+    }
     // One sigil may lead: `"#bygroup"`, `"@name"`, `"$ref"`.
     let word = value.strip_prefix(['#', '@', '$', '%', '!']).unwrap_or(value);
     let letters_only =

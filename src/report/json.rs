@@ -54,6 +54,10 @@ struct JsonFinding<'a> {
     /// History scans: the commit after which the credential appears nowhere in HEAD's tree.
     #[serde(skip_serializing_if = "Option::is_none")]
     removed_in: Option<&'a str>,
+    /// The context of the finding's place (production, test, development, example, template) and
+    /// the convention or fact that decided it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a crate::finding::FindingContext>,
     related: Vec<JsonLocation<'a>>,
 }
 
@@ -88,6 +92,7 @@ pub fn write<'a>(outcome: &'a ScanOutcome, out: &mut dyn Write) -> io::Result<()
             connection: finding.connection.as_deref(),
             reason: finding.reason.as_deref(),
             removed_in: finding.provenance.as_ref().and_then(|p| p.removed_in.as_deref()),
+            context: finding.context.as_ref(),
             related: finding.secondary.iter().map(|loc| JsonLocation { label: &loc.label, ..location(loc) }).collect(),
         })
         .collect();

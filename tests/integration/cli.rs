@@ -497,3 +497,42 @@ fn literals_joined_across_files_are_one_finding_each_in_the_scanned_context() {
         assert!(finding["message"].as_str().unwrap().contains("DriverManager.getConnection"), "{finding}");
     }
 }
+
+#[test]
+fn explain_context_says_which_context_each_file_got_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/main/java/Db.java", "class Db { static final String PASSWORD = \"Pr0d-Db-Pw!\"; }\n");
+    write(dir.path(), "src/intTest/java/DbIT.java", "class DbIT { static final String PASSWORD = \"Pr0d-Db-Pw!\"; }\n");
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: [push]\njobs:\n  tests:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n        env:\n          POSTGRES_PASSWORD: Ci-Only-Pg-2024\n    steps:\n      - run: make test\n",
+    );
+    let text = credlint().args(["scan", "--no-config", "--explain-context"]).arg(dir.path()).output().unwrap();
+    assert_eq!(text.status.code(), Some(0));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("src/intTest/java/DbIT.java: test (a test source set (`src/intTest/`))"), "{stdout}");
+    assert!(stdout.contains("src/main/java/Db.java: production"), "{stdout}");
+    assert!(stdout.contains("lines 3-11: development (a CI job that starts service containers"), "{stdout}");
+
+    // The same context travels with each finding in JSON; outside production it is a note.
+    let scan = credlint()
+        .args(["scan", "--no-config", "--format", "json", "--min-severity", "note", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let of = |suffix: &str| {
+        findings
+            .iter()
+            .find(|f| f["location"]["path"].as_str().unwrap().ends_with(suffix) && f["rule"] == "hardcoded-credential")
+            .unwrap_or_else(|| panic!("no finding in {suffix}: {json}"))
+    };
+    assert_eq!(of("Db.java")["severity"], "error");
+    assert_eq!(of("Db.java")["context"]["context"], "production");
+    assert_eq!(of("DbIT.java")["severity"], "note");
+    assert_eq!(of("DbIT.java")["context"]["context"], "test");
+    assert_eq!(of("ci.yml")["severity"], "note");
+    assert_eq!(of("ci.yml")["context"]["context"], "development");
+}

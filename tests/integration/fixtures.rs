@@ -3,7 +3,13 @@
 //! An annotation is a comment on the line above the flagged line, in the file's own comment
 //! syntax: `# expect: basic-auth-password, hardcoded-credential`. `# ok: rule` marks a line that must
 //! stay silent (the exact comparison already enforces it; the marker is for the reader and is
-//! counted). Files without comments (JSON) use a sidecar `<file>.expect` with `LINE: rule, rule`.
+//! counted). A rule may name the severity it must have: `# expect: hardcoded-credential (note)`.
+//! Files without comments (JSON) use a sidecar `<file>.expect` with `LINE: rule, rule`.
+//!
+//! Every fixture lies under `fixtures/`, a test directory, so its findings are notes. The files
+//! under `fixtures/context/<scenario>/` are judged by their path below the scenario instead, as
+//! in a repository of that layout: there a production file's finding is an error, and the
+//! severities the annotations name check the context model.
 //! All mismatches of all files are printed together.
 //!
 //! A file is a repository of its own, except under `across-files/<scenario>/`: a scenario's files
@@ -21,6 +27,8 @@ use super::support::{CATALOGUE, fixture_files, repo_root};
 /// Expected (1-based line, rule) pairs, and how many lines were marked `ok:`.
 struct Expectations {
     flagged: BTreeSet<(usize, String)>,
+    /// The severities some expectations name.
+    severities: BTreeMap<(usize, String), String>,
     ok_lines: usize,
 }
 
@@ -34,6 +42,7 @@ fn annotation<'l>(line: &'l str, leaders: &[&str], marker: &str) -> Option<&'l s
 
 fn expectations(path: &Path, file: &SourceFile) -> Result<Expectations, String> {
     let mut flagged = BTreeSet::new();
+    let mut severities = BTreeMap::new();
     let mut ok_lines = 0;
     let sidecar = path.with_file_name(format!("{}.expect", path.file_name().unwrap().to_string_lossy()));
     if sidecar.exists() {
@@ -49,7 +58,7 @@ fn expectations(path: &Path, file: &SourceFile) -> Result<Expectations, String> 
                 }
             }
         }
-        return Ok(Expectations { flagged, ok_lines });
+        return Ok(Expectations { flagged, severities: BTreeMap::new(), ok_lines });
     }
     let leaders = file.kind.line_comment_leaders();
     let lines: Vec<&str> = file.text.lines().collect();
@@ -66,14 +75,21 @@ fn expectations(path: &Path, file: &SourceFile) -> Result<Expectations, String> 
         if let Some(rules) = annotation(line, leaders, "expect:") {
             let target = target()?;
             for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                let (rule, severity) = match rule.split_once('(') {
+                    Some((rule, severity)) => (rule.trim(), Some(severity.trim_end_matches(')').trim())),
+                    None => (rule, None),
+                };
                 flagged.insert((target, rule.to_owned()));
+                if let Some(severity) = severity {
+                    severities.insert((target, rule.to_owned()), severity.to_owned());
+                }
             }
         } else if annotation(line, leaders, "ok:").is_some() {
             target()?;
             ok_lines += 1;
         }
     }
-    Ok(Expectations { flagged, ok_lines })
+    Ok(Expectations { flagged, severities, ok_lines })
 }
 
 #[test]
@@ -86,6 +102,13 @@ fn fixtures_flag_exactly_their_annotated_lines() {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let kind = FileKind::detect(&path).unwrap_or(FileKind::Text);
         let file = SourceFile::new(relative.clone(), kind, text);
+        let file = match relative.strip_prefix("fixtures/context") {
+            Ok(below) => {
+                let scope: PathBuf = below.components().skip(1).collect();
+                file.with_scope(scope)
+            }
+            Err(_) => file,
+        };
         let group = relative
             .ancestors()
             .find(|dir| dir.parent().and_then(Path::file_name).is_some_and(|name| name == "across-files"))
@@ -121,6 +144,18 @@ fn fixtures_flag_exactly_their_annotated_lines() {
                 findings.iter().map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string())).collect();
             for (line, rule) in expected.flagged.difference(&actual) {
                 problems.push(format!("{}:{line}: expected {rule}, not flagged", relative.display()));
+            }
+            for ((line, rule), severity) in &expected.severities {
+                let found = findings
+                    .iter()
+                    .find(|f| file.lines.line_of(f.primary.span.start) + 1 == *line && &*f.rule == rule.as_str());
+                if let Some(found) = found.filter(|f| f.severity.as_str() != severity) {
+                    problems.push(format!(
+                        "{}:{line}: expected {rule} as {severity}, reported as {}",
+                        relative.display(),
+                        found.severity.as_str()
+                    ));
+                }
             }
             for (line, rule) in actual.difference(&expected.flagged) {
                 let message = findings

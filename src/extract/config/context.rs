@@ -305,6 +305,103 @@ fn flavor(doc: &Document, root: NodeId, file_name: &str) -> Flavor {
     Flavor::Generic
 }
 
+/// The jobs of a GitHub Actions workflow or a GitLab CI file that start service containers
+/// (`services:`): what such a job holds is for the throwaway database or broker it starts and
+/// tests against, so its literals are development defaults, not production credentials.
+pub(crate) fn service_job_regions(doc: &Document, file_name: &str) -> Vec<crate::fact::ContextRegion> {
+    let mut regions = Vec::new();
+    for &root in doc.roots() {
+        let jobs: Vec<NodeId> = match flavor(doc, root, file_name) {
+            Flavor::GithubWorkflow => {
+                doc.child(root, "jobs").map(|jobs| doc.children_of(jobs).to_vec()).unwrap_or_default()
+            }
+            Flavor::GitlabCi => doc.children_of(root).to_vec(),
+            _ => continue,
+        };
+        for job in jobs {
+            if doc.child(job, "services").is_none() && doc.find(job, &["services"]).is_none() {
+                continue;
+            }
+            let Some(span) = subtree_span(doc, job) else { continue };
+            let name = doc.key(job).unwrap_or_default();
+            regions.push(crate::fact::ContextRegion {
+                span,
+                context: crate::context::Context::Development,
+                reason: format!("a CI job that starts service containers (`services:` of job `{name}`)"),
+            });
+        }
+    }
+    regions
+}
+
+/// Passwords that database and broker images document as their defaults or examples.
+const IMAGE_DEFAULT_PASSWORDS: &[&str] = &[
+    "postgres", "mysql", "mariadb", "root", "example", "password", "secret", "admin", "changeme", "test", "guest",
+    "sa", "mongo", "redis", "rabbitmq", "pass", "dev", "local",
+];
+
+/// The password entries of a compose file whose value is a default: an image's documented
+/// default (`POSTGRES_PASSWORD: postgres`), or a name of the stack itself — the user, the
+/// database, a service, a word of an image (`POSTGRES_PASSWORD=atlassian` beside
+/// `atlassian/jira-software`). A stack so configured is started and thrown away on a developer's
+/// machine; a production deployment's password is none of its own names.
+pub(crate) fn compose_default_regions(doc: &Document, file_name: &str) -> Vec<crate::fact::ContextRegion> {
+    let mut regions = Vec::new();
+    for &root in doc.roots() {
+        if flavor(doc, root, file_name) != Flavor::Compose {
+            continue;
+        }
+        let under_root = |entry: &Entry| doc.root_of(entry.parent) == root;
+        let mut names: Vec<String> = IMAGE_DEFAULT_PASSWORDS.iter().map(|s| (*s).to_owned()).collect();
+        if let Some(services) = doc.child(root, "services") {
+            for &service in doc.children_of(services) {
+                names.extend(doc.key(service).map(str::to_ascii_lowercase));
+            }
+        }
+        for entry in doc.entries.iter().filter(|e| under_root(e) && e.is_text()) {
+            let key = entry.key().map(normalize).unwrap_or_default();
+            let value = entry.value.trim().to_ascii_lowercase();
+            if key == "image" {
+                names.extend(value.split(['/', ':', '-', '_', '.', '@']).filter(|w| w.len() >= 3).map(str::to_owned));
+            } else if key.ends_with("user")
+                || key.ends_with("username")
+                || key.ends_with("db")
+                || key.ends_with("database")
+            {
+                names.push(value);
+            }
+        }
+        for entry in doc.entries.iter().filter(|e| under_root(e) && e.is_text()) {
+            let Some(key) = entry.key() else { continue };
+            let words = words(key);
+            let password_key = words.iter().any(|w| matches!(w.as_str(), "password" | "pass" | "passwd" | "pwd"));
+            if password_key && names.iter().any(|n| n.eq_ignore_ascii_case(entry.value.trim())) {
+                let start = entry.key_span.start.min(entry.value_span.start);
+                let end = entry.key_span.end.max(entry.value_span.end);
+                regions.push(crate::fact::ContextRegion {
+                    span: crate::span::Span::new(start, end),
+                    context: crate::context::Context::Development,
+                    reason: "a compose stack's default password (an image default or one of the stack's own names)"
+                        .to_owned(),
+                });
+            }
+        }
+    }
+    regions
+}
+
+/// From the node's key to the end of the last entry under it.
+fn subtree_span(doc: &Document, node: NodeId) -> Option<crate::span::Span> {
+    let start = doc.nodes[node].key_span.start;
+    let end = doc
+        .entries
+        .iter()
+        .filter(|entry| entry.parent == node || doc.ancestors(entry.parent).any(|a| a == node))
+        .map(|entry| entry.value_span.end.max(entry.key_span.end))
+        .max()?;
+    (end > start).then(|| crate::span::Span::new(start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

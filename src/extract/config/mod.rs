@@ -77,7 +77,9 @@ pub fn extract(file: &SourceFile) -> Facts {
     let file_name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let extractor = format!("config-{format}");
     let uses = rules::Rules::new(&doc, text, &file_name, &extractor).run(file.kind == FileKind::Npmrc);
-    let mut facts = Facts { uses, ..Facts::default() };
+    let mut context_regions = context::service_job_regions(&doc, &file_name);
+    context_regions.extend(context::compose_default_regions(&doc, &file_name));
+    let mut facts = Facts { uses, context_regions, ..Facts::default() };
     if let Err(error) = result {
         let line = file.lines.line_of(error.offset.min(text.len())) + 1;
         let message = error.message.lines().next().unwrap_or("syntax error").trim().trim_end_matches('.');
