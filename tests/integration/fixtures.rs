@@ -12,8 +12,8 @@
 //! severities the annotations name check the context model.
 //! All mismatches of all files are printed together.
 //!
-//! A file is a repository of its own, except under `across-files/<scenario>/`: a scenario's files
-//! are scanned together, as one repository, so that value flow between them (a literal in one
+//! A file is a repository of its own, except under `across-files/<scenario>/` and
+//! `context/<scenario>/`: a scenario's files are scanned together, as one repository, so that value flow between them (a literal in one
 //! file, the sink it reaches in another) is checked by the same per-file annotations.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -111,7 +111,9 @@ fn fixtures_flag_exactly_their_annotated_lines() {
         };
         let group = relative
             .ancestors()
-            .find(|dir| dir.parent().and_then(Path::file_name).is_some_and(|name| name == "across-files"))
+            .find(|dir| {
+                dir.parent().and_then(Path::file_name).is_some_and(|name| name == "across-files" || name == "context")
+            })
             .unwrap_or(&relative)
             .to_path_buf();
         groups.entry(group).or_default().push((path, file));

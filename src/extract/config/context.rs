@@ -30,6 +30,21 @@ const URL_NAMES: &[&str] = &[
     "npmregistryserver",
 ];
 
+/// Variables and inputs (normalized) that well-known clients read their credential from, and the
+/// service it authenticates to.
+const WELL_KNOWN_SERVICES: &[(&[&str], &str)] = &[
+    (&["nodeauthtoken", "npmtoken", "npmauthtoken"], "registry.npmjs.org"),
+    (&["twinepassword", "pypitoken", "pypiapitoken"], "upload.pypi.org"),
+    (&["dockerhubtoken", "dockerhubpassword", "dockerpassword"], "docker.io"),
+    (&["cargoregistrytoken"], "crates.io"),
+    (&["gemhostapikey", "rubygemsapikey"], "rubygems.org"),
+    (&["nugetapikey"], "api.nuget.org"),
+    (&["anthropicapikey"], "api.anthropic.com"),
+    (&["openaiapikey"], "api.openai.com"),
+    (&["codecovtoken"], "codecov.io"),
+    (&["hftoken", "huggingfacetoken"], "huggingface.co"),
+];
+
 /// Siblings scanned for a prefixed family (`JIRA_USER` beside `JIRA_PASSWORD`).
 const MAX_FAMILY_SCAN: usize = 256;
 
@@ -199,10 +214,39 @@ impl<'a> Context<'a> {
         {
             return Some(target_of(url));
         }
-        doc.ancestors(parent)
+        let sibling_url = doc
+            .ancestors(parent)
             .take(3)
             .find_map(|node| doc.find(node, URL_NAMES).filter(|e| e.is_text() && !e.value.contains('\n')))
-            .map(target_of)
+            .map(target_of);
+        sibling_url.or_else(|| self.well_known_service(entry))
+    }
+
+    /// The service a well-known credential authenticates to when nothing around it names one:
+    /// the variable or input its client reads (`NODE_AUTH_TOKEN` is npm's, `TWINE_PASSWORD`
+    /// PyPI's), or the login action it is given to (`docker/login-action` logs in to Docker Hub
+    /// unless its `registry` says otherwise). Two uses of one secret against one service are then
+    /// one connection, however many workflows hold them.
+    fn well_known_service(&self, entry: &Entry) -> Option<Target> {
+        let doc = self.doc;
+        let key = normalize(entry.key()?);
+        let by_name =
+            WELL_KNOWN_SERVICES.iter().find(|(names, _)| names.contains(&key.as_str())).map(|(_, host)| *host);
+        let by_action = || {
+            let step = doc.nodes[entry.parent].parent?;
+            let action = doc.text(step, "uses")?.to_ascii_lowercase();
+            (action.starts_with("docker/login-action") && key == "password").then_some("docker.io")
+        };
+        let host = by_name.or_else(by_action)?;
+        Some(Target { text: host.to_owned(), host: Some(host.to_owned()), span: entry.key_span })
+    }
+
+    /// The action a step runs (`uses:`), for an entry of the step's `with:` block.
+    fn step_action(&self, entry: &Entry) -> Option<&'a str> {
+        let doc = self.doc;
+        (doc.key(entry.parent) == Some("with")).then_some(())?;
+        let step = doc.nodes[entry.parent].parent?;
+        doc.text(step, "uses")
     }
 
     /// The sibling holding the user of a basic credential.
@@ -239,6 +283,11 @@ impl<'a> Context<'a> {
         let doc = self.doc;
         let mut names: Vec<&str> = doc.key_path(entry.parent);
         names.extend(entry.key());
+        // A CI step's action (`dawidd6/action-send-mail`) and the host it reaches
+        // (`smtp.gmail.com`) say what the login is for.
+        names.extend(self.step_action(entry));
+        let host = target.and_then(|t| t.host.as_deref());
+        names.extend(host);
         if let Some(Flavor::Kubernetes { name: Some(name), .. }) = Some(self.flavor(entry.parent)) {
             names.push(name);
         }
