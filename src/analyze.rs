@@ -181,7 +181,10 @@ fn is_definition(credential: &CredentialUse) -> bool {
 fn connection_of(site: &Site) -> (String, String) {
     let path = display_path(site.file_path());
     let credential = &site.credential;
-    if let Some(target) = &credential.target {
+    // A target written as an unresolved template (`${{ vars.URL || '…' }}`) names no connection
+    // a reader could find: the consumer or the script does.
+    let templated = |text: &str| text.contains("{{") || text.contains("{%");
+    if let Some(target) = credential.target.as_ref().filter(|t| t.host.is_some() || !templated(&t.text)) {
         return match &target.host {
             Some(host) => {
                 let product = atlassian_cloud_product(host, &target.text);
@@ -412,8 +415,8 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             })
             .collect();
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-        let message =
-            format!("{} is shared by {} connections: {}", credential.label, labels.len(), join_connections(&labels));
+        let head = format!("{} is shared by {} connections: ", credential.label, labels.len());
+        let message = format!("{head}{}", join_connections_within(&labels, HEADLINE_CHARS.saturating_sub(head.len())));
         let mut secondary: Vec<Location> =
             uses[1..].iter().map(|&(index, label)| location(index, format!("also used for {label}"))).collect();
         secondary.extend(credential.definitions.iter().map(|&index| location(index, "defined here".to_owned())));
@@ -450,10 +453,42 @@ fn join_connections(labels: &[&str]) -> String {
     }
 }
 
+/// About how long a headline may be: the rest of a shared credential's connections are its
+/// related locations (`also used for …`), where a reader looks for them.
+const HEADLINE_CHARS: usize = 100;
+
+/// The connections joined, as many as fit in `room` characters (at least one), then `and N more`.
+fn join_connections_within(labels: &[&str], room: usize) -> String {
+    let all = join_connections(labels);
+    if all.chars().count() <= room || labels.len() <= 1 {
+        return all;
+    }
+    let mut shown = 1;
+    while shown < labels.len() {
+        let rest = labels.len() - shown - 1;
+        let candidate = format!("{} and {rest} more", labels[..=shown].join(", "));
+        if rest == 0 || candidate.chars().count() > room {
+            break;
+        }
+        shown += 1;
+    }
+    format!("{} and {} more", labels[..shown].join(", "), labels.len() - shown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fact::Target;
+
+    #[test]
+    fn a_headline_lists_the_connections_that_fit_and_counts_the_rest() {
+        let labels: Vec<String> = (0..43).map(|i| format!("jira{i}.example.com (deploy/sync{i}.sh)")).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let joined = join_connections_within(&labels, 70);
+        assert!(joined.chars().count() <= 70, "{joined}");
+        assert!(joined.ends_with(" more"), "{joined}");
+        assert_eq!(join_connections_within(&labels[..2], 200), format!("{} and {}", labels[0], labels[1]));
+    }
     use crate::span::Span;
 
     fn site(path: &str, secret: Value, host: Option<&str>) -> Site {

@@ -84,10 +84,13 @@ pub fn context_of(file: &SourceFile, facts: &Facts, span: Span) -> (Context, Str
 
 /// The connection as a reader names it: the host, the target text, or the named connection.
 pub fn connection_label(credential: &CredentialUse) -> Option<String> {
+    // An unresolved template (`{{ jira_url }}/rest/api/2/issue`) is no name a reader can find:
+    // the named consumer is.
+    let templated = |text: &str| text.contains("{{") || text.contains("{%");
     credential
         .target
         .as_ref()
-        .map(|target| target.host.clone().unwrap_or_else(|| target.text.clone()))
+        .and_then(|target| target.host.clone().or_else(|| (!templated(&target.text)).then(|| target.text.clone())))
         .or_else(|| credential.connection.clone())
 }
 
@@ -220,6 +223,9 @@ fn check_use(
             let via = via.as_deref().map(|via| format!(" ({via})")).unwrap_or_default();
             let what = match class {
                 SecretClass::Placeholder => return,
+                // A weak value under a token's name is still the token it stands for: the reason
+                // says that it looks like a password.
+                SecretClass::Password if prior == NamePrior::Token => "token".to_owned(),
                 SecretClass::Password => "password".to_owned(),
                 SecretClass::Token { format } => {
                     format.describe().trim_start_matches("an ").trim_start_matches("a ").to_owned()

@@ -66,6 +66,15 @@ const METADATA_WORDS: &[&str] = &[
     "expression", "expr", "selection", "ref", "reference", "placement",
 ];
 
+/// Verbs that make a following password word an option about passwords, not one (Ansible's
+/// `update_password: always`, `generate_password: true`, `expire_password`, `ask_password`).
+#[rustfmt::skip]
+const OPTION_VERBS: &[&str] = &[
+    "update", "generate", "reset", "expire", "lock", "require", "random", "show", "hide", "remember",
+    "validate", "verify", "check", "encrypt", "hash", "force", "allow", "enable", "disable", "use",
+    "ask", "prompt", "rotate",
+];
+
 /// Qualifiers that make a following `token` something other than a credential.
 #[rustfmt::skip]
 const NOT_CREDENTIAL_TOKEN_QUALIFIERS: &[&str] = &[
@@ -234,7 +243,7 @@ fn credential_words(name: &str) -> (bool, bool) {
             i += 2;
             continue;
         }
-        if is_password_word(word) && !about_it {
+        if is_password_word(word) && !about_it && !prev.is_some_and(|p| OPTION_VERBS.contains(&p)) {
             password = true;
         } else if is_token_word(word) && !about_it {
             let qualified_away = word == "token" && prev.is_some_and(|p| NOT_CREDENTIAL_TOKEN_QUALIFIERS.contains(&p));
@@ -376,6 +385,8 @@ mod tests {
             ("passwordless", Neutral),
             ("getpass", Neutral),
             ("GIT_ASKPASS", Neutral),
+            ("update_password", Neutral),
+            ("generate_password", Neutral),
             ("input_token", Neutral),
             ("token_or_password", Neutral),
         ];

@@ -218,7 +218,7 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     if HASH.is_match(v) {
         return high("a password hash, not a usable secret");
     }
-    if TEMPLATE.is_match(v) {
+    if TEMPLATE.is_match(v) || is_filter_token(v) {
         return high("a template expression");
     }
     if REFERENCE.is_match(v) || is_named_lower_variable(v) {
@@ -240,6 +240,20 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
         return high("a sequential example value");
     }
     None
+}
+
+/// A build tool's filter token, replaced when the file is copied: Maven and Ant `@db.password@`,
+/// autoconf `@TOKEN@`, `@@SECRET@@`.
+fn is_filter_token(v: &str) -> bool {
+    let inner = v.trim_start_matches('@');
+    let lead = v.len() - inner.len();
+    let inner = inner.trim_end_matches('@');
+    let trail = v.len() - lead - inner.len();
+    (1..=2).contains(&lead)
+        && lead == trail
+        && !inner.is_empty()
+        && inner.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && inner.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// `JIRA_API_TOKEN`, `DB_PASSWORD`: an upper-case identifier naming a credential, written where
@@ -280,5 +294,20 @@ fn is_named_lower_variable(v: &str) -> bool {
     LOWER_VARIABLE.is_match(v) && {
         let lower = v.to_ascii_lowercase();
         VARIABLE_NOUNS.iter().any(|n| lower.contains(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_filter_tokens_are_templates() {
+        for value in ["@db.password@", "@TOKEN@", "@@JIRA_SECRET@@"] {
+            assert_eq!(placeholder(value).map(|(reason, _)| reason), Some("a template expression"), "{value}");
+        }
+        for value in ["p@ss@", "@@", "S3cr3t@2024@", "@123@"] {
+            assert!(!is_filter_token(value), "{value}");
+        }
     }
 }
