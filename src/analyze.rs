@@ -240,6 +240,27 @@ fn project_roots(sites: &[Site]) -> Vec<PathBuf> {
     roots
 }
 
+/// Where a reference's name means one thing: a workflow's or an action's `inputs.X` only in its
+/// own file (two composite actions' `inputs.token` are two parameters), the names in one
+/// application's Spring configuration only in that application (`svc-a/src/main/resources/…` and
+/// `svc-b/src/main/resources/…` are two deployments), else the whole project.
+fn name_scope(site: &Site, project: &std::path::Path) -> PathBuf {
+    let path = site.file_path();
+    if let Value::Reference { kind: RefKind::Template, name, .. } = &site.credential.secret
+        && ["inputs.", "matrix.", "steps.", "needs."].iter().any(|p| name.starts_with(p))
+    {
+        return path.to_path_buf();
+    }
+    let components: Vec<_> = path.components().collect();
+    if let Some(at) = components
+        .windows(3)
+        .position(|w| w[0].as_os_str() == "src" && w[1].as_os_str() == "main" && w[2].as_os_str() == "resources")
+    {
+        return components[..at].iter().collect();
+    }
+    project.to_path_buf()
+}
+
 /// The project a site belongs to: the deepest root above it.
 fn scope_of<'r>(path: &std::path::Path, roots: &'r [PathBuf]) -> &'r std::path::Path {
     roots
@@ -262,7 +283,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
             continue;
         }
         let credential = &site.credential;
-        let scope = scope_of(site.file_path(), &roots);
+        let scope = name_scope(site, scope_of(site.file_path(), &roots));
         let scoped = |name: &str| format!("{}\u{0}{name}", scope.display());
         let group = match &credential.secret {
             Value::Literal { text, .. } => {
@@ -460,7 +481,7 @@ const HEADLINE_CHARS: usize = 100;
 /// The connections joined, as many as fit in `room` characters (at least one), then `and N more`.
 fn join_connections_within(labels: &[&str], room: usize) -> String {
     let all = join_connections(labels);
-    if all.chars().count() <= room || labels.len() <= 1 {
+    if all.chars().count() <= room || labels.len() <= 2 {
         return all;
     }
     let mut shown = 1;
