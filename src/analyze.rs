@@ -261,6 +261,26 @@ fn name_scope(site: &Site, project: &std::path::Path) -> PathBuf {
     project.to_path_buf()
 }
 
+/// Whether a use is of something that authenticates: not a user name given where a credential
+/// goes (`secrets.DOCKERHUB_USERNAME`, `JIRA_EMAIL`), and not a key's passphrase (a signing or
+/// GPG passphrase unlocks a key file, it logs in nowhere). Neither can be a shared credential.
+fn authenticates(credential: &CredentialUse) -> bool {
+    let words = |name: &str| crate::classify::split_words(name);
+    if let Value::Reference { name, .. } = &credential.secret
+        && words(name).last().is_some_and(|w| matches!(w.as_str(), "user" | "username" | "login" | "email" | "actor"))
+    {
+        return false;
+    }
+    let passphrase = |name: &str| {
+        let words = words(name);
+        words.iter().any(|w| w == "passphrase")
+            || words.iter().any(|w| matches!(w.as_str(), "signing" | "gpg" | "pgp" | "keystore"))
+    };
+    let named = credential.secret_name.as_deref().is_some_and(passphrase);
+    let referenced = matches!(&credential.secret, Value::Reference { name, .. } if passphrase(name));
+    !(named || referenced)
+}
+
 /// The project a site belongs to: the deepest root above it.
 fn scope_of<'r>(path: &std::path::Path, roots: &'r [PathBuf]) -> &'r std::path::Path {
     roots
@@ -278,7 +298,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
     let mut names_of: HashMap<usize, String> = HashMap::new();
     let mut literal_of: HashMap<usize, String> = HashMap::new();
     for site in &sites {
-        if site.test_or_doc {
+        if site.test_or_doc || !authenticates(&site.credential) {
             site_group.push(None);
             continue;
         }

@@ -69,6 +69,9 @@ const INFRA_WORDS: &[&str] = &[
     "cert", "certificate", "memcached", "zookeeper", "influxdb", "clickhouse", "elasticsearch",
     // The passphrase of a private key (Maven `<passphrase>`, `ssh_key_passphrase`).
     "passphrase", "privatekey",
+    // Privilege escalation and Kerberos: Ansible's `become` password is sudo's, a Kerberos
+    // principal's password gets a ticket; neither is sent with basic auth.
+    "become", "sudo", "kerberos", "krb", "krb5", "keytab",
 ];
 
 /// URL schemes of infrastructure connections.

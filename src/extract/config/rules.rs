@@ -414,6 +414,17 @@ impl<'a> Rules<'a> {
         }
     }
 
+    /// Whether the entry is in the `secrets:` a workflow job passes to the reusable workflow it
+    /// calls (`jobs.deploy.uses: ./.github/workflows/deploy.yml`).
+    fn passed_to_reusable_workflow(&self, entry: &Entry) -> bool {
+        let doc = self.ctx.doc;
+        if *self.ctx.flavor(entry.parent) != Flavor::GithubWorkflow {
+            return false;
+        }
+        let ["jobs", _, "secrets"] = doc.key_path(entry.parent).as_slice() else { return false };
+        doc.nodes[entry.parent].parent.is_some_and(|job| doc.text(job, "uses").is_some())
+    }
+
     /// The generic credential-key rule (see the module header).
     fn generic(&mut self, entry: &Entry) {
         let Some(key) = entry.key() else { return };
@@ -428,6 +439,22 @@ impl<'a> Rules<'a> {
             return;
         }
         let secret = self.written_value(entry);
+        if self.passed_to_reusable_workflow(entry) {
+            // `jobs.<id>.secrets` of a job that calls a reusable workflow hands the secret on
+            // under the callee's name: a hop, which joins the two names (a definition), not a
+            // connection. The called workflow's own use is reported where it is.
+            self.uses.push(CredentialUse {
+                scheme: Scheme::ConfigField,
+                user: None,
+                secret,
+                secret_name: Some(key.to_owned()),
+                target: None,
+                connection: None,
+                span: entry.key_span.cover(entry.value_span),
+                extractor: self.extractor.to_owned(),
+            });
+            return;
+        }
         let target = self.ctx.target(entry);
         let forced = self.ctx.doc.find(entry.parent, &["forcebasicauth"]).is_some_and(|e| is_truthy(&e.value));
         let user = self.ctx.user(entry);
