@@ -231,7 +231,12 @@ fn check_use(
                     format.describe().trim_start_matches("an ").trim_start_matches("a ").to_owned()
                 }
             };
-            if credential.scheme.is_basic() && class == SecretClass::Password {
+            // A database's, broker's or mail server's URL carries that service's own login, not
+            // HTTP basic auth (the credential-in-url finding below still reports it).
+            let infrastructure_url = credential.scheme == Scheme::UrlUserinfo
+                && url_scheme_before(file, secret_span.start)
+                    .is_some_and(|scheme| crate::extract::target::is_infrastructure_url(&format!("{scheme}://")));
+            if credential.scheme.is_basic() && class == SecretClass::Password && !infrastructure_url {
                 emit(
                     BASIC_AUTH_PASSWORD,
                     None,
@@ -378,6 +383,18 @@ const DATABASE_URL_SCHEMES: &[&str] = &[
     "amqp",
     "amqps",
 ];
+
+/// The scheme of the URL whose user information holds the byte at `at` (`postgres` in
+/// `postgres://app:…@db`): the last `://` before it on its line.
+fn url_scheme_before(file: &SourceFile, at: usize) -> Option<&str> {
+    let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &file.text[line_start..at];
+    let separator = before.rfind("://")?;
+    let head = &before[..separator];
+    let start =
+        head.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':'))).map_or(0, |i| i + 1);
+    Some(&head[start..]).filter(|scheme| !scheme.is_empty())
+}
 
 /// The `http://` URL a credential is sent to, when its host is not loopback.
 fn cleartext_url(file: &SourceFile, credential: &CredentialUse) -> Option<String> {

@@ -259,6 +259,39 @@ pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
     })
 }
 
+/// URL schemes of infrastructure connections.
+const INFRA_SCHEMES: &[&str] = &[
+    "jdbc:",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "redis",
+    "rediss",
+    "amqp",
+    "amqps",
+    "ldap",
+    "ldaps",
+    "smtp",
+    "smtps",
+    "imap",
+    "ftp",
+    "sftp",
+    "ssh",
+    "kafka",
+    "nats",
+    "mssql",
+    "sqlserver",
+    "oracle",
+];
+
+/// Whether a URL reaches infrastructure (a database, a broker, mail, LDAP, a file server) rather
+/// than an HTTP API: its user information is the service's own login, not basic auth.
+pub fn is_infrastructure_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    INFRA_SCHEMES.iter().any(|scheme| lower.starts_with(scheme))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,32 +74,6 @@ const INFRA_WORDS: &[&str] = &[
     "become", "sudo", "kerberos", "krb", "krb5", "keytab",
 ];
 
-/// URL schemes of infrastructure connections.
-const INFRA_SCHEMES: &[&str] = &[
-    "jdbc:",
-    "postgres",
-    "mysql",
-    "mariadb",
-    "mongodb",
-    "redis",
-    "rediss",
-    "amqp",
-    "amqps",
-    "ldap",
-    "ldaps",
-    "smtp",
-    "smtps",
-    "imap",
-    "ftp",
-    "sftp",
-    "ssh",
-    "kafka",
-    "nats",
-    "mssql",
-    "sqlserver",
-    "oracle",
-];
-
 /// The kind of document, from its shape and the file name: it decides how connections are named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Flavor {
@@ -299,7 +273,7 @@ impl<'a> Context<'a> {
         let infra_word = option_file || names.iter().flat_map(|n| words(n)).any(|w| INFRA_WORDS.contains(&w.as_str()));
         let infra_scheme = target.is_some_and(|t| {
             let lower = t.text.to_ascii_lowercase();
-            INFRA_SCHEMES.iter().any(|s| lower.starts_with(s))
+            crate::extract::target::is_infrastructure_url(&lower)
         });
         infra_word || infra_scheme
     }
