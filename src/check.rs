@@ -111,6 +111,16 @@ fn check_use(
     {
         return;
     }
+    // A code reader's name that names no credential (a text pattern's lazy match took
+    // `msgVerifyPeerBypass` for a `pass`), or a sentence under one: no secret.
+    if credential.scheme == Scheme::ConfigField
+        && credential.extractor.starts_with("code-")
+        && let Some(name) = credential.secret_name.as_deref()
+        && (!crate::classify::is_credential_name(name)
+            || credential.secret.as_literal().is_some_and(|text| text.split_whitespace().count() >= 5))
+    {
+        return;
+    }
     // Under a token's name, a value no token has (`token == "lambda"`, `"input_token":
     // "next_marker"`) is a symbol or a label, whichever reader found it.
     if prior == NamePrior::Token

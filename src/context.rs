@@ -49,6 +49,7 @@ const TEST_DIRS: &[&str] = &[
     "tests",
     "testdata",
     "test-data",
+    "test_data",
     "testing",
     "__tests__",
     "__mocks__",
@@ -189,6 +190,7 @@ mod tests {
             "tests/conftest.py",
             "netbox/netbox/configuration_testing.py",
             "scripts/smoketest_configuration.py",
+            "test_data/each_secret.py",
             "src/main/java/com/acme/UserServiceTest.java",
         ] {
             assert_eq!(context(path), Some(Context::Test), "{path}");

@@ -221,6 +221,9 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     if TEMPLATE.is_match(v) || is_filter_token(v) {
         return high("a template expression");
     }
+    if is_module_path(v) {
+        return high("a module path or entry point, not a secret");
+    }
     if REFERENCE.is_match(v) || is_named_lower_variable(v) {
         return high("a variable or template reference");
     }
@@ -240,6 +243,17 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
         return high("a sequential example value");
     }
     None
+}
+
+/// A dotted module path with an attribute (`bandit.plugins.try_except_pass:try_except_pass`, a
+/// Python entry point or a `module:function` reference): every part an identifier.
+fn is_module_path(v: &str) -> bool {
+    let identifier = |part: &str| {
+        part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let Some((module, attribute)) = v.split_once(':') else { return false };
+    module.contains('.') && module.split('.').all(identifier) && attribute.split('.').all(identifier)
 }
 
 /// A build tool's filter token, replaced when the file is copied: Maven and Ant `@db.password@`,
@@ -308,6 +322,15 @@ mod tests {
         }
         for value in ["p@ss@", "@@", "S3cr3t@2024@", "@123@"] {
             assert!(!is_filter_token(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn entry_points_are_module_paths() {
+        assert!(is_module_path("bandit.plugins.try_except_pass:try_except_pass"));
+        assert!(is_module_path("app.cli:main"));
+        for value in ["Tr0ub4dor:3", "user:pass", "a.b", "db.example.com:5432", "p4ss.w0rd:x!"] {
+            assert!(!is_module_path(value), "{value}");
         }
     }
 }
