@@ -12,11 +12,28 @@ use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
 pub fn test_or_doc_regions(file: &SourceFile) -> Vec<Span> {
+    let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if name.ends_with(".gradle") || name.ends_with(".gradle.kts") {
+        return gradle_test_tasks(&file.text);
+    }
     match file.kind {
         FileKind::Rust => rust_regions(&file.text),
         FileKind::Python => python_docstrings(&file.text),
         _ => Vec::new(),
     }
+}
+
+/// The configuration blocks of a Gradle build's test tasks (`test { … }`, `tasks.test { … }`,
+/// `tasks.named("test") { … }`, `tasks.withType(Test) { … }`, `integrationTest { … }`): the
+/// environment and system properties they set are the tests' own.
+fn gradle_test_tasks(text: &str) -> Vec<Span> {
+    static TEST_TASK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?m)^[ 	]*(?:tasks\.)?(?:test|\w+Test|named\(\s*["']\w*[tT]est["'][^)]*\)|withType\(\s*Test(?:::class(?:\.java)?)?\s*\)|register\(\s*["']\w*[tT]est["'][^)]*\))(?:\.configure)?[ 	]*\{"#,
+        )
+        .expect("valid regex")
+    });
+    TEST_TASK.find_iter(text).filter_map(|m| item_end(text, m.end() - 1).map(|end| Span::new(m.start(), end))).collect()
 }
 
 /// Python docstrings: triple-quoted strings that stand as statements (the opening quotes begin
