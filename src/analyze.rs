@@ -183,8 +183,11 @@ fn connection_of(site: &Site) -> (String, String) {
     let credential = &site.credential;
     // A target written as an unresolved template (`${{ vars.URL || '…' }}`) names no connection
     // a reader could find: the consumer or the script does.
-    let templated = |text: &str| text.contains("{{") || text.contains("{%");
-    if let Some(target) = credential.target.as_ref().filter(|t| t.host.is_some() || !templated(&t.text)) {
+    if let Some(target) = credential
+        .target
+        .as_ref()
+        .filter(|t| t.host.is_some() || !crate::extract::expr::is_unresolved_template(&t.text))
+    {
         return match &target.host {
             Some(host) => {
                 let product = atlassian_cloud_product(host, &target.text);

@@ -32,9 +32,10 @@ pub const DATABASE_WITHOUT_PASSWORD: &str = "database-without-password";
 
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let by_path = crate::context::of_path(&file.scope, file.kind);
     for credential in &facts.uses {
-        let context = context_of(file, facts, credential.span);
-        check_use(file, credential, &context, catalogue, &mut findings);
+        let context = context_at(by_path.as_ref(), facts, credential.span);
+        check_use(file, credential, context, catalogue, &mut findings);
     }
     for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
         point_at_the_url(finding);
@@ -59,49 +60,47 @@ fn point_at_the_url(finding: &mut Finding) {
 /// The label of a credential's connection among a finding's related locations.
 const CONNECTION_LABEL: &str = "the connection";
 
-/// Whether a use sits outside production: in a test, example, documentation, development or
-/// template file or region.
-pub fn in_test_or_doc(file: &SourceFile, facts: &Facts, credential: &CredentialUse) -> bool {
-    context_of(file, facts, credential.span).0 != Context::Production
-}
-
-/// The context a span of a file is in, and why: the file's own (by path), else a region the
-/// readers found (a CI job's service containers, a test function, a doc comment), else
-/// production.
-pub fn context_of(file: &SourceFile, facts: &Facts, span: Span) -> (Context, String) {
-    if let Some(found) = crate::context::of_path(&file.scope, file.kind) {
-        return found;
+/// The context a span of a file is in, and why: the file's own (`by_path`, from
+/// [`crate::context::of_path`], computed once per file), else a region the readers found (a CI
+/// job's service containers, a test function, a doc comment), else production.
+pub fn context_at<'a>(by_path: Option<&'a (Context, String)>, facts: &'a Facts, span: Span) -> (Context, &'a str) {
+    if let Some((context, reason)) = by_path {
+        return (*context, reason);
     }
     let inside = |r: &Span| r.start <= span.start && span.end <= r.end;
     if let Some(region) = facts.context_regions.iter().find(|r| inside(&r.span)) {
-        return (region.context, region.reason.clone());
+        return (region.context, &region.reason);
     }
     if facts.test_or_doc_regions.iter().any(inside) {
-        return (Context::Test, "a test or documentation region (a test function or class, a doc comment)".to_owned());
+        return (Context::Test, crate::context::TEST_REGION_REASON);
     }
-    (Context::Production, "no test, example, development or template convention applies".to_owned())
+    (Context::Production, crate::context::PRODUCTION_REASON)
 }
 
 /// The connection as a reader names it: the host, the target text, or the named connection.
 pub fn connection_label(credential: &CredentialUse) -> Option<String> {
     // An unresolved template (`{{ jira_url }}/rest/api/2/issue`) is no name a reader can find:
     // the named consumer is.
-    let templated = |text: &str| text.contains("{{") || text.contains("{%");
     credential
         .target
         .as_ref()
-        .and_then(|target| target.host.clone().or_else(|| (!templated(&target.text)).then(|| target.text.clone())))
+        .and_then(|target| {
+            target
+                .host
+                .clone()
+                .or_else(|| (!crate::extract::expr::is_unresolved_template(&target.text)).then(|| target.text.clone()))
+        })
         .or_else(|| credential.connection.clone())
 }
 
 fn check_use(
     file: &SourceFile,
     credential: &CredentialUse,
-    context: &(Context, String),
+    (context, context_reason): (Context, &str),
     catalogue: &Catalogue,
     findings: &mut Vec<Finding>,
 ) {
-    let in_test_or_doc = context.0 != Context::Production;
+    let in_test_or_doc = context != Context::Production;
     let prior = credential.secret_name.as_deref().map_or(NamePrior::Neutral, name_prior);
     let connection = connection_label(credential);
     // The name written again as its value (`[sym_generic_token] = "generic_token"`) is no secret,
@@ -205,7 +204,7 @@ fn check_use(
             reason,
             credential: CredentialKey::of(&credential.secret),
             provenance: None,
-            context: Some(FindingContext { context: context.0, reason: context.1.clone() }),
+            context: Some(FindingContext { context, reason: context_reason.to_owned() }),
         });
     };
     if let Some(url) = cleartext_url(file, credential) {

@@ -43,6 +43,12 @@ impl Context {
     }
 }
 
+/// Why a place is production: nothing placed it elsewhere.
+pub const PRODUCTION_REASON: &str = "no test, example, development or template convention applies";
+
+/// Why a test or documentation region of a production file is not production.
+pub const TEST_REGION_REASON: &str = "a test or documentation region (a test function or class, a doc comment)";
+
 /// Directories that hold tests and their data.
 const TEST_DIRS: &[&str] = &[
     "test",
@@ -90,7 +96,7 @@ pub fn of_path(scope: &Path, kind: FileKind) -> Option<(Context, String)> {
     if TEMPLATE_EXTENSIONS.contains(&extension) {
         return Some((Context::Template, format!("a generator template (`.{extension}`)")));
     }
-    if let Some(dir) = dirs.iter().find(|d| d.contains("{{") || d.contains("{%")) {
+    if let Some(dir) = dirs.iter().find(|d| crate::extract::expr::is_unresolved_template(d)) {
         return Some((Context::Template, format!("a generator's template folder (`{dir}/`)")));
     }
     if dirs.iter().any(|d| d.eq_ignore_ascii_case(".devcontainer")) {

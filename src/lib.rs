@@ -172,13 +172,14 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
 /// has no identity to share, and keeping one per `Bearer ${token}` would make memory grow with the
 /// tree.
 fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
+    let by_path = context::of_path(&file.scope, file.kind);
     facts
         .uses
         .iter()
         .filter(|credential| !matches!(credential.secret, Value::Unknown { .. }))
         .map(|credential| Site {
             path: file.path.clone(),
-            test_or_doc: check::in_test_or_doc(file, facts, credential),
+            test_or_doc: check::context_at(by_path.as_ref(), facts, credential.span).0 != context::Context::Production,
             tree_path: None,
             credential: credential.clone(),
         })
@@ -281,10 +282,8 @@ pub struct ContextExplanation {
 pub fn explain_contexts(settings: &ScanSettings, catalogue: &Catalogue) -> Vec<ContextExplanation> {
     let explain = |walked| {
         let Walked::File(file) = walked else { return None };
-        let (context, reason) = context::of_path(&file.scope, file.kind).unwrap_or((
-            context::Context::Production,
-            "no test, example, development or template convention applies".to_owned(),
-        ));
+        let (context, reason) = context::of_path(&file.scope, file.kind)
+            .unwrap_or((context::Context::Production, context::PRODUCTION_REASON.to_owned()));
         let facts = extract::extract(&file, catalogue);
         let lines = |span: span::Span| {
             (file.lines.line_of(span.start) + 1, file.lines.line_of(span.end.max(span.start + 1) - 1) + 1)
@@ -298,12 +297,7 @@ pub fn explain_contexts(settings: &ScanSettings, catalogue: &Catalogue) -> Vec<C
             })
             .chain(facts.test_or_doc_regions.iter().map(|&span| {
                 let (from, to) = lines(span);
-                (
-                    from,
-                    to,
-                    context::Context::Test,
-                    "a test or documentation region (a test function or class, a doc comment)".to_owned(),
-                )
+                (from, to, context::Context::Test, context::TEST_REGION_REASON.to_owned())
             }))
             .collect();
         regions.sort();

@@ -469,6 +469,13 @@ fn environment_read(captured: Captured<'_>, bindings: &Bindings, depth: usize) -
     Some(Value::Reference { kind: RefKind::Env, name: name.to_owned(), span: captured.span() })
 }
 
+/// Whether text holds an unresolved Jinja, Liquid, Handlebars or GitHub Actions expression
+/// (`{{ jira_url }}/rest`, `${{ vars.URL }}`, `{% if %}`, a cookiecutter folder's name): a template
+/// to be filled in, never a name a reader could look up.
+pub fn is_unresolved_template(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

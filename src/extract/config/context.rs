@@ -205,13 +205,11 @@ impl<'a> Context<'a> {
     /// unless its `registry` says otherwise). Two uses of one secret against one service are then
     /// one connection, however many workflows hold them.
     fn well_known_service(&self, entry: &Entry) -> Option<Target> {
-        let doc = self.doc;
         let key = normalize(entry.key()?);
         let by_name =
             WELL_KNOWN_SERVICES.iter().find(|(names, _)| names.contains(&key.as_str())).map(|(_, host)| *host);
         let by_action = || {
-            let step = doc.nodes[entry.parent].parent?;
-            let action = doc.text(step, "uses")?.to_ascii_lowercase();
+            let action = self.step_action(entry)?.to_ascii_lowercase();
             (action.starts_with("docker/login-action") && key == "password").then_some("docker.io")
         };
         let host = by_name.or_else(by_action)?;
