@@ -171,6 +171,13 @@ fn is_ephemeral(name: &str) -> bool {
     EPHEMERAL.contains(&name)
 }
 
+/// The label of a credential's site that serves no connection of its own: a definition
+/// (`JIRA_TOKEN=…` in an env file), or a named consumer absorbed into the connection its file
+/// shows (a Jenkins binding next to the curl that uses it), which is a use, not a definition.
+pub fn definition_label(site: &Site) -> &'static str {
+    if is_definition(&site.credential) { "defined here" } else { "also used here, for the same connection" }
+}
+
 /// Whether a site defines a credential rather than using it for a connection.
 fn is_definition(credential: &CredentialUse) -> bool {
     credential.scheme == Scheme::ConfigField && credential.target.is_none() && credential.connection.is_none()
@@ -460,10 +467,18 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             .collect();
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
         let head = format!("{} is shared by {} connections: ", credential.label, labels.len());
-        let message = format!("{head}{}", join_connections_within(&labels, HEADLINE_CHARS.saturating_sub(head.len())));
+        let message = format!(
+            "{head}{}",
+            join_connections_within(&labels, crate::finding::HEADLINE_CHARS.saturating_sub(head.len()))
+        );
         let mut secondary: Vec<Location> =
             uses[1..].iter().map(|&(index, label)| location(index, format!("also used for {label}"))).collect();
-        secondary.extend(credential.definitions.iter().map(|&index| location(index, "defined here".to_owned())));
+        secondary.extend(
+            credential
+                .definitions
+                .iter()
+                .map(|&index| location(index, definition_label(&graph.sites[index]).to_owned())),
+        );
         let first_site = &graph.sites[first];
         findings.push(Finding {
             rule: Arc::clone(&rule.id),
@@ -484,6 +499,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             },
             provenance: None,
             context: None,
+            also: Vec::new(),
         });
     }
     findings
@@ -497,15 +513,57 @@ fn join_connections(labels: &[&str]) -> String {
     }
 }
 
-/// About how long a headline may be: the rest of a shared credential's connections are its
-/// related locations (`also used for …`), where a reader looks for them.
-const HEADLINE_CHARS: usize = 100;
+/// `labels` with the directories they all start with (after a `(` or a space) shown as `…/`:
+/// `pipeline (ci/a/Jenkinsfile)` and `pipeline (ci/a/release/Jenkinsfile)` differ in `release/`.
+fn without_shared_directories(labels: &[&str]) -> Vec<String> {
+    let Some(first) = labels.first() else { return Vec::new() };
+    let mut common = first.len();
+    for label in &labels[1..] {
+        common = common.min(first.bytes().zip(label.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(common) {
+        common -= 1;
+    }
+    let shared = &first[..common];
+    let Some(end) = shared.rfind('/').map(|i| i + 1) else {
+        return labels.iter().map(|l| (*l).to_owned()).collect();
+    };
+    let start = shared[..end].rfind(['(', ' ']).map_or(0, |i| i + 1);
+    if end - start <= "…/".len() {
+        return labels.iter().map(|l| (*l).to_owned()).collect();
+    }
+    labels.iter().map(|l| format!("{}…/{}", &l[..start], &l[end..])).collect()
+}
 
 /// The connections joined, as many as fit in `room` characters (at least one), then `and N more`.
 fn join_connections_within(labels: &[&str], room: usize) -> String {
     let all = join_connections(labels);
-    if all.chars().count() <= room || labels.len() <= 2 {
+    if all.chars().count() <= room {
         return all;
+    }
+    if labels.len() <= 2 {
+        // Both connections are the point of the headline: first the directories they share go,
+        // then each gives up its middle.
+        let labels = without_shared_directories(labels);
+        let joined = join_connections(&labels.iter().map(String::as_str).collect::<Vec<_>>());
+        if joined.chars().count() <= room + crate::finding::HEADLINE_SLACK {
+            return joined;
+        }
+        let room = room.saturating_sub(" and ".len());
+        let lengths: Vec<usize> = labels.iter().map(|l| l.chars().count()).collect();
+        let shortest = lengths.iter().copied().min().unwrap_or(0);
+        // The shorter keeps what it can of half the room; the longer takes the rest.
+        let short_room = shortest.min(room / labels.len());
+        let shortened: Vec<String> = labels
+            .iter()
+            .zip(&lengths)
+            .map(|(l, &n)| {
+                let max = if n == shortest { short_room } else { room.saturating_sub(short_room) };
+                crate::finding::shortened_middle(l, max)
+            })
+            .collect();
+        let shortened: Vec<&str> = shortened.iter().map(String::as_str).collect();
+        return join_connections(&shortened);
     }
     let mut shown = 1;
     while shown < labels.len() {
@@ -532,6 +590,13 @@ mod tests {
         assert!(joined.chars().count() <= 70, "{joined}");
         assert!(joined.ends_with(" more"), "{joined}");
         assert_eq!(join_connections_within(&labels[..2], 200), format!("{} and {}", labels[0], labels[1]));
+        let two = join_connections_within(&labels[..2], 40);
+        assert!(two.chars().count() <= 40 && two.matches('…').count() == 2, "{two}");
+        let pipelines = ["pipeline (ci/jobs/jira/Jenkinsfile)", "pipeline (ci/jobs/jira/release/Jenkinsfile)"];
+        assert_eq!(
+            join_connections_within(&pipelines, 60),
+            "pipeline (…/Jenkinsfile) and pipeline (…/release/Jenkinsfile)"
+        );
     }
     use crate::span::Span;
 

@@ -205,6 +205,7 @@ fn check_use(
             credential: CredentialKey::of(&credential.secret),
             provenance: None,
             context: Some(FindingContext { context, reason: context_reason.to_owned() }),
+            also: Vec::new(),
         });
     };
     if let Some(url) = cleartext_url(file, credential) {

@@ -66,6 +66,19 @@ pub struct Finding {
     pub provenance: Option<Provenance>,
     /// The context of the primary location and why (`context`), for the findings of one place.
     pub context: Option<FindingContext>,
+    /// The other rules that matched the same place, folded into this finding by [`merge_places`].
+    pub also: Vec<AlsoMatched>,
+}
+
+/// A rule that matched the same place as a finding's own and was folded into it: what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlsoMatched {
+    pub rule: Arc<str>,
+    pub severity: Severity,
+    pub message: String,
+    /// Its label at the place (`a literal can't be revoked without a code change`).
+    pub label: String,
+    pub reason: Option<String>,
 }
 
 /// The context a finding's place is in, and the convention or fact that decided it.
@@ -127,5 +140,243 @@ impl Finding {
     /// The order every report uses: path (the repository path first, for history), span, rule.
     pub fn sort_key(&self) -> (&std::path::Path, &PathBuf, Span, &str) {
         (self.reported_path(), &self.primary.path, self.primary.span, &self.rule)
+    }
+}
+
+/// How long a headline should be, in characters: the rest belongs in labels and notes, where the
+/// reader looks once the headline has told them what is wrong.
+pub const HEADLINE_CHARS: usize = 100;
+
+/// How far past [`HEADLINE_CHARS`] a headline may run rather than lose what tells its parts
+/// apart; [`capped_headline`] cuts anything longer.
+pub const HEADLINE_SLACK: usize = 20;
+
+/// The shortest a quoted name (`` `host` ``) is cut to, ellipsis included.
+const SHORTEST_QUOTED: usize = 16;
+
+/// `message` cut to [`HEADLINE_CHARS`] when it runs past the slack, or `None` when it fits. Quoted names give way first,
+/// the longest first, keeping their start and end (`jira.exa…ple.com`); only a message still too
+/// long is cut at its end. Backticks stay paired.
+pub fn capped_headline(message: &str) -> Option<String> {
+    let total = message.chars().count();
+    if total <= HEADLINE_CHARS + HEADLINE_SLACK {
+        return None;
+    }
+    // Odd pieces are the quoted names.
+    let mut pieces: Vec<String> = message.split('`').map(str::to_owned).collect();
+    let mut excess = total - HEADLINE_CHARS;
+    while excess > 0 {
+        let longest = (1..pieces.len())
+            .step_by(2)
+            .filter(|&i| i + 1 < pieces.len() && pieces[i].chars().count() > SHORTEST_QUOTED)
+            .max_by_key(|&i| pieces[i].chars().count());
+        let Some(i) = longest else { break };
+        let length = pieces[i].chars().count();
+        let removed = excess.min(length - SHORTEST_QUOTED);
+        pieces[i] = shortened_middle(&pieces[i], length - removed);
+        excess -= removed;
+    }
+    let joined = pieces.join("`");
+    if excess == 0 {
+        return Some(joined);
+    }
+    let mut cut: String = joined.chars().take(HEADLINE_CHARS - 2).collect();
+    let ticks = cut.matches('`').count();
+    cut.push('…');
+    if ticks % 2 == 1 {
+        cut.push('`');
+    }
+    Some(cut)
+}
+
+/// `text` in at most `max` characters (at least 3), its middle given up for an ellipsis: a host's
+/// start and a path's end say the most.
+pub fn shortened_middle(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text.to_owned();
+    }
+    let keep = max.max(3) - 1;
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
+    chars[..head].iter().chain(std::iter::once(&'…')).chain(&chars[chars.len() - tail..]).collect()
+}
+
+/// The rules that judge a literal where it is written, most specific first: when several match
+/// one place, the first names the problem best (`basic auth sends a password to X` says more than
+/// `hardcoded password`).
+const PLACE_RULES: &[&str] = &["basic-auth-password", "credential-in-url", "hardcoded-credential"];
+
+/// One finding per credential per place: findings of [`PLACE_RULES`] whose primary spans overlap
+/// in one file become one, under the most specific rule, at the highest severity of them all, with
+/// the others' messages and reasons in [`Finding::also`] and their related locations kept. Runs
+/// after suppression and the baseline, which judge each rule on its own, so that an ignore comment
+/// or a baseline entry for one rule keeps working. `findings` must be sorted by
+/// [`Finding::sort_key`]; the result is too.
+pub fn merge_places(findings: Vec<Finding>) -> Vec<Finding> {
+    let specificity = |rule: &str| PLACE_RULES.iter().position(|r| *r == rule);
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    // Indices into `merged` of the place findings that later ones may still overlap, in one file.
+    let mut open: Vec<usize> = Vec::new();
+    for finding in findings {
+        let Some(rank) = specificity(&finding.rule) else {
+            merged.push(finding);
+            continue;
+        };
+        open.retain(|&i| {
+            let kept = &merged[i];
+            kept.primary.path == finding.primary.path
+                && kept.provenance == finding.provenance
+                && kept.primary.span.end > finding.primary.span.start
+        });
+        let same_place = open.iter().copied().find(|&i| merged[i].primary.span.start < finding.primary.span.end);
+        match same_place {
+            Some(i) => fold(&mut merged[i], finding, rank, specificity),
+            None => {
+                open.push(merged.len());
+                merged.push(finding);
+            }
+        }
+    }
+    // A fold may move a finding to its more specific twin's span.
+    merged.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    merged
+}
+
+/// Folds `other` into `kept`: the more specific of the two leads, the other becomes an `also`.
+fn fold(kept: &mut Finding, mut other: Finding, other_rank: usize, specificity: impl Fn(&str) -> Option<usize>) {
+    let severity = kept.severity.max(other.severity);
+    if specificity(&kept.rule).is_some_and(|rank| other_rank < rank) {
+        std::mem::swap(kept, &mut other);
+        kept.also.append(&mut other.also);
+    }
+    for location in other.secondary {
+        if !kept.secondary.iter().any(|l| l.path == location.path && l.span == location.span) {
+            kept.secondary.push(location);
+        }
+    }
+    kept.also.push(AlsoMatched {
+        rule: other.rule,
+        severity: other.severity,
+        message: other.message,
+        label: other.primary.label,
+        reason: other.reason,
+    });
+    kept.also.extend(other.also);
+    kept.also.sort_by_key(|a| specificity(&a.rule));
+    kept.severity = severity;
+    kept.redacted = kept.redacted.take().or(other.redacted);
+    kept.connection = kept.connection.take().or(other.connection);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, severity: Severity, span: (usize, usize)) -> Finding {
+        Finding {
+            rule: Arc::from(rule),
+            severity,
+            message: format!("{rule} says so"),
+            primary: Location { path: PathBuf::from("a.py"), span: Span::new(span.0, span.1), label: String::new() },
+            secondary: Vec::new(),
+            redacted: None,
+            connection: None,
+            reason: Some(format!("{rule} reason")),
+            credential: CredentialKey::None,
+            provenance: None,
+            context: None,
+            also: Vec::new(),
+        }
+    }
+
+    fn merged(mut findings: Vec<Finding>) -> Vec<Finding> {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merge_places(findings)
+    }
+
+    #[test]
+    fn a_long_headline_shortens_its_quoted_names_first() {
+        let host = format!("jira.{}.example.com", "x".repeat(120));
+        let fits = format!("basic auth sends a password to `{}`", "x".repeat(80));
+        assert_eq!(capped_headline(&fits), None, "within the slack");
+        let message = format!("basic auth sends a password to `{host}`");
+        let capped = capped_headline(&message).expect("too long");
+        assert!(capped.chars().count() <= HEADLINE_CHARS, "{capped}");
+        assert!(capped.starts_with("basic auth sends a password to `jira."), "{capped}");
+        assert!(capped.ends_with(".example.com`"), "{capped}");
+        assert_eq!(capped.matches('`').count(), 2);
+        assert_eq!(capped_headline("hardcoded password for `db`"), None);
+    }
+
+    #[test]
+    fn a_headline_of_many_short_names_is_cut_at_its_end() {
+        let names: Vec<String> = (0..40).map(|i| format!("`h{i}`")).collect();
+        let message = format!("shared by {}", names.join(", "));
+        let capped = capped_headline(&message).expect("too long");
+        assert!(capped.chars().count() <= HEADLINE_CHARS, "{capped}");
+        assert_eq!(capped.matches('`').count() % 2, 0, "{capped}");
+        assert!(capped.contains('…'));
+    }
+
+    #[test]
+    fn the_most_specific_rule_leads_at_the_highest_severity() {
+        let out = merged(vec![
+            finding("hardcoded-credential", Severity::Error, (10, 14)),
+            finding("basic-auth-password", Severity::Warning, (10, 14)),
+            finding("credential-in-url", Severity::Note, (8, 14)),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(&*out[0].rule, "basic-auth-password");
+        assert_eq!(out[0].severity, Severity::Error);
+        let also: Vec<&str> = out[0].also.iter().map(|a| &*a.rule).collect();
+        assert_eq!(also, ["credential-in-url", "hardcoded-credential"]);
+        assert_eq!(out[0].also[1].severity, Severity::Error);
+        assert_eq!(out[0].also[1].reason.as_deref(), Some("hardcoded-credential reason"));
+    }
+
+    #[test]
+    fn other_places_and_other_rules_stay_apart() {
+        let out = merged(vec![
+            finding("hardcoded-credential", Severity::Error, (10, 14)),
+            // Adjacent, not overlapping: the next literal on the line.
+            finding("hardcoded-credential", Severity::Error, (14, 20)),
+            // A whole-repository rule on the same span keeps its own finding and related uses.
+            finding("shared-credential", Severity::Warning, (10, 14)),
+            finding("cleartext-credential", Severity::Warning, (10, 14)),
+        ]);
+        let rules: Vec<&str> = out.iter().map(|f| &*f.rule).collect();
+        assert_eq!(
+            rules,
+            ["cleartext-credential", "hardcoded-credential", "shared-credential", "hardcoded-credential"]
+        );
+        assert!(out.iter().all(|f| f.also.is_empty()));
+    }
+
+    #[test]
+    fn another_file_or_commit_is_another_place() {
+        let mut other_file = finding("basic-auth-password", Severity::Error, (10, 14));
+        other_file.primary.path = PathBuf::from("b.py");
+        let mut other_commit = finding("basic-auth-password", Severity::Error, (10, 14));
+        other_commit.provenance =
+            Some(Provenance { commit: "abc".to_owned(), path: PathBuf::from("a.py"), removed_in: None });
+        let out = merged(vec![finding("hardcoded-credential", Severity::Error, (10, 14)), other_file, other_commit]);
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn related_locations_are_kept_once() {
+        let target = Location { path: PathBuf::from("a.py"), span: Span::new(30, 40), label: "to here".to_owned() };
+        let mut basic = finding("basic-auth-password", Severity::Error, (10, 14));
+        basic.secondary.push(target.clone());
+        let mut hardcoded = finding("hardcoded-credential", Severity::Error, (10, 14));
+        hardcoded.secondary.push(target);
+        hardcoded.secondary.push(Location {
+            path: PathBuf::from("b.py"),
+            span: Span::new(1, 2),
+            label: "x".to_owned(),
+        });
+        let out = merged(vec![basic, hardcoded]);
+        assert_eq!(out[0].secondary.len(), 2);
     }
 }

@@ -224,6 +224,7 @@ mod tests {
             credential: CredentialKey::Literal(Arc::from(secret)),
             provenance: None,
             context: None,
+            also: Vec::new(),
         }
     }
 

@@ -115,6 +115,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             credential: CredentialKey::Name(format!("inventory:{}", span.start)),
             provenance: None,
             context: None,
+            also: Vec::new(),
         });
     };
     for entry in &inventory.entries {
@@ -207,7 +208,9 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                 secondary: sites[1..]
                     .iter()
                     .map(|&s| (s, "also used here"))
-                    .chain(credential.definitions.iter().map(|&s| (s, "defined here")))
+                    .chain(
+                        credential.definitions.iter().map(|&s| (s, crate::analyze::definition_label(&graph.sites[s]))),
+                    )
                     .map(|(s, label)| Location {
                         path: graph.sites[s].path.clone(),
                         span: graph.sites[s].credential.secret.span(),
@@ -220,6 +223,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                 credential: CredentialKey::Name(credential.names.iter().next().cloned().unwrap_or_default()),
                 provenance: None,
                 context: None,
+                also: Vec::new(),
             });
         }
     }

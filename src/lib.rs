@@ -164,6 +164,7 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     let applied =
         suppress::apply(&mut findings, &suppressions, catalogue, today, settings.report_unused_ignores, line_of);
     findings.extend(applied.findings);
+    cap_headlines(&mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
@@ -451,9 +452,20 @@ pub fn scan_with_progress(
             outcome.sources.keys().filter_map(|path| Some((path.clone(), context.origin(path)?))).collect();
     }
     outcome.history = history_stats;
+    cap_headlines(&mut outcome.findings);
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));
     outcome
+}
+
+/// Every headline within [`finding::HEADLINE_CHARS`]: the full connection stays in the finding's
+/// `connection` and labels.
+fn cap_headlines(findings: &mut [Finding]) {
+    for finding in findings {
+        if let Some(capped) = finding::capped_headline(&finding.message) {
+            finding.message = capped;
+        }
+    }
 }
 
 /// The findings of the whole-repository flow join (`extract::code::join`), each checked in the

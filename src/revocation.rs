@@ -121,6 +121,7 @@ pub fn token_findings(sites: &[CreationSite], catalogue: &Catalogue, today: Date
             credential: CredentialKey::Name(format!("{}:{}", creation.api.name(), creation.span.start)),
             provenance: None,
             context: None,
+            also: Vec::new(),
         });
     }
     findings

@@ -172,6 +172,7 @@ pub fn apply(
             credential: CredentialKey::None,
             provenance: None,
             context: None,
+            also: Vec::new(),
         });
     };
     let invalid: Vec<usize> = problems.iter().map(|(index, _)| *index).collect();

@@ -116,6 +116,16 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             }
             notes.push(note);
         }
+        if let Some(context) = finding.context.as_ref().filter(|c| c.context != crate::context::Context::Production) {
+            notes.push(format!("{} context: {}", context.context.as_str(), context.reason));
+        }
+        for also in &finding.also {
+            let mut note = format!("also {}: {}", also.rule, also.message);
+            if !also.label.is_empty() && also.label != finding.primary.label {
+                note.push_str(&format!(" ({})", also.label));
+            }
+            notes.push(note);
+        }
         if let Some(rule) = catalogue.rule(&finding.rule) {
             notes.push(format!("help: {}", first_sentence(&rule.remediation)));
         }

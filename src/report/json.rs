@@ -42,6 +42,8 @@ struct JsonLocation<'a> {
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'a str,
+    /// Every rule that matched this place: `rule` first, then those folded into it.
+    rules: Vec<&'a str>,
     severity: &'a str,
     message: &'a str,
     location: JsonLocation<'a>,
@@ -58,7 +60,19 @@ struct JsonFinding<'a> {
     /// the convention or fact that decided it.
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<&'a crate::finding::FindingContext>,
+    /// The other rules that matched this place, with what each said (`rules` lists their ids).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<JsonAlso<'a>>,
     related: Vec<JsonLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAlso<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +99,7 @@ pub fn write<'a>(outcome: &'a ScanOutcome, out: &mut dyn Write) -> io::Result<()
         .iter()
         .map(|finding| JsonFinding {
             rule: &finding.rule,
+            rules: std::iter::once(&*finding.rule).chain(finding.also.iter().map(|a| &*a.rule)).collect(),
             severity: finding.severity.as_str(),
             message: &finding.message,
             location: JsonLocation { label: &finding.primary.label, ..location(&finding.primary) },
@@ -93,6 +108,16 @@ pub fn write<'a>(outcome: &'a ScanOutcome, out: &mut dyn Write) -> io::Result<()
             reason: finding.reason.as_deref(),
             removed_in: finding.provenance.as_ref().and_then(|p| p.removed_in.as_deref()),
             context: finding.context.as_ref(),
+            also: finding
+                .also
+                .iter()
+                .map(|a| JsonAlso {
+                    rule: &a.rule,
+                    severity: a.severity.as_str(),
+                    message: &a.message,
+                    reason: a.reason.as_deref(),
+                })
+                .collect(),
             related: finding.secondary.iter().map(|loc| JsonLocation { label: &loc.label, ..location(loc) }).collect(),
         })
         .collect();

@@ -147,12 +147,25 @@ fn result(outcome: &ScanOutcome, finding: &Finding, rule_index: usize) -> Json {
         "relatedLocations": related,
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint(outcome, finding) },
     });
-    if let (Some(provenance), Some(object)) = (&finding.provenance, result.as_object_mut()) {
-        let mut properties = json!({ "introducedIn": provenance.commit });
-        if let (Some(removed), Some(bag)) = (&provenance.removed_in, properties.as_object_mut()) {
-            bag.insert("removedIn".to_owned(), json!(removed));
+    let mut properties = serde_json::Map::new();
+    if let Some(provenance) = &finding.provenance {
+        properties.insert("introducedIn".to_owned(), json!(provenance.commit));
+        if let Some(removed) = &provenance.removed_in {
+            properties.insert("removedIn".to_owned(), json!(removed));
         }
-        object.insert("properties".to_owned(), properties);
+    }
+    if !finding.also.is_empty() {
+        // The other rules that matched this place: SARIF gives a result one rule, so they ride in
+        // its property bag, their messages escaped like the result's own.
+        let also: Vec<Json> = finding
+            .also
+            .iter()
+            .map(|a| json!({ "ruleId": &*a.rule, "level": level(a.severity), "message": escape::sarif_text(&a.message) }))
+            .collect();
+        properties.insert("alsoMatched".to_owned(), Json::Array(also));
+    }
+    if let (false, Some(object)) = (properties.is_empty(), result.as_object_mut()) {
+        object.insert("properties".to_owned(), Json::Object(properties));
     }
     result
 }

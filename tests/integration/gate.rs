@@ -8,7 +8,7 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
-/// (rules of the reported findings, exit code, stderr) of a JSON scan of `dir`.
+/// (every rule that matched a reported finding, exit code, stderr) of a JSON scan of `dir`.
 fn scan(dir: &Path, extra: &[&str]) -> (Vec<String>, i32, String) {
     let output = credlint()
         .args(["scan", "--no-config", "--format", "json"])
@@ -18,7 +18,12 @@ fn scan(dir: &Path, extra: &[&str]) -> (Vec<String>, i32, String) {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let rules = json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect();
+    let rules = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["rules"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()))
+        .collect();
     (rules, output.status.code().unwrap(), String::from_utf8(output.stderr).unwrap())
 }
 
@@ -115,4 +120,23 @@ fn today_can_be_fixed_for_reproducible_runs() {
     assert!(rules.contains(&"invalid-suppression".to_owned()), "{rules:?}");
     let bad = credlint().args(["scan", "--today", "soon", "."]).current_dir(d).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn one_place_is_one_finding_and_an_ignore_for_one_rule_leaves_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "sync.sh", SCRIPT);
+    let output = credlint().args(["scan", "--no-config", "--format", "json", "."]).current_dir(d).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "one literal, one place: {findings:?}");
+    assert_eq!(findings[0]["rule"], "basic-auth-password", "the most specific rule leads");
+    assert_eq!(findings[0]["also"][0]["rule"], "hardcoded-credential");
+    assert_eq!(json["summary"]["errors"], 1);
+
+    write(d, "sync.sh", &format!("# credlint:ignore hardcoded-credential -- checked by OPS-7\n{}", &SCRIPT[10..]));
+    let (rules, code, _) = scan(d, &[]);
+    assert_eq!(rules, vec!["basic-auth-password"], "the other rule still stands");
+    assert_eq!(code, 1);
 }

@@ -131,7 +131,7 @@ fn concise_lines_stay_lines_with_only_credlints_colours() {
     // One line per finding, each in the documented grammar, whatever the file names hold.
     let finding = Regex::new(r"^.+:[1-9]\d*:[1-9]\d*: (error|warning|note)\[[a-z0-9-]+\]: .+$").unwrap();
     let problem = Regex::new(r"^.+: (error|note): .+$").unwrap();
-    assert!(plain.lines().count() >= 4, "{plain}");
+    assert!(plain.lines().count() >= 3, "{plain}");
     for line in plain.lines() {
         assert!(finding.is_match(line) || problem.is_match(line), "not one concise line: {line:?}");
     }
@@ -147,7 +147,7 @@ fn codequality_is_json_whose_strings_hold_no_control_characters() {
     assert_no_hazard(&text, &['\n'], "the JSON");
     let issues: Json = serde_json::from_str(&text).unwrap();
     let issues = issues.as_array().unwrap();
-    assert!(issues.len() >= 4);
+    assert!(issues.len() >= 3);
     let mut paths = Vec::new();
     for issue in issues {
         let description = issue["description"].as_str().unwrap();
@@ -238,7 +238,7 @@ fn gitlab_descriptions_keep_file_text_out_of_markdown() {
             .cloned()
             .unwrap_or_default();
     let vulnerabilities = report["vulnerabilities"].as_array().unwrap();
-    assert!(vulnerabilities.len() >= 4);
+    assert!(vulnerabilities.len() >= 3);
     for vulnerability in vulnerabilities {
         let description = vulnerability["description"].as_str().unwrap();
         assert_no_hazard(description, &['\n'], "a description");
@@ -300,7 +300,7 @@ fn junit_is_valid_xml_without_control_characters() {
             _ => {}
         }
     }
-    assert!(failures >= 4 && bodies >= failures, "{text}");
+    assert!(failures >= 3 && bodies >= failures, "{text}");
 }
 
 /// Every unescaped `[` in a SARIF message opens a link to a related location: `[text](id)`.
@@ -329,7 +329,7 @@ fn sarif_messages_link_only_to_related_locations() {
     assert!(!text.chars().any(|c| hazard(c) && c != '\n'), "raw control characters in the JSON");
     let log: Json = serde_json::from_str(&text).unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
-    assert!(results.len() >= 4);
+    assert!(results.len() >= 3);
     for result in results {
         let message = result["message"]["text"].as_str().unwrap();
         let related = result["relatedLocations"].as_array().unwrap();
