@@ -174,9 +174,9 @@ pub struct InputArgs {
     /// or below a directory it matches; may be repeated.
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
-    /// Worker threads (default: the number of CPUs).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Worker threads, 1 to 256 (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
     /// Skip (and report) files larger than this: bytes, or with a K, M or G suffix (powers of
     /// 1024) [default: 10M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -481,10 +481,10 @@ fn prepare(args: &InputArgs, verbose: bool) -> anyhow::Result<(ScanSettings, Cat
     config.validate(&catalogue)?;
     if verbose {
         match &config_path {
-            Some(path) => eprintln!("credlint: config {}", path.display()),
-            None => eprintln!("credlint: no config file"),
+            Some(path) => crate::say!("credlint: config {}", path.display()),
+            None => crate::say!("credlint: no config file"),
         }
-        eprintln!("credlint: {} rules loaded", catalogue.rules().count());
+        crate::say!("credlint: {} rules loaded", catalogue.rules().count());
     }
     for path in args.paths.iter().filter(|path| !is_stdin(path)) {
         if std::fs::symlink_metadata(path).is_err() {
@@ -501,7 +501,8 @@ fn prepare(args: &InputArgs, verbose: bool) -> anyhow::Result<(ScanSettings, Cat
     } else {
         Some(compile_excludes(&cwd, &args.include).context("in --include")?)
     };
-    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads =
+        args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(256)), usize::from);
     let (source, paths) = if args.history {
         let first = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
         let root = crate::walk::git::repository_root(&first)?;
@@ -622,9 +623,9 @@ fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     if outcome.has_errors() {
         for problem in outcome.problems.iter().filter(|p| p.problem.kind.is_error()) {
             let line = format!("{}: {}", problem.path.display(), problem.problem.message);
-            eprintln!("credlint: {}", report::escape::terminal(&line));
+            crate::say!("credlint: {}", report::escape::terminal(&line));
         }
-        eprintln!(
+        crate::say!(
             "credlint: {} left unchanged: the scan had errors, and a baseline without the findings of \
              the files it could not read would report them as new later",
             args.output.display()
@@ -636,14 +637,14 @@ fn run_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         Ok(_) => match crate::baseline::Baseline::load(&args.output) {
             Ok(old) => Some(old.salt),
             Err(error) => {
-                eprintln!("credlint: warning: {error:#}; replacing it with a new baseline (new salt)");
+                crate::say!("credlint: warning: {error:#}; replacing it with a new baseline (new salt)");
                 None
             }
         },
     };
     let baseline = crate::baseline::Baseline::of(&outcome.findings, salt);
     output::write(&args.output, baseline.to_json().as_bytes(), args.allow_symlinked_output)?;
-    eprintln!(
+    crate::say!(
         "credlint: wrote {} ({} finding{} in {} entr{})",
         args.output.display(),
         outcome.findings.len(),
@@ -792,10 +793,10 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
     // The summary goes to stderr for every format, so CI logs show it and pipes don't.
     if !args.quiet {
-        eprintln!("{}", report::human::summary_line(&Summary::of(&outcome)));
+        crate::say!("{}", report::human::summary_line(&Summary::of(&outcome)));
     }
     if args.verbose {
-        eprintln!(
+        crate::say!(
             "credlint: {} files read through a syntax tree; done in {:.2}s",
             outcome.trees_parsed,
             started.elapsed().as_secs_f64()

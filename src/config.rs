@@ -130,14 +130,14 @@ impl Config {
                 let shown = |path: &Path| crate::report::escape::terminal(&path.display().to_string()).into_owned();
                 let others: Vec<_> = found.map(|other| shown(&other)).collect();
                 if !others.is_empty() {
-                    eprintln!(
+                    crate::say!(
                         "credlint: warning: using {} and ignoring {} in the same directory",
                         shown(&candidate),
                         others.join(" and ")
                     );
                 }
                 if let Some(owner) = foreign_owner(&candidate) {
-                    eprintln!(
+                    crate::say!(
                         "credlint: warning: ignoring {}: it is owned by user id {owner}, not by you or root",
                         shown(&candidate)
                     );

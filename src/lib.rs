@@ -5,6 +5,17 @@
 //! [`report`] writes them. [`scan`] wires the stages together; [`scan_source`] runs the pure
 //! per-file part on one in-memory file (tests, rule examples).
 
+/// A line on stderr that never panics: a full or closed stderr (`2>/dev/full`, a CI log that
+/// went away) loses the line, not the run or its exit code, which `eprintln!` would turn into a
+/// panic (exit 101).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod analyze;
 pub mod baseline;
 pub mod check;

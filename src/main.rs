@@ -9,7 +9,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!(
+        credlint::say!(
             "credlint: internal error{at} (a bug: please report it; its message is withheld because it may quote a scanned file)"
         );
     }));
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             }
             // An error can quote what a repository holds (a key in its `.credlint.toml`, a path):
             // no control character of it reaches the terminal.
-            eprintln!("error: {}", credlint::report::escape::terminal_lines(&format!("{error:#}")));
+            credlint::say!("error: {}", credlint::report::escape::terminal_lines(&format!("{error:#}")));
             ExitCode::from(2)
         }
     }

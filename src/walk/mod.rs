@@ -34,7 +34,11 @@ pub mod history;
 /// Hidden directories that hold configuration worth scanning.
 const HIDDEN_DIRS_SCANNED: &[&str] = &[
     ".github",
+    ".gitea",
+    ".forgejo",
     ".gitlab",
+    ".husky",
+    ".githooks",
     ".circleci",
     ".buildkite",
     ".devcontainer",
@@ -268,7 +272,16 @@ pub fn walk<R: Send>(options: &WalkOptions, scan: impl Fn(Walked) -> R + Sync) -
         .follow_links(false)
         .threads(options.threads)
         .filter_entry(move |entry| keep_entry(entry, hidden, &excludes, includes.as_ref(), &counter));
-    let scan_walked = |walked| {
+    // Paths given twice, or one inside another (`scan a a/b.sh`), would read a file twice: with
+    // more than one path, each file is read once, by its canonical name.
+    let read_once = (options.paths.len() > 1).then(|| Mutex::new(HashSet::new()));
+    let scan_walked = |walked: Walked| {
+        if let (Some(read), Walked::File(file)) = (&read_once, &walked) {
+            let identity = std::fs::canonicalize(&file.path).unwrap_or_else(|_| file.path.clone());
+            if !read.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(identity) {
+                return;
+            }
+        }
         let result = scan(shown(walked, &options.display));
         results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(result);
     };

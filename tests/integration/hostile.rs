@@ -170,3 +170,20 @@ fn permission_denied_paths_are_reported_and_the_scan_goes_on() {
         json["findings"].as_array().unwrap().iter().map(|f| f["location"]["path"].as_str().unwrap()).collect();
     assert!(found.iter().all(|path| path.ends_with("open.sh")) && !found.is_empty(), "{found:?}");
 }
+
+/// A full stderr loses the summary, not the run: the exit code is still the findings'.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_is_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sync.sh"), PASSWORD).unwrap();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let status = credlint()
+        .args(["scan", "--no-config", "--verbose", "."])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the findings' exit code, not a panic's 101");
+}

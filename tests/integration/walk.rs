@@ -115,3 +115,38 @@ fn symlink_loops_do_not_trap_the_walk() {
     assert_eq!(paths, vec!["a/run.sh"]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn forges_and_hook_folders_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let workflow = format!("on: push\njobs:\n  s:\n    runs-on: x\n    steps:\n      - run: {PASSWORD_LINE}");
+    write(d, ".gitea/workflows/sync.yml", workflow.as_bytes());
+    write(d, ".forgejo/workflows/sync.yaml", workflow.as_bytes());
+    write(d, ".husky/pre-push", format!("#!/bin/sh\n{PASSWORD_LINE}").as_bytes());
+    let (paths, _, code) = scan(d, &["."]);
+    assert_eq!(paths, vec![".forgejo/workflows/sync.yaml", ".gitea/workflows/sync.yml", ".husky/pre-push"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_file_given_twice_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "a/sync.sh", PASSWORD_LINE.as_bytes());
+    let output = credlint()
+        .args(["scan", "--format", "json", "a", "./a", "a/sync.sh", "a/../a"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["files_scanned"], 1, "{json}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn jobs_are_bounded() {
+    let output = credlint().args(["scan", "-j", "2000", "."]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("1..=256"), "{}", String::from_utf8_lossy(&output.stderr));
+}
