@@ -6,8 +6,10 @@ that bench/run.sh can time each at scale 1 and 2 and show that time grows with s
 
 Cases (at scale 1): a 25 MB single-line minified script; a script of 1,000,000 short lines; a
 `.properties` file of 150,000 keys (parsed as data, the densest model); YAML
-nested 50,000 deep in flow style and 1,500 deep in block style; 5,000 tiny files; and a sparse
-1 GB file that the size cap must skip without reading.
+nested 50,000 deep in flow style and 1,500 deep in block style; 5,000 tiny files; an INI file of
+40,000 sections, a `.properties` file of 20,000 dotted prefixes, an `.npmrc` of 20,000 scopes and a
+Rust function of 20,000 bindings (each a child or binding lookup); and a sparse 1 GB file that the
+size cap must skip without reading.
 """
 import os
 import sys
@@ -33,6 +35,16 @@ def main():
     write(f"{root}/deep-yaml/block.yaml", "".join(" " * i + f"k{i}:\n" for i in range(block_depth)) + " " * block_depth + "password: x\n")
     for i in range(scale * 5_000):
         write(f"{root}/tiny-files/d{i % 50}/f{i}.sh", f"echo {i}\nexport TOKEN_{i}=\"$VAULT\"\n")
+    # Config models with many siblings: each section, prefix or scope is a child lookup.
+    sections = scale * 40_000
+    write(f"{root}/ini-sections/setup.cfg", "".join(f"[s{i}]\npassword = v{i}\n" for i in range(sections)))
+    write(f"{root}/dotted-keys/app.properties", "".join(f"a{i}.b{i}.password = v{i}\n" for i in range(scale * 20_000)))
+    scopes = (f"@s{i}:registry=https://r{i}.example.com/\n//r{i}.example.com/:_password=p{i}\n" for i in range(scale * 20_000))
+    write(f"{root}/npmrc-scopes/.npmrc", "".join(scopes))
+    bindings = "".join(f'    let password_{i} = "v{i}";\n' for i in range(scale * 20_000))
+    last = scale * 20_000 - 1
+    use = f'    reqwest::Client::new().get("https://jira.example.com/").basic_auth("svc", Some(password_{last}));\n'
+    write(f"{root}/rust-bindings/src/lib.rs", f"pub fn f() {{\n{bindings}{use}}}\n")
     os.makedirs(f"{root}/huge-skipped", exist_ok=True)
     with open(f"{root}/huge-skipped/dump.sql", "w") as out:
         out.truncate(scale * 1_000_000_000)

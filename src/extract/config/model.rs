@@ -85,6 +85,9 @@ pub(crate) struct Document {
     /// The first entry under each node for each normalized key: lookups stay O(1) in a node
     /// with thousands of entries.
     by_key: HashMap<(NodeId, String), usize>,
+    /// The first child node under each node for each normalized key: an INI file with 40,000
+    /// sections or a `.properties` file with 20,000 dotted prefixes stays linear to read.
+    child_by_key: HashMap<(NodeId, String), NodeId>,
 }
 
 /// Names compared the way config keys are spelt in practice: case, `-`, `_`, `.` and spaces
@@ -102,8 +105,12 @@ impl Document {
     }
 
     pub(crate) fn node(&mut self, parent: NodeId, segment: Segment, key_span: Span) -> NodeId {
+        let key = segment.key().map(normalize);
         let id = self.push_node(Node { parent: Some(parent), segment: Some(segment), key_span });
         self.nodes_by_node[parent].push(id);
+        if let Some(key) = key {
+            self.child_by_key.entry((parent, key)).or_insert(id);
+        }
         id
     }
 
@@ -251,8 +258,7 @@ impl Document {
 
     /// The child node of `node` whose key normalizes to `normalize(name)`.
     pub(crate) fn child(&self, node: NodeId, name: &str) -> Option<NodeId> {
-        let wanted = normalize(name);
-        self.children_of(node).iter().copied().find(|&c| self.key(c).is_some_and(|k| normalize(k) == wanted))
+        self.child_by_key.get(&(node, normalize(name))).copied()
     }
 
     /// `node` and its ancestors, innermost first.
