@@ -187,3 +187,20 @@ fn a_full_stderr_is_not_a_crash() {
         .unwrap();
     assert_eq!(status.code(), Some(1), "the findings' exit code, not a panic's 101");
 }
+
+/// `return return …` nests in `syn`'s parser like a prefix operator: the file is a problem the
+/// report names, not a stack overflow that takes the whole scan down (exit 134).
+#[test]
+fn chained_keywords_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    for keyword in ["return", "break", "yield"] {
+        let body = format!("{keyword} ").repeat(30_000);
+        let text = format!("fn f() {{ let c = reqwest::Client::new().basic_auth(\"u\", Some(PASSWORD)); {body}1; }}\n");
+        std::fs::write(dir.path().join(format!("{keyword}.rs")), text).unwrap();
+    }
+    std::fs::write(dir.path().join("sync.sh"), PASSWORD).unwrap();
+    let (json, output) = scan(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "the other files still report");
+    assert_eq!(json["problems"].as_array().unwrap().len(), 3, "{}", json["problems"]);
+}

@@ -22,6 +22,9 @@ pub struct Nesting {
 /// recurses: they count this much less than a real nesting level.
 const CHAIN_DIVISOR: usize = 32;
 
+/// Keywords followed by an expression they own.
+const PREFIX_KEYWORDS: &[&str] = &["return", "break", "yield", "become", "box", "move", "async", "static"];
+
 #[derive(Default)]
 struct Frame {
     base: usize,
@@ -93,6 +96,12 @@ pub fn measure(tokens: TokenStream, limit: usize) -> Nesting {
                 frame.prefix_run = if frame.previous_punct.is_some() { frame.prefix_run + 1 } else { 1 };
                 frame.previous_punct = Some((c, punct.spacing()));
             }
+            // `return return return …`: a keyword that takes an expression nests like a prefix
+            // operator, in the parser and in the AST's `Drop`.
+            TokenTree::Ident(ident) if PREFIX_KEYWORDS.iter().any(|k| ident == k) => {
+                frame.prefix_run += 1;
+                frame.previous_punct = None;
+            }
             TokenTree::Ident(_) | TokenTree::Literal(_) => {
                 frame.prefix_run = 0;
                 frame.previous_punct = None;
@@ -131,6 +140,10 @@ mod tests {
         assert!(score(&format!("{}1{}", "(".repeat(300), ")".repeat(300))) > 512);
         assert!(score(&format!("type T = {}u8{};", "Vec<".repeat(200), ">".repeat(200))) > 512);
         assert!(score(&format!("fn f() {{ {}x }}", "!".repeat(1000))) > 512);
+        for keyword in ["return", "break", "yield"] {
+            assert!(score(&format!("fn f() {{ {}1 }}", format!("{keyword} ").repeat(1000))) > 512, "{keyword}");
+        }
+        assert!(score("fn f() -> u8 { return 1; }") < 40);
         assert!(score(&format!("fn f() {{ {}x }}", "|a| ".repeat(600))) > 512);
         assert!(score(&format!("fn f() {{ x{} }}", ".f()".repeat(20_000))) > 512);
     }
