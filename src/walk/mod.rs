@@ -470,12 +470,18 @@ pub fn read_file(path: PathBuf, max_file_size: u64) -> Walked {
         let message = format!("skipped: {size} bytes is over the size limit of {max_file_size} bytes");
         Walked::Problem { path, problem: problem(ProblemKind::Skipped, message) }
     };
-    let file = match std::fs::File::open(&path) {
+    let file = match open_without_blocking(&path) {
         Ok(file) => file,
         Err(error) => return unreadable(path, error),
     };
+    // The type is checked on the open handle: a file swapped for a FIFO or a device after the
+    // walk listed it is not read (a FIFO would block the read forever).
     let size = match file.metadata() {
-        Ok(metadata) => metadata.len(),
+        Ok(metadata) if metadata.is_file() => metadata.len(),
+        Ok(_) => {
+            let message = "skipped: not a regular file (replaced during the scan?)".to_owned();
+            return Walked::Problem { path, problem: problem(ProblemKind::Skipped, message) };
+        }
         Err(error) => return unreadable(path, error),
     };
     if size > max_file_size {
@@ -495,6 +501,19 @@ pub fn read_file(path: PathBuf, max_file_size: u64) -> Walked {
         }
         None => Walked::Binary { path },
     }
+}
+
+/// Opens `path` for reading without blocking in `open` (a FIFO without a writer blocks there).
+/// Reads of a regular file are unaffected by `O_NONBLOCK`.
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits().cast_signed());
+    }
+    options.open(path)
 }
 
 /// A reader for the demand pass (`demand::second_pass`) over a directory scan: the file on disk
@@ -518,7 +537,15 @@ pub fn decode_text(bytes: Vec<u8>) -> Option<String> {
     if let Some(text) = decode_utf16_with_bom(&bytes) {
         return Some(text);
     }
-    if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
+    let sniffed = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    // A script is text to its interpreter when its first line is: bash runs a file whose NUL
+    // bytes come after the `#!` line, so a credential below them is live.
+    let first_line = if sniffed.starts_with(b"#!") {
+        sniffed.iter().position(|&b| b == b'\n').map_or(sniffed, |end| &sniffed[..end])
+    } else {
+        sniffed
+    };
+    if first_line.contains(&0) {
         return None;
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
@@ -566,6 +593,29 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_with_nul_bytes_after_its_first_line_is_text() {
+        let script = b"#!/bin/sh\n\0\0\ncurl -u svc:x https://jira.example.com/\n".to_vec();
+        assert!(decode_text(script).is_some_and(|text| text.contains("curl -u")));
+        assert_eq!(decode_text(b"#!/bin/sh\0\ncurl\n".to_vec()), None, "a NUL in the #! line is binary");
+        assert_eq!(decode_text(b"ELF\0\0\ncurl\n".to_vec()), None);
+    }
+
+    /// What the walk listed as a file and is a FIFO by the time it is read (the race of a tree
+    /// changing under the scan): reading it neither blocks in `open` nor in `read`.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_is_skipped_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("swapped.sh");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(read_file(fifo, 1 << 20)).unwrap());
+        let walked = finished.recv_timeout(std::time::Duration::from_secs(10)).expect("read_file blocked on a FIFO");
+        let Walked::Problem { problem, .. } = walked else { panic!("a FIFO was read as a file") };
+        assert_eq!(problem.kind, ProblemKind::Skipped);
+    }
 
     #[test]
     fn a_file_that_vanished_after_listing_is_an_unreadable_problem() {
