@@ -271,6 +271,9 @@ pub enum ProblemKind {
     Unparsable,
     /// The file was skipped on purpose (size cap, binary): reported, exit code unchanged.
     Skipped,
+    /// A text pattern took too long on the file (a user rule's regex): its findings are kept,
+    /// the rule is named so that it can be fixed; exit code unchanged.
+    Slow,
 }
 
 impl ProblemKind {

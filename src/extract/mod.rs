@@ -79,7 +79,7 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
             patterns.retain(|p| !p.fallback);
         }
     }
-    pattern::extract_with_patterns(file, &patterns, &mut facts.uses);
+    pattern::extract_with_patterns(file, &patterns, &mut facts.uses, &mut facts.problems);
     creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);
     if !facts.uses.is_empty() || !facts.flow.exits.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);
@@ -117,7 +117,7 @@ pub const TREE_READER_FAILED: &str =
 pub fn extract_patterns_only(file: &SourceFile, catalogue: &Catalogue) -> Vec<CredentialUse> {
     let candidates = catalogue.candidates(&file.text, file.kind);
     let mut uses = Vec::new();
-    pattern::extract_with_patterns(file, &candidates.patterns, &mut uses);
+    pattern::extract_with_patterns(file, &candidates.patterns, &mut uses, &mut Vec::new());
     uses
 }
 

@@ -13,8 +13,22 @@ use crate::rules::{Pattern, Syntax};
 use crate::source::{FileKind, SourceFile};
 use crate::span::Span;
 
-/// Every use the given patterns find in `file`.
-pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mut Vec<CredentialUse>) {
+/// How long one pattern may take on one file before the file's problems name it: an embedded
+/// pattern takes milliseconds on a megabyte, a user's regex that needs seconds wants fixing.
+/// `CREDLINT_SLOW_PATTERN_MS` changes it (the tests set 0).
+static SLOW_PATTERN: std::sync::LazyLock<std::time::Duration> = std::sync::LazyLock::new(|| {
+    let millis = std::env::var("CREDLINT_SLOW_PATTERN_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
+    std::time::Duration::from_millis(millis)
+});
+
+/// Every use the given patterns find in `file`; a pattern that took longer than [`SLOW_PATTERN`]
+/// is named in `problems`.
+pub fn extract_with_patterns(
+    file: &SourceFile,
+    patterns: &[&Pattern],
+    uses: &mut Vec<CredentialUse>,
+    problems: &mut Vec<crate::fact::Problem>,
+) {
     if patterns.is_empty() {
         return;
     }
@@ -22,11 +36,23 @@ pub fn extract_with_patterns(file: &SourceFile, patterns: &[&Pattern], uses: &mu
     // Most files a keyword lets through hold no match: collect bindings only once one does.
     let mut bindings = None;
     for pattern in patterns {
+        let started = std::time::Instant::now();
         for caps in pattern.regex.get().captures_iter(text) {
             let bindings = bindings.get_or_insert_with(|| Bindings::collect(text, file.kind));
             if let Some(found) = use_from_match(text, file.kind, pattern, &caps, bindings) {
                 uses.push(found);
             }
+        }
+        let took = started.elapsed();
+        if took >= *SLOW_PATTERN {
+            problems.push(crate::fact::Problem {
+                kind: crate::fact::ProblemKind::Slow,
+                message: format!(
+                    "pattern `{}` took {:.1}s on this file: simplify its regex (nested or bounded repetition, a long alternation)",
+                    pattern.id,
+                    took.as_secs_f64()
+                ),
+            });
         }
     }
 }

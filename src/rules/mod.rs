@@ -45,6 +45,9 @@ pub const IMPLEMENTED_RULES: &[&str] = &[
 /// A compiled pattern can't grow beyond this (a user's rule file must not exhaust memory).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
 
+/// The longest a pattern's regex may be, macros expanded (the longest embedded one is under 2 KB).
+const MAX_PATTERN_BYTES: usize = 8 << 10;
+
 /// A rule-loading error, pointing at the rule file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
@@ -759,6 +762,17 @@ fn compile_pattern(
         return Err(at(def.keywords.span(), format!("pattern `{id}` needs keywords of 2 or more characters")));
     }
     let source = expand_macros(def.regex.get_ref()).map_err(|message| at(def.regex.span(), message))?;
+    if source.len() > MAX_PATTERN_BYTES {
+        // A regex this long is a word list, and the engine's time per byte grows with it: one of
+        // 80 KB took seconds per file. Keywords and several patterns do that job.
+        return Err(at(
+            def.regex.span(),
+            format!(
+                "pattern `{id}`: the regex is {} bytes (macros expanded), over the limit of {MAX_PATTERN_BYTES}; split it into several patterns",
+                source.len()
+            ),
+        ));
+    }
     let compiled = std::sync::OnceLock::new();
     if load == Load::Eager {
         let regex = build_pattern_regex(&source)

@@ -105,6 +105,26 @@ fn a_bad_rule_file_is_an_error_with_its_line() {
     assert!(stderr.contains("mine.toml:6") && stderr.contains("invalid regex"), "{stderr}");
 }
 
+#[test]
+fn a_regex_too_long_to_be_fast_is_refused_with_its_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let words: Vec<String> = (0..8_000).map(|i| format!("word{i}")).collect();
+    let rule = format!(
+        "[[pattern]]\nid = \"word-list\"\ndescription = \"x\"\nkinds = [\"*\"]\nkeywords = [\"word\"]\nregex = '(?:{})=(?P<secret>\\S+)'\nscheme = \"basic\"\nexamples = [\"word1=x\"]\n",
+        words.join("|")
+    );
+    write(dir.path(), "rules/mine.toml", &rule);
+    let output = credlint()
+        .args(["scan", "--no-config", "--rules"])
+        .arg(dir.path().join("rules"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("mine.toml:6") && stderr.contains("`word-list`") && stderr.contains("over the limit"), "{stderr}");
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn an_unreadable_file_is_reported_and_the_scan_goes_on() {

@@ -204,3 +204,25 @@ fn chained_keywords_do_not_overflow_the_stack() {
     assert_eq!(json["findings"].as_array().unwrap().len(), 1, "the other files still report");
     assert_eq!(json["problems"].as_array().unwrap().len(), 3, "{}", json["problems"]);
 }
+
+/// A pattern that takes too long on a file is named in the file's problems, and its findings
+/// are kept (the threshold is lowered to zero so that every pattern that runs counts as slow).
+#[test]
+fn a_slow_pattern_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sync.sh"), PASSWORD).unwrap();
+    let output = credlint()
+        .args(["scan", "--no-config", "--format", "json", "."])
+        .env("CREDLINT_SLOW_PATTERN_MS", "0")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "a slow pattern does not change the exit code");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    let problems = json["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["kind"] == "slow" && p["message"].as_str().unwrap().starts_with("pattern `")),
+        "{problems:?}"
+    );
+}
