@@ -248,15 +248,33 @@ pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
             }
         }
     }
-    let command = &text[start..end];
-    let within_secret = |m: &regex::Match<'_>| start + m.start() < span.end && start + m.end() > span.start;
-    let found = URL.find_iter(command).find(|m| !within_secret(m))?;
+    // Several commands on one line (`curl …; curl …`, `a && b`): the secret's own command is
+    // searched first, then the whole line (`URL=…; curl -u … "$URL"` names its target before).
+    let (own_start, own_end) = own_command(text, start, end, span);
+    let within_secret = |at: usize, m: &regex::Match<'_>| at + m.start() < span.end && at + m.end() > span.start;
+    let (start, found) = URL
+        .find_iter(&text[own_start..own_end])
+        .find(|m| !within_secret(own_start, m))
+        .map(|m| (own_start, m))
+        .or_else(|| URL.find_iter(&text[start..end]).find(|m| !within_secret(start, m)).map(|m| (start, m)))?;
     let url = found.as_str().trim_end_matches([',', ')', '.']);
     Some(Target {
         text: url.to_owned(),
         host: host_of(url),
         span: Span::new(start + found.start(), start + found.start() + url.len()),
     })
+}
+
+/// The bounds, within `start..end`, of the shell command holding `span`: from the last `;`, `&&`
+/// or `||` before it to the first after it.
+fn own_command(text: &str, start: usize, end: usize, span: Span) -> (usize, usize) {
+    const SEPARATORS: [&str; 3] = [";", "&&", "||"];
+    let before = &text[start..span.start.clamp(start, end)];
+    let own_start = SEPARATORS.iter().filter_map(|s| before.rfind(s).map(|i| start + i + s.len())).max().unwrap_or(start);
+    let after_from = span.end.clamp(start, end);
+    let after = &text[after_from..end];
+    let own_end = SEPARATORS.iter().filter_map(|s| after.find(s).map(|i| after_from + i)).min().unwrap_or(end);
+    (own_start, own_end)
 }
 
 /// URL schemes of infrastructure connections.
@@ -303,6 +321,21 @@ mod tests {
         assert_eq!(host_of("https://${HOST}/x"), None);
         assert_eq!(host_of("https://bot:Pa@ss@jira.example.com/x").as_deref(), Some("jira.example.com"));
         assert_eq!(host_of("https://bot:pa/ss@jira.example.com/x").as_deref(), Some("jira.example.com"));
+    }
+
+    #[test]
+    fn a_command_takes_the_url_of_its_own_command_on_a_shared_line() {
+        let text = "curl -u a:one https://a.example.com/; curl -u b:two https://b.example.com/ && curl -u c:three https://c.example.com/\n";
+        for (secret, host) in [("one", "a.example.com"), ("two", "b.example.com"), ("three", "c.example.com")] {
+            let at = text.find(secret).unwrap();
+            let target = target_of_command(text, Span::new(at, at + secret.len())).unwrap();
+            assert_eq!(target.host.as_deref(), Some(host), "{secret}");
+        }
+        // A URL set earlier on the line is still the target when the command has none.
+        let text = "URL=https://jira.example.com/; curl -u a:pw \"$URL\"\n";
+        let at = text.find("pw").unwrap();
+        let target = target_of_command(text, Span::new(at, at + 2)).unwrap();
+        assert_eq!(target.text, "$URL");
     }
 
     #[test]

@@ -37,11 +37,20 @@ struct ShownFile<'a> {
     source: &'a SourceFile,
 }
 
+/// Lines longer than this (in bytes) are shown as a window around their labels: a 1 MB minified
+/// line with 200 findings would otherwise print 200 MB.
+const LONG_LINE: usize = 400;
+
+/// How much of a long line a window keeps on each side of its labels, in bytes.
+const WINDOW_MARGIN: usize = 60;
+
 /// The files of one diagnostic, showing only its labelled lines.
 struct Excerpt<'a> {
     files: &'a [ShownFile<'a>],
     /// `(file id, 0-based line)` of every line a label starts or ends on.
     shown: std::collections::BTreeSet<(usize, usize)>,
+    /// The part shown of each long line whose labels all start and end on it.
+    windows: std::collections::BTreeMap<(usize, usize), std::ops::Range<usize>>,
 }
 
 impl Excerpt<'_> {
@@ -67,7 +76,17 @@ impl<'a> Files<'a> for Excerpt<'a> {
         Ok(self.file(id)?.source.lines.line_of(byte_index))
     }
 
+    /// Columns count from the start of the line, also where a window shows only part of it.
+    fn column_number(&'a self, id: usize, line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let file = self.file(id)?;
+        let start = file.source.lines.line_starts().get(line_index).copied().unwrap_or(0);
+        Ok(codespan_reporting::files::column_index(&file.text, start..file.text.len(), byte_index) + 1)
+    }
+
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
+        if let Some(window) = self.windows.get(&(id, line_index)) {
+            return Ok(window.clone());
+        }
         let file = self.file(id)?;
         let starts = file.source.lines.line_starts();
         let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge { given: line_index, max: starts.len() })?;
@@ -137,7 +156,8 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
                 [(label.file_id, lines.line_of(label.range.start)), (label.file_id, lines.line_of(label.range.end))]
             })
             .collect();
-        let excerpt = Excerpt { files: &shown_files, shown };
+        let windows = windows(&shown_files, &labels);
+        let excerpt = Excerpt { files: &shown_files, shown, windows };
         let diagnostic = Diagnostic::new(codespan_severity(finding.severity))
             .with_code(finding.rule.to_string())
             .with_message(finding.message.clone())
@@ -155,6 +175,52 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
         )?;
     }
     Ok(())
+}
+
+/// The window shown of each long line of a diagnostic: from a margin before its first label to a
+/// margin after its last, at character boundaries. A line a multi-line label starts or ends on is
+/// shown whole (the label runs to its end).
+fn windows(
+    files: &[ShownFile<'_>],
+    labels: &[Label<usize>],
+) -> std::collections::BTreeMap<(usize, usize), std::ops::Range<usize>> {
+    let mut spans: std::collections::BTreeMap<(usize, usize), Option<std::ops::Range<usize>>> = Default::default();
+    for label in labels {
+        let file = &files[label.file_id];
+        let lines = &file.source.lines;
+        let (first, last) = (lines.line_of(label.range.start), lines.line_of(label.range.end));
+        if first != last {
+            spans.insert((label.file_id, first), None);
+            spans.insert((label.file_id, last), None);
+            continue;
+        }
+        let entry = spans.entry((label.file_id, first)).or_insert_with(|| Some(label.range.clone()));
+        if let Some(range) = entry {
+            range.start = range.start.min(label.range.start);
+            range.end = range.end.max(label.range.end);
+        }
+    }
+    let mut windows = std::collections::BTreeMap::new();
+    for ((id, line), range) in spans {
+        let Some(range) = range else { continue };
+        let file = &files[id];
+        let starts = file.source.lines.line_starts();
+        let Some(&line_start) = starts.get(line) else { continue };
+        let line_end = starts.get(line + 1).copied().unwrap_or(file.text.len() - ELIDED.len());
+        if line_end - line_start <= LONG_LINE {
+            continue;
+        }
+        let mut start = range.start.saturating_sub(WINDOW_MARGIN).max(line_start);
+        while !file.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (range.end + WINDOW_MARGIN).min(line_end);
+        while !file.text.is_char_boundary(end) {
+            end += 1;
+        }
+        windows.insert((id, line), start..end);
+    }
+    windows
 }
 
 /// The diagnostic with every string it prints shown as on a terminal: its message, code, labels

@@ -226,3 +226,24 @@ fn a_slow_pattern_is_named() {
         "{problems:?}"
     );
 }
+
+/// A long line is shown as a window around each finding's labels: 200 findings on one 1 MB line
+/// printed 200 MB before (the whole line each time).
+#[test]
+fn a_long_line_is_shown_around_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut line: String =
+        (0..200).map(|i| format!("curl -u svc:Summer{i:06}! https://jira{i}.example.com/; ")).collect();
+    let last_column = line.find("Summer000199").unwrap() + 1;
+    line.push_str(&"x".repeat(1_000_000 - line.len()));
+    line.push('\n');
+    std::fs::write(dir.path().join("one.sh"), line).unwrap();
+    let output = credlint().args(["scan", "--no-config", "--color", "never", "."]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let shown = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(shown.matches("error[basic-auth-password]").count(), 200);
+    assert!(shown.len() < 200 * 2_000, "{} bytes for 200 findings", shown.len());
+    // Columns still count from the start of the line.
+    assert!(shown.contains("one.sh:1:13\n") && shown.contains(&format!("one.sh:1:{last_column}\n")), "{shown:.2000}");
+    assert!(shown.contains("basic auth sends a password to `jira199.example.com`"));
+}
