@@ -753,7 +753,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     if let Some(baseline) = &baseline {
         outcome.baselined = baseline.filter(&mut outcome.findings);
     }
-    outcome.findings = crate::finding::merge_places(std::mem::take(&mut outcome.findings));
+    crate::finding::merge_places(&mut outcome.findings);
     // The gate sees every finding, before --min-severity hides some from the report: a hidden
     // note still fails `--fail-on note`.
     let threshold = match (args.exit_zero, args.fail_on) {

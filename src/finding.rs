@@ -131,6 +131,24 @@ impl CredentialKey {
 }
 
 impl Finding {
+    /// What a finding folded into another leaves behind until [`merge_places`] drops it.
+    fn emptied() -> Finding {
+        Finding {
+            rule: Arc::from(""),
+            severity: Severity::Note,
+            message: String::new(),
+            primary: Location { path: PathBuf::new(), span: Span::default(), label: String::new() },
+            secondary: Vec::new(),
+            redacted: None,
+            connection: None,
+            reason: None,
+            credential: CredentialKey::None,
+            provenance: None,
+            context: None,
+            also: Vec::new(),
+        }
+    }
+
     /// The file's path as reports name it: the repository path for a finding in history (whose
     /// `primary.path` is the `<commit>:<path>` of one blob), else the primary location's path.
     pub fn reported_path(&self) -> &std::path::Path {
@@ -212,35 +230,43 @@ const PLACE_RULES: &[&str] = &["basic-auth-password", "credential-in-url", "hard
 /// the others' messages and reasons in [`Finding::also`] and their related locations kept. Runs
 /// after suppression and the baseline, which judge each rule on its own, so that an ignore comment
 /// or a baseline entry for one rule keeps working. `findings` must be sorted by
-/// [`Finding::sort_key`]; the result is too.
-pub fn merge_places(findings: Vec<Finding>) -> Vec<Finding> {
+/// [`Finding::sort_key`]; they stay so. In place: a scan with 300,000 findings holds no second
+/// copy of them.
+pub fn merge_places(findings: &mut Vec<Finding>) {
     let specificity = |rule: &str| PLACE_RULES.iter().position(|r| *r == rule);
-    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
-    // Indices into `merged` of the place findings that later ones may still overlap, in one file.
+    // `findings[..kept]` are the findings kept so far; `findings[kept..read]` are emptied.
+    let mut kept = 0;
+    // Indices below `kept` of the place findings that later ones may still overlap, in one file.
     let mut open: Vec<usize> = Vec::new();
-    for finding in findings {
-        let Some(rank) = specificity(&finding.rule) else {
-            merged.push(finding);
-            continue;
-        };
-        open.retain(|&i| {
-            let kept = &merged[i];
-            kept.primary.path == finding.primary.path
-                && kept.provenance == finding.provenance
-                && kept.primary.span.end > finding.primary.span.start
+    for read in 0..findings.len() {
+        let finding = &findings[read];
+        let same_place = specificity(&finding.rule).and_then(|rank| {
+            open.retain(|&i| {
+                let earlier = &findings[i];
+                earlier.primary.path == finding.primary.path
+                    && earlier.provenance == finding.provenance
+                    && earlier.primary.span.end > finding.primary.span.start
+            });
+            let i = open.iter().copied().find(|&i| findings[i].primary.span.start < finding.primary.span.end)?;
+            Some((i, rank))
         });
-        let same_place = open.iter().copied().find(|&i| merged[i].primary.span.start < finding.primary.span.end);
         match same_place {
-            Some(i) => fold(&mut merged[i], finding, rank, specificity),
+            Some((i, rank)) => {
+                let folded = std::mem::replace(&mut findings[read], Finding::emptied());
+                fold(&mut findings[i], folded, rank, specificity);
+            }
             None => {
-                open.push(merged.len());
-                merged.push(finding);
+                if specificity(&findings[read].rule).is_some() {
+                    open.push(kept);
+                }
+                findings.swap(kept, read);
+                kept += 1;
             }
         }
     }
+    findings.truncate(kept);
     // A fold may move a finding to its more specific twin's span.
-    merged.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    merged
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// Folds `other` into `kept`: the more specific of the two leads, the other becomes an `also`.
@@ -292,7 +318,8 @@ mod tests {
 
     fn merged(mut findings: Vec<Finding>) -> Vec<Finding> {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        merge_places(findings)
+        merge_places(&mut findings);
+        findings
     }
 
     #[test]

@@ -270,7 +270,8 @@ pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
 fn own_command(text: &str, start: usize, end: usize, span: Span) -> (usize, usize) {
     const SEPARATORS: [&str; 3] = [";", "&&", "||"];
     let before = &text[start..span.start.clamp(start, end)];
-    let own_start = SEPARATORS.iter().filter_map(|s| before.rfind(s).map(|i| start + i + s.len())).max().unwrap_or(start);
+    let own_start =
+        SEPARATORS.iter().filter_map(|s| before.rfind(s).map(|i| start + i + s.len())).max().unwrap_or(start);
     let after_from = span.end.clamp(start, end);
     let after = &text[after_from..end];
     let own_end = SEPARATORS.iter().filter_map(|s| after.find(s).map(|i| after_from + i)).min().unwrap_or(end);

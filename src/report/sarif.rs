@@ -26,16 +26,46 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/credlint/credlint";
 const FINGERPRINT_KEY: &str = "credlint/v1";
 
+/// The results, built one at a time as the writer reaches them: a scan with 300,000 findings
+/// never holds more than one result's JSON tree.
+struct Results<'a> {
+    outcome: &'a ScanOutcome,
+    rules: &'a [&'a Rule],
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.outcome.findings.iter().map(|finding| {
+            let index = self.rules.iter().position(|rule| rule.id == finding.rule).unwrap_or_default();
+            result(self.outcome, finding, index)
+        }))
+    }
+}
+
+/// One run: the fields serialised in this order, `results` last and streamed.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Json,
+    automation_details: Json,
+    original_uri_base_ids: Json,
+    column_kind: &'static str,
+    invocations: Json,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_control_provenance: Option<Json>,
+    results: Results<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
 pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<&Rule> = catalogue.rules().collect();
-    let results: Vec<Json> = outcome
-        .findings
-        .iter()
-        .map(|finding| {
-            let index = rules.iter().position(|rule| rule.id == finding.rule).unwrap_or_default();
-            result(outcome, finding, index)
-        })
-        .collect();
     let notifications: Vec<Json> = outcome
         .problems
         .iter()
@@ -47,34 +77,31 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write) 
             })
         })
         .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "credlint",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
-                "rules": rules.iter().map(|rule| descriptor(rule)).collect::<Vec<_>>(),
-            }},
-            "automationDetails": { "id": "credlint/" },
-            "originalUriBaseIds": {
-                "%SRCROOT%": { "description": { "text": "The directory credlint was run from." } }
-            },
-            "columnKind": "utf16CodeUnits",
-            "invocations": [{
-                "executionSuccessful": !outcome.has_errors(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
-    });
-    let mut log = log;
-    if let (Some(details), Some(run)) = (version_control(outcome), log["runs"][0].as_object_mut()) {
-        run.insert("versionControlProvenance".to_owned(), json!([details]));
-    }
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    let run = Run {
+        tool: json!({ "driver": {
+            "name": "credlint",
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": INFORMATION_URI,
+            "rules": rules.iter().map(|rule| descriptor(rule)).collect::<Vec<_>>(),
+        }}),
+        automation_details: json!({ "id": "credlint/" }),
+        original_uri_base_ids: json!({
+            "%SRCROOT%": { "description": { "text": "The directory credlint was run from." } }
+        }),
+        column_kind: "utf16CodeUnits",
+        invocations: json!([{
+            "executionSuccessful": !outcome.has_errors(),
+            "toolExecutionNotifications": notifications,
+        }]),
+        version_control_provenance: version_control(outcome).map(|details| json!([details])),
+        results: Results { outcome, rules: &rules },
+    };
+    let log = Log { schema: SCHEMA, version: "2.1.0", runs: [run] };
+    // Buffered: the results are written as they are made, in many small writes.
+    let mut buffered = io::BufWriter::new(&mut *out);
+    serde_json::to_writer_pretty(&mut buffered, &log)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 fn level(severity: Severity) -> &'static str {

@@ -122,7 +122,10 @@ fn a_regex_too_long_to_be_fast_is_refused_with_its_rule() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("mine.toml:6") && stderr.contains("`word-list`") && stderr.contains("over the limit"), "{stderr}");
+    assert!(
+        stderr.contains("mine.toml:6") && stderr.contains("`word-list`") && stderr.contains("over the limit"),
+        "{stderr}"
+    );
 }
 
 #[cfg(target_os = "linux")]

@@ -238,7 +238,8 @@ fn a_long_line_is_shown_around_its_findings() {
     line.push_str(&"x".repeat(1_000_000 - line.len()));
     line.push('\n');
     std::fs::write(dir.path().join("one.sh"), line).unwrap();
-    let output = credlint().args(["scan", "--no-config", "--color", "never", "."]).current_dir(dir.path()).output().unwrap();
+    let output =
+        credlint().args(["scan", "--no-config", "--color", "never", "."]).current_dir(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let shown = String::from_utf8(output.stdout).unwrap();
     assert_eq!(shown.matches("error[basic-auth-password]").count(), 200);
