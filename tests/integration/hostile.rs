@@ -248,3 +248,28 @@ fn a_long_line_is_shown_around_its_findings() {
     assert!(shown.contains("one.sh:1:13\n") && shown.contains(&format!("one.sh:1:{last_column}\n")), "{shown:.2000}");
     assert!(shown.contains("basic auth sends a password to `jira199.example.com`"));
 }
+
+/// A config file over the 4 MiB parsed as one model is parsed in pieces: its credentials are
+/// found wherever they are (they were left to the text patterns, which found none of these).
+#[test]
+fn a_big_config_file_is_still_read_as_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let pad: String = (0..250_000).map(|i| format!("key.number{i} = value{i}\n")).collect();
+    std::fs::write(dir.path().join("app.properties"), format!("{pad}jira.password = Summer2024!\n")).unwrap();
+    let docs: String =
+        (0..70_000).map(|i| format!("---\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  k: v{i}\n")).collect();
+    let secret = "---\nkind: Secret\nmetadata:\n  name: jira\nstringData:\n  password: Autumn2023!\n";
+    std::fs::write(dir.path().join("manifests.yaml"), format!("{docs}{secret}")).unwrap();
+    let (json, output) = scan(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let mut found: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "hardcoded-credential")
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    found.sort_unstable();
+    assert_eq!(found, ["app.properties", "manifests.yaml"]);
+    assert_eq!(json["problems"].as_array().unwrap().len(), 0, "{}", json["problems"]);
+}
