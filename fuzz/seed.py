@@ -63,4 +63,10 @@ for seed in [b"dXNlcjpwYXNzd29yZA==", b"Basic c3ZjOlN1bW1lcjIwMjQh", b"YWxhZGRpb
              b"NjQ0NzE3NjY2MDQ0OrvTkPmJ6C8uSMkn9KeNbhGqOkDj", b"${JIRA_TOKEN}", b"changeme"]:
     put("decoding", seed)
     put("classifier", seed)
+# Raw diff records (first half) and two sides of a file (second half, split at a NUL).
+zero, blob = b"0" * 40, b"a" * 40
+raw = b":100644 100644 " + blob + b" " + zero + b" M\0a b.sh\0:000000 100644 " + zero + b" " + blob + b" A\0new.sh\0"
+sides = b"#!/bin/sh\r\necho a\n\0#!/bin/sh\ncurl -u a:b https://x/\necho a\n"
+put("git_changes", raw + b"-" * max(0, len(sides) - len(raw)) + sides)
+
 print("seeded", ", ".join(f"{d.name}: {len(list(d.iterdir()))}" for d in sorted(corpus.iterdir())))

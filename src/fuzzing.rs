@@ -71,6 +71,19 @@ pub fn decoding(data: &[u8]) {
     }
 }
 
+/// The reading of git's raw diff output (`--staged`, `--since`): the first half of the input as
+/// the output, the rest split at its first NUL into two sides of a file to diff by lines.
+pub fn git_changes(data: &[u8]) {
+    let half = data.len() / 2;
+    let paths = crate::walk::git::parse_raw_for_fuzzing(&data[..half]);
+    assert!(paths.len() <= data[..half].iter().filter(|&&b| b == b':').count(), "more records than records");
+    let rest = String::from_utf8_lossy(&data[half..]);
+    let (old, new) = rest.split_once('\0').unwrap_or((&rest, ""));
+    let lines = crate::walk::git::changed_lines(old, new);
+    let new_lines = new.replace("\r\n", "\n").split_inclusive('\n').count();
+    assert!(lines.iter().all(|&line| line < new_lines.max(1)), "a changed line past the new side's end");
+}
+
 /// The literal classifier under each name prior, and the name-prior reader.
 pub fn classifier(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
@@ -174,6 +187,7 @@ mod tests {
                 "config_parsers" => super::config_parsers,
                 "rust_extractor" => super::rust_extractor,
                 "decoding" => super::decoding,
+                "git_changes" => super::git_changes,
                 "classifier" => super::classifier,
                 "suppression_comments" => super::suppression_comments,
                 "rule_loader" => super::rule_loader,

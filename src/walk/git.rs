@@ -1,7 +1,9 @@
 //! Git as a source of files: what is staged (`--staged`, read from the index, not the working
-//! tree) and what changed since a revision (`--since REV`), as changed line ranges per file.
+//! tree) and what changed since a revision (`--since REV`), as changed lines per file: a line
+//! diff of the file's two sides, not patch text (which `.gitattributes`, encodings and the
+//! user's diff settings change).
 //!
-//! Everything goes through the git CLI's plumbing (`ls-files`, `cat-file --batch`, `diff -U0`),
+//! Everything goes through the git CLI's plumbing (`ls-files`, `cat-file --batch`, `diff-index --raw -z`),
 //! so the user's git, its config and its index format are what decide, and every git command
 //! credlint runs (here and in `walk::history`) is built by [`command`], which turns off each
 //! setting a repository could use to make git run a program.
@@ -116,92 +118,168 @@ pub fn repository_root(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r'])))
 }
 
-/// Lines added or changed by a unified diff with zero context, per new-side path.
-pub fn parse_diff(diff: &str) -> Changes {
-    let mut changes = Changes::default();
-    let mut current: Option<PathBuf> = None;
-    for line in diff.lines() {
-        if let Some(path) = line.strip_prefix("+++ ") {
-            current = if path == "/dev/null" {
-                None
-            } else {
-                let path = unquote(path);
-                Some(PathBuf::from(path.strip_prefix("b/").unwrap_or(&path)))
-            };
-        } else if let (Some(hunk), Some(path)) = (line.strip_prefix("@@ "), &current) {
-            // `@@ -a,b +c,d @@`: the new side starts at line c (1-based) and has d lines.
-            let Some(new_side) = hunk.split(' ').find(|part| part.starts_with('+')) else { continue };
-            let mut parts = new_side[1..].splitn(2, ',');
-            let start: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: usize = parts.next().map_or(Some(1), |s| s.parse().ok()).unwrap_or(1);
-            let entry = changes.files.entry(path.clone()).or_insert_with(|| Changed::Lines(BTreeSet::new()));
-            if let Changed::Lines(lines) = entry {
-                lines.extend((start.saturating_sub(1)..start.saturating_sub(1) + count).filter(|_| start > 0));
-            }
-        } else if line.starts_with("new file mode") {
-            // The next `+++` names it; a new file counts as changed throughout.
-            current = None;
-        }
+/// One path of `git diff-index --raw -z`: its status letter, its old blob (the tree's side) and
+/// its new blob (the index's; all zeros when it is the working tree, whose blob git leaves
+/// uncomputed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RawChange {
+    status: u8,
+    old: String,
+    new: String,
+    path: PathBuf,
+}
+
+/// Parses git's raw diff output with `-z`: `:<mode> <mode> <old> <new> <status>\0<path>\0`, one
+/// path per record since renames and copies are off. Paths are bytes, never quoted.
+fn parse_raw(output: &[u8]) -> Vec<RawChange> {
+    let mut fields = output.split(|&b| b == 0);
+    let mut changes = Vec::new();
+    while let Some(meta) = fields.next() {
+        let Some(meta) = meta.strip_prefix(b":") else { continue };
+        let Some(path) = fields.next() else { break };
+        let meta = String::from_utf8_lossy(meta);
+        let parts: Vec<&str> = meta.split(' ').collect();
+        let [_, _, old, new, status] = parts.as_slice() else { continue };
+        changes.push(RawChange {
+            status: status.bytes().next().unwrap_or(b'M'),
+            old: (*old).to_owned(),
+            new: (*new).to_owned(),
+            path: PathBuf::from(String::from_utf8_lossy(path).into_owned()),
+        });
     }
     changes
 }
 
-/// Git's C-style quoting of unusual paths (`"a\tb"`, octal escapes for non-UTF-8 bytes).
-fn unquote(text: &str) -> String {
-    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else { return text.to_owned() };
-    let mut bytes = Vec::new();
-    let mut chars = inner.bytes().peekable();
-    while let Some(b) = chars.next() {
-        if b != b'\\' {
-            bytes.push(b);
-            continue;
-        }
-        match chars.next() {
-            Some(b'n') => bytes.push(b'\n'),
-            Some(b't') => bytes.push(b'\t'),
-            Some(b'"') => bytes.push(b'"'),
-            Some(b'\\') => bytes.push(b'\\'),
-            Some(d @ b'0'..=b'7') => {
-                let mut value = u32::from(d - b'0');
-                for _ in 0..2 {
-                    if let Some(&next @ b'0'..=b'7') = chars.peek() {
-                        value = value * 8 + u32::from(next - b'0');
-                        chars.next();
-                    }
-                }
-                bytes.push(value as u8);
+/// The paths [`parse_raw`] reads from git's raw output (for `fuzzing::git_changes`).
+#[doc(hidden)]
+pub fn parse_raw_for_fuzzing(output: &[u8]) -> Vec<PathBuf> {
+    parse_raw(output).into_iter().map(|change| change.path).collect()
+}
+
+/// The 0-based lines of `new` that are not in `old` (inserted or replaced), by a line diff of
+/// the decoded texts: what a reviewer sees as added, whatever the file's `.gitattributes`
+/// (`-diff`), encoding (UTF-16) or line endings.
+pub fn changed_lines(old: &str, new: &str) -> BTreeSet<usize> {
+    let (old, new) = (old.replace("\r\n", "\n"), new.replace("\r\n", "\n"));
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(5))
+        .diff_lines(old.as_str(), new.as_str());
+    let mut lines = BTreeSet::new();
+    for op in diff.ops() {
+        match *op {
+            similar::DiffOp::Insert { new_index, new_len, .. }
+            | similar::DiffOp::Replace { new_index, new_len, .. } => {
+                lines.extend(new_index..new_index + new_len);
             }
-            Some(other) => bytes.push(other),
-            None => {}
+            similar::DiffOp::Equal { .. } | similar::DiffOp::Delete { .. } => {}
         }
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    lines
+}
+
+/// The contents of `objects`, read with one `git cat-file --batch`; a missing object is absent.
+fn read_objects(root: &Path, objects: &[&str]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let mut found = BTreeMap::new();
+    if objects.is_empty() {
+        return Ok(found);
+    }
+    let mut child = command(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("cannot run git (is it installed?)")?;
+    let mut stdin = child.stdin.take().context("git cat-file: no stdin")?;
+    let request: String = objects.iter().map(|o| format!("{o}\n")).collect();
+    // Written from a thread: git answers while it reads, and a full pipe either way would stall.
+    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let mut reader = BufReader::new(child.stdout.take().context("git cat-file: no stdout")?);
+    for &object in objects {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 {
+            break;
+        }
+        // `<object> <type> <size>` or `<object> missing`.
+        let mut parts = header.split_whitespace();
+        let (Some(_), Some(_), Some(size)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let size: usize = size.parse().context("git cat-file: bad size")?;
+        let mut content = vec![0; size + 1];
+        reader.read_exact(&mut content)?;
+        content.pop();
+        found.insert(object.to_owned(), content);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(found)
+}
+
+/// Where the new side of a change is read from.
+enum NewSide<'a> {
+    /// The index: the raw record's new blob (`--staged`).
+    Index,
+    /// The working tree under this root (`--since`).
+    WorkingTree(&'a Path),
+}
+
+/// The changed lines of each path of a raw diff: added files whole, modified ones by a line diff
+/// of their two sides (a side that is not text makes the file changed throughout).
+fn changes_of(root: &Path, raw: &[RawChange], new_side: &NewSide<'_>) -> anyhow::Result<Changes> {
+    let zero = |object: &str| object.bytes().all(|b| b == b'0');
+    let mut wanted: Vec<&str> =
+        raw.iter().filter(|c| c.status != b'A' && !zero(&c.old)).map(|c| c.old.as_str()).collect();
+    if matches!(new_side, NewSide::Index) {
+        wanted.extend(raw.iter().filter(|c| !zero(&c.new)).map(|c| c.new.as_str()));
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let objects = read_objects(root, &wanted)?;
+    let mut changes = Changes::default();
+    for change in raw {
+        let changed = match change.status {
+            b'D' => continue,
+            b'A' => Changed::Whole,
+            _ => {
+                let old = objects.get(&change.old).cloned();
+                let new = match new_side {
+                    NewSide::Index => objects.get(&change.new).cloned(),
+                    NewSide::WorkingTree(tree) => std::fs::read(tree.join(&change.path)).ok(),
+                };
+                match (old.and_then(decode_text), new.and_then(decode_text)) {
+                    (Some(old), Some(new)) => Changed::Lines(changed_lines(&old, &new)),
+                    _ => Changed::Whole,
+                }
+            }
+        };
+        changes.files.insert(change.path.clone(), changed);
+    }
+    Ok(changes)
+}
+
+/// The tree `--staged` compares the index with: HEAD's, or the empty tree before the first commit.
+fn head_or_empty_tree(root: &Path) -> anyhow::Result<String> {
+    if run(root, &["rev-parse", "--verify", "--quiet", "HEAD^{tree}"]).is_ok() {
+        return Ok("HEAD".to_owned());
+    }
+    let empty = run(root, &["hash-object", "-t", "tree", "--stdin"])?;
+    Ok(String::from_utf8_lossy(&empty).trim().to_owned())
 }
 
 /// What is staged: changed lines (new files whole), relative to the repository root.
 pub fn staged_changes(root: &Path) -> anyhow::Result<Changes> {
-    let diff = run(
-        root,
-        &["diff", "--cached", "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames"],
-    )?;
-    let mut changes = parse_diff(&String::from_utf8_lossy(&diff));
-    let added = run(root, &["diff", "--cached", "--name-only", "--diff-filter=A", "-z", "--no-renames"])?;
-    for path in added.split(|&b| b == 0).filter(|p| !p.is_empty()) {
-        changes.files.insert(PathBuf::from(String::from_utf8_lossy(path).into_owned()), Changed::Whole);
-    }
-    Ok(changes)
+    let base = head_or_empty_tree(root)?;
+    let raw = run(root, &["diff-index", "--cached", "--raw", "-z", "--no-renames", "--full-index", &base, "--"])?;
+    changes_of(root, &parse_raw(&raw), &NewSide::Index)
 }
 
 /// What changed between `rev` and the working tree, plus untracked files (whole).
 pub fn changes_since(root: &Path, rev: &str) -> anyhow::Result<Changes> {
     run(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
         .with_context(|| format!("--since {rev}: not a revision of this repository"))?;
-    let diff =
-        run(root, &["diff", rev, "--unified=0", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--"])?;
-    let mut changes = parse_diff(&String::from_utf8_lossy(&diff));
-    let added = run(root, &["diff", rev, "--name-only", "--diff-filter=A", "-z", "--no-renames", "--"])?;
+    let raw = run(root, &["diff-index", "--raw", "-z", "--no-renames", "--full-index", rev, "--"])?;
+    let mut changes = changes_of(root, &parse_raw(&raw), &NewSide::WorkingTree(root))?;
     let untracked = run(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
-    for path in added.split(|&b| b == 0).chain(untracked.split(|&b| b == 0)).filter(|p| !p.is_empty()) {
+    for path in untracked.split(|&b| b == 0).filter(|p| !p.is_empty()) {
         changes.files.insert(PathBuf::from(String::from_utf8_lossy(path).into_owned()), Changed::Whole);
     }
     Ok(changes)
@@ -348,11 +426,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn zero_context_diffs_give_new_side_lines() {
-        let diff = "diff --git a/x.sh b/x.sh\n--- a/x.sh\n+++ b/x.sh\n@@ -3 +3,2 @@\n-a\n+b\n+c\n@@ -10,2 +11,0 @@\n-d\n-e\ndiff --git a/\"t\\tb.sh\" b/\"t\\tb.sh\"\n+++ \"b/t\\tb.sh\"\n@@ -0,0 +1 @@\n+x\n";
-        let changes = parse_diff(diff);
-        assert_eq!(changes.files[Path::new("x.sh")], Changed::Lines([2, 3].into()));
-        assert!(changes.touches(Path::new("t\tb.sh"), 0));
-        assert!(!changes.touches(Path::new("x.sh"), 10));
+    fn raw_records_give_status_blobs_and_unquoted_paths() {
+        let old = "a".repeat(40);
+        let raw = format!(
+            ":100644 100644 {old} {} M\0a b.sh\0:000000 100644 {} {old} A\0t\tc.sh\0",
+            "0".repeat(40),
+            "0".repeat(40)
+        );
+        let changes = parse_raw(raw.as_bytes());
+        assert_eq!(changes.len(), 2);
+        assert_eq!((changes[0].status, changes[0].path.as_path()), (b'M', Path::new("a b.sh")));
+        assert_eq!(changes[0].old, old);
+        assert_eq!((changes[1].status, changes[1].path.as_path()), (b'A', Path::new("t\tc.sh")));
+    }
+
+    #[test]
+    fn changed_lines_are_the_new_sides_inserted_and_replaced_lines() {
+        assert_eq!(changed_lines("a\nb\nc\n", "a\nB\nc\nd\n"), [1, 3].into());
+        assert_eq!(changed_lines("a\nb\n", "b\n"), BTreeSet::new(), "a deletion adds no line");
+        assert_eq!(changed_lines("a\r\nb\r\n", "a\nb\nc\n"), [2].into(), "line endings are not changes");
     }
 }

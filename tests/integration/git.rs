@@ -217,3 +217,55 @@ fn the_readme_pre_commit_config_runs_the_hook_from_this_checkout() {
         [&failed, &system, &passed].iter().map(|log| log.matches("Installing environment").count()).sum::<usize>();
     assert!(builds <= 1, "the hook is built at most once:\n{failed}\n{system}\n{passed}");
 }
+
+/// Changed lines come from the two sides of each file, not from patch text: a `-diff` attribute
+/// (git prints "Binary files differ"), a name with a space, a UTF-16 file and diff settings that
+/// rename the patch's prefixes all lost their findings when the patch was parsed.
+#[test]
+fn changed_lines_survive_attributes_names_encodings_and_diff_settings() {
+    let repo = repository();
+    let d = repo.path();
+    git(d, &["config", "diff.mnemonicPrefix", "true"]);
+    git(d, &["config", "diff.dstPrefix", "new/"]);
+    git(d, &["config", "diff.noprefix", "true"]);
+    write(d, ".gitattributes", "opaque.sh -diff\n");
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let base = "#!/bin/sh\necho start\n";
+    for name in ["opaque.sh", "my script.sh"] {
+        write(d, name, base);
+    }
+    std::fs::write(d.join("win.sh"), utf16(base)).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["branch", "base"]);
+    let changed = format!("#!/bin/sh\n{PASSWORD}echo start\n");
+    for name in ["opaque.sh", "my script.sh"] {
+        write(d, name, &changed);
+    }
+    std::fs::write(d.join("win.sh"), utf16(&changed)).unwrap();
+    let expected = vec![("my script.sh", 2), ("opaque.sh", 2), ("win.sh", 2)];
+    let (found, code) = findings(d, &["--since", "base"]);
+    let places: Vec<(&str, u64)> = found.iter().map(|(_, p, l)| (p.as_str(), *l)).collect();
+    assert_eq!(places, expected, "--since: {found:?}");
+    assert_eq!(code, 1);
+    git(d, &["add", "."]);
+    let (found, _) = findings(d, &["--staged"]);
+    let places: Vec<(&str, u64)> = found.iter().map(|(_, p, l)| (p.as_str(), *l)).collect();
+    assert_eq!(places, expected, "--staged: {found:?}");
+}
+
+/// Before the first commit everything staged is new.
+#[test]
+fn staged_works_before_the_first_commit() {
+    let repo = repository();
+    let d = repo.path();
+    write(d, "a.sh", PASSWORD);
+    git(d, &["add", "a.sh"]);
+    let (found, code) = findings(d, &["--staged"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(code, 1);
+}
