@@ -63,9 +63,7 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             // A suppression is a comment: `credlint:ignore` quoted in prose or code (in backticks
             // or quotes) or written outside any comment is a mention, not a suppression.
             let quoted = before_raw.ends_with(['`', '"', '\''].as_slice());
-            let in_comment = leaders.iter().any(|leader| before.contains(leader))
-                || before.contains("/*")
-                || before.starts_with('*');
+            let in_comment = opens_comment(before_raw, leaders) || before.starts_with('*');
             if quoted || !in_comment {
                 return None;
             }
@@ -92,6 +90,40 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             })
         })
         .collect()
+}
+
+/// Whether `before` (a line up to a marker) opens a comment: a comment leader, `/*` or `<!--`
+/// outside any quoted string, at the line's start or after a space or the end of a statement. A
+/// `#` in a URL's fragment, the `//` of `https://` and a leader inside a string open none.
+fn opens_comment(before: &str, leaders: &[&str]) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut previous: Option<char> = None;
+    for (i, c) in before.char_indices() {
+        if let Some(open) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == open {
+                quote = None;
+            }
+            previous = Some(c);
+            continue;
+        }
+        if matches!(c, '"' | '\'' | '`') {
+            quote = Some(c);
+            previous = Some(c);
+            continue;
+        }
+        let boundary = previous.is_none_or(|p| p.is_whitespace() || matches!(p, ';' | ')' | '}' | ']' | ','));
+        let rest = &before[i..];
+        if boundary && (leaders.iter().any(|leader| rest.starts_with(leader)) || rest.starts_with("/*") || rest.starts_with("<!--")) {
+            return true;
+        }
+        previous = Some(c);
+    }
+    false
 }
 
 /// What applying suppressions did.
@@ -208,6 +240,17 @@ curl
         assert_eq!(s.reason.as_deref(), Some("sandbox only"));
         assert_eq!(s.until, Some(Ok("2026-12-31".parse().unwrap())));
         assert_eq!(s.lines, vec![0, 1], "a comment alone on its line covers the next line");
+    }
+
+    #[test]
+    fn only_a_comment_suppresses_not_a_url_or_a_string() {
+        let of = |name: &str, text: &str| parse(&SourceFile::from_name(name, text)).len();
+        assert_eq!(of("run.sh", "curl -u a:b https://x/#credlint:ignore basic-auth-password -- no\n"), 0, "a fragment");
+        assert_eq!(of("run.sh", "echo \"# credlint:ignore basic-auth-password -- no\"; curl -u a:b https://x\n"), 0);
+        assert_eq!(of("a.js", "get('https://x/?q=//credlint:ignore basic-auth-password -- no')\n"), 0);
+        assert_eq!(of("a.js", "fetch(\"https://x\"); // credlint:ignore basic-auth-password -- vendor sandbox\n"), 1);
+        assert_eq!(of("a.js", "x = 1;// credlint:ignore basic-auth-password -- vendor sandbox\n"), 1);
+        assert_eq!(of("a.py", "auth = ('a', 'b')  # credlint:ignore basic-auth-password -- sandbox\n"), 1);
     }
 
     #[test]
