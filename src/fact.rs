@@ -100,10 +100,15 @@ impl Value {
 
     /// The same value with its span moved `offset` bytes right.
     pub fn shifted(self, offset: usize) -> Self {
+        self.mapped(&|span: Span| span.shifted(offset))
+    }
+
+    /// The same value with its span moved by `f`.
+    pub fn mapped(self, f: &dyn Fn(Span) -> Span) -> Self {
         match self {
-            Value::Literal { text, span, via } => Value::Literal { text, span: span.shifted(offset), via },
-            Value::Reference { kind, name, span } => Value::Reference { kind, name, span: span.shifted(offset) },
-            Value::Unknown { expr, span } => Value::Unknown { expr, span: span.shifted(offset) },
+            Value::Literal { text, span, via } => Value::Literal { text, span: f(span), via },
+            Value::Reference { kind, name, span } => Value::Reference { kind, name, span: f(span) },
+            Value::Unknown { expr, span } => Value::Unknown { expr, span: f(span) },
         }
     }
 
@@ -175,11 +180,17 @@ impl CredentialUse {
     /// The same use with every span moved `offset` bytes right (facts found in an embedded
     /// snippet, such as a Markdown code block, placed back into the enclosing file).
     pub fn shifted(self, offset: usize) -> Self {
+        self.mapped(&|span: Span| span.shifted(offset))
+    }
+
+    /// The same use with every span moved by `f` (a notebook cell's code placed back into the
+    /// JSON strings it was decoded from).
+    pub fn mapped(self, f: &dyn Fn(Span) -> Span) -> Self {
         CredentialUse {
-            user: self.user.map(|user| user.shifted(offset)),
-            secret: self.secret.shifted(offset),
-            target: self.target.map(|target| Target { span: target.span.shifted(offset), ..target }),
-            span: self.span.shifted(offset),
+            user: self.user.map(|user| user.mapped(f)),
+            secret: self.secret.mapped(f),
+            target: self.target.map(|target| Target { span: f(target.span), ..target }),
+            span: f(self.span),
             ..self
         }
     }
@@ -314,21 +325,18 @@ pub struct Facts {
 impl Facts {
     /// Every span moved `offset` bytes right.
     pub fn shifted(self, offset: usize) -> Facts {
+        self.mapped(&|span: Span| span.shifted(offset))
+    }
+
+    /// Every span moved by `f`.
+    pub fn mapped(self, f: &dyn Fn(Span) -> Span) -> Facts {
         Facts {
-            uses: self.uses.into_iter().map(|u| u.shifted(offset)).collect(),
-            creations: self
-                .creations
-                .into_iter()
-                .map(|c| TokenCreation { span: c.span.shifted(offset), ..c })
-                .collect(),
+            uses: self.uses.into_iter().map(|u| u.mapped(f)).collect(),
+            creations: self.creations.into_iter().map(|c| TokenCreation { span: f(c.span), ..c }).collect(),
             problems: self.problems,
-            test_or_doc_regions: self.test_or_doc_regions.into_iter().map(|r| r.shifted(offset)).collect(),
-            context_regions: self
-                .context_regions
-                .into_iter()
-                .map(|r| ContextRegion { span: r.span.shifted(offset), ..r })
-                .collect(),
-            flow: self.flow.shifted(offset),
+            test_or_doc_regions: self.test_or_doc_regions.into_iter().map(f).collect(),
+            context_regions: self.context_regions.into_iter().map(|r| ContextRegion { span: f(r.span), ..r }).collect(),
+            flow: self.flow.mapped(f),
             tree_parsed: self.tree_parsed,
         }
     }

@@ -263,7 +263,8 @@ impl FileKind {
             "rs" => FileKind::Rust,
             "tf" | "tfvars" | "hcl" => FileKind::Terraform,
             "yml" | "yaml" => FileKind::Yaml,
-            "json" | "jsonc" | "json5" => FileKind::Json,
+            // A Jupyter notebook is JSON; its code cells are read as Python too (`extract::notebook`).
+            "json" | "jsonc" | "json5" | "ipynb" => FileKind::Json,
             "toml" => FileKind::Toml,
             "ini" | "cfg" | "conf" | "cnf" => FileKind::Ini,
             "properties" => FileKind::Properties,

@@ -13,6 +13,7 @@ pub mod enclosing;
 pub mod expr;
 mod markdown;
 mod netrc;
+mod notebook;
 mod pattern;
 mod rust;
 pub mod target;
@@ -44,6 +45,15 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         }
         _ => Facts::default(),
     };
+    if file.kind == FileKind::Json
+        && file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
+        && let Some(code) = notebook::python_code(&file.text)
+    {
+        let cells = SourceFile::new(file.path.clone(), FileKind::Python, code.text.as_str());
+        let mut found = extract(&cells, catalogue).mapped(&|span| code.map(span));
+        found.problems.clear();
+        facts.extend(found);
+    }
     if file.kind == FileKind::Markdown {
         for block in markdown::code_blocks(&file.text) {
             let snippet = SourceFile::new(file.path.clone(), block.kind, &file.text[block.span.range()]);

@@ -52,13 +52,18 @@ pub struct FlowSummary {
 impl FlowSummary {
     /// Every span moved `offset` bytes right (a Markdown code block placed back in its file).
     pub fn shifted(self, offset: usize) -> FlowSummary {
+        self.mapped(&|span: Span| span.shifted(offset))
+    }
+
+    /// Every span moved by `f`.
+    pub fn mapped(self, f: &dyn Fn(Span) -> Span) -> FlowSummary {
         FlowSummary {
             exits: self
                 .exits
                 .into_iter()
                 .map(|(open, exit)| {
-                    let literal = Lit { span: exit.literal.span.shifted(offset), ..exit.literal };
-                    (open, Exit { literal, span: exit.span.shifted(offset) })
+                    let literal = Lit { span: f(exit.literal.span), ..exit.literal };
+                    (open, Exit { literal, span: f(exit.span) })
                 })
                 .collect(),
             entries: self.entries,

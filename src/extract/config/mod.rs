@@ -68,6 +68,29 @@ pub fn extract(file: &SourceFile) -> Facts {
     facts
 }
 
+/// The raw spans (inside the quotes) of the source strings of each code cell of a Jupyter
+/// notebook, cell by cell, in order; `None` when the text is no JSON notebook.
+pub(crate) fn notebook_code_strings(text: &str) -> Option<Vec<Vec<Span>>> {
+    let mut doc = model::Document::default();
+    json::parse(text, &mut doc).ok()?;
+    let root = *doc.roots().first()?;
+    let cells = doc.child(root, "cells")?;
+    let mut code = Vec::new();
+    for &cell in doc.children_of(cells) {
+        if doc.text(cell, "cell_type") != Some("code") {
+            continue;
+        }
+        let spans = match doc.child(cell, "source") {
+            // `"source": ["line\n", …]`
+            Some(lines) => doc.entries_of(lines).iter().map(|&e| doc.entries[e].value_span).collect(),
+            // `"source": "the whole cell"`
+            None => doc.find(cell, &["source"]).map(|e| vec![e.value_span]).unwrap_or_default(),
+        };
+        code.push(spans);
+    }
+    Some(code)
+}
+
 /// Where a config file too big for one model can be cut into pieces of at most `max` bytes
 /// (a piece holding one line or document longer than that is longer); `None` for a file whose
 /// format has no such place (JSON, TOML, XML, one YAML document).
