@@ -118,7 +118,11 @@ fn opens_comment(before: &str, leaders: &[&str]) -> bool {
         }
         let boundary = previous.is_none_or(|p| p.is_whitespace() || matches!(p, ';' | ')' | '}' | ']' | ','));
         let rest = &before[i..];
-        if boundary && (leaders.iter().any(|leader| rest.starts_with(leader)) || rest.starts_with("/*") || rest.starts_with("<!--")) {
+        if boundary
+            && (leaders.iter().any(|leader| rest.starts_with(leader))
+                || rest.starts_with("/*")
+                || rest.starts_with("<!--"))
+        {
             return true;
         }
         previous = Some(c);

@@ -41,7 +41,22 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         | FileKind::GitConfig
             if parsers & GATE_CONFIG != 0 =>
         {
-            config::extract(file)
+            let (mut facts, embedded) = config::extract(file);
+            // A file written in a value (`config.ini: |` in a Secret) is read with its own readers.
+            for (kind, span) in embedded {
+                // Dedented: to an INI reader an indented line continues the previous value.
+                let (text, origin) = dedented(&file.text, span);
+                let snippet = SourceFile::new(file.path.clone(), kind, text);
+                let map = |s: Span| {
+                    let at = |i: usize| origin.get(i).copied().unwrap_or(span.end);
+                    let start = at(s.start);
+                    Span::new(start, if s.end > s.start { at(s.end - 1) + 1 } else { start })
+                };
+                let mut found = extract(&snippet, catalogue).mapped(&map);
+                found.problems.clear();
+                facts.extend(found);
+            }
+            facts
         }
         _ => Facts::default(),
     };
@@ -102,6 +117,27 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     dedup_uses(&mut facts, catalogue);
     keep_secrets_out_of_connections(&mut facts);
     facts
+}
+
+/// The lines of `text[span]` without the indentation of their first non-blank line, and for each
+/// byte of the result the offset in `text` it came from.
+fn dedented(text: &str, span: Span) -> (String, Vec<usize>) {
+    let block = &text[span.range()];
+    let indent = block
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .map_or(0, |line| line.len() - line.trim_start_matches([' ', '\t']).len());
+    let mut out = String::with_capacity(block.len());
+    let mut origin = Vec::with_capacity(block.len());
+    let mut at = span.start;
+    for line in block.split_inclusive('\n') {
+        let cut = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let cut = cut.min(indent);
+        out.push_str(&line[cut..]);
+        origin.extend(at + cut..at + line.len());
+        at += line.len();
+    }
+    (out, origin)
 }
 
 /// A translation bundle's `Password=Passwort` or `User name=Brugernavn` is a label in another

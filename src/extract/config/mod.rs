@@ -40,13 +40,20 @@ pub(crate) struct ParseError {
 /// JSON value or YAML document over this size is read by the text patterns only, and says so.
 const MAX_PARSED_BYTES: usize = 4 << 20;
 
-pub fn extract(file: &SourceFile) -> Facts {
+/// A file written inside a config value: a multi-line string under a key that names a file
+/// (`config.ini: |` in a Kubernetes Secret or ConfigMap) or beside a `dest`/`path` naming one
+/// (Ansible's `copy: {dest: …/app.properties, content: |}`): its kind and its lines' span.
+pub type Embedded = (FileKind, Span);
+
+/// The facts of a config file, and the files written inside its values (read by the caller with
+/// their own kind's readers).
+pub fn extract(file: &SourceFile) -> (Facts, Vec<Embedded>) {
     let text: &str = &file.text;
     if text.len() <= MAX_PARSED_BYTES {
         return extract_piece(file, 0..text.len());
     }
     if !file.kind.is_structured_config() {
-        return Facts::default();
+        return (Facts::default(), Vec::new());
     }
     let Some(pieces) = pieces(text, file.kind, MAX_PARSED_BYTES) else {
         let message = format!(
@@ -56,16 +63,19 @@ pub fn extract(file: &SourceFile) -> Facts {
             text.len(),
             MAX_PARSED_BYTES
         );
-        return Facts { problems: vec![Problem { kind: ProblemKind::Unparsable, message }], ..Facts::default() };
+        let facts = Facts { problems: vec![Problem { kind: ProblemKind::Unparsable, message }], ..Facts::default() };
+        return (facts, Vec::new());
     };
     let mut facts = Facts::default();
+    let mut embedded = Vec::new();
     for piece in pieces {
-        let found = extract_piece(file, piece);
+        let (found, inside) = extract_piece(file, piece);
         facts.uses.extend(found.uses);
         facts.context_regions.extend(found.context_regions);
         facts.problems.extend(found.problems);
+        embedded.extend(inside);
     }
-    facts
+    (facts, embedded)
 }
 
 /// The raw spans (inside the quotes) of the source strings of each code cell of a Jupyter
@@ -137,7 +147,7 @@ fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// The facts of `text[piece]`, parsed as its own document, with spans into the whole file.
-fn extract_piece(file: &SourceFile, piece: std::ops::Range<usize>) -> Facts {
+fn extract_piece(file: &SourceFile, piece: std::ops::Range<usize>) -> (Facts, Vec<Embedded>) {
     let whole: &str = &file.text;
     let offset = piece.start;
     let text = &whole[piece];
@@ -164,7 +174,7 @@ fn extract_piece(file: &SourceFile, piece: std::ops::Range<usize>) -> Facts {
             npmrc::parse(text, &mut doc);
             ("npmrc", Ok(()))
         }
-        _ => return Facts::default(),
+        _ => return (Facts::default(), Vec::new()),
     };
     if offset > 0 {
         doc.map_spans(|span| Span::new(span.start + offset, span.end + offset));
@@ -184,7 +194,34 @@ fn extract_piece(file: &SourceFile, piece: std::ops::Range<usize>) -> Facts {
             message: format!("{format}: {message} at line {line}; scanned with text patterns only"),
         });
     }
-    facts
+    let embedded = embedded_files(&doc, whole);
+    (facts, embedded)
+}
+
+/// The files written inside `doc`'s multi-line string values (see [`Embedded`]).
+fn embedded_files(doc: &model::Document, text: &str) -> Vec<Embedded> {
+    let kind_of = |name: &str| {
+        let name = name.trim();
+        (!name.is_empty() && !name.contains('\n'))
+            .then(|| FileKind::detect(std::path::Path::new(name)))
+            .flatten()
+            .filter(|kind| !matches!(kind, FileKind::Text | FileKind::Markdown))
+    };
+    let mut found = Vec::new();
+    for entry in &doc.entries {
+        if entry.kind != model::ScalarKind::Str || !entry.value.trim_end().contains('\n') {
+            continue;
+        }
+        let kind = entry.key().and_then(kind_of).or_else(|| {
+            let named = doc.find(entry.parent, &["dest", "path", "filename", "file"])?;
+            kind_of(&named.value)
+        });
+        let Some(kind) = kind else { continue };
+        // Whole lines, so that each reader sees its lines from their start.
+        let start = text[..entry.value_span.start].rfind('\n').map_or(0, |i| i + 1);
+        found.push((kind, Span::new(start, entry.value_span.end)));
+    }
+    found
 }
 
 #[cfg(test)]
