@@ -5,7 +5,7 @@ use crate::fact::{CredentialUse, Facts, ProblemKind, RefKind, Scheme, Value};
 use crate::source::SourceFile;
 
 fn facts(name: &str, text: &str) -> Facts {
-    extract(&SourceFile::from_name(name, text))
+    extract(&SourceFile::from_name(name, text)).0
 }
 
 fn uses(name: &str, text: &str) -> Vec<CredentialUse> {
