@@ -99,7 +99,13 @@ pub fn message_without_removal(message: &str) -> &str {
 
 /// The key of one blob's source: `<short commit>:<path>`.
 pub fn source_key(commit: &str, path: &Path) -> PathBuf {
-    PathBuf::from(format!("{}:{}", &commit[..commit.len().min(SHORT_COMMIT)], display_path(path)))
+    PathBuf::from(format!("{}:{}", short_commit(commit), display_path(path)))
+}
+
+/// A commit id cut to [`SHORT_COMMIT`] characters; a ref that stands in for a commit (a tag
+/// pointing straight at a blob: `refs/tags/leak`) is shown whole.
+pub fn short_commit(commit: &str) -> &str {
+    if commit.bytes().all(|b| b.is_ascii_hexdigit()) { &commit[..commit.len().min(SHORT_COMMIT)] } else { commit }
 }
 
 /// What a credential is, across files and versions: a literal's value (as a keyed hash that never
@@ -180,7 +186,7 @@ pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContex
             });
             if let Some(removal) = removed_in {
                 let commit = &history.commits[removal];
-                let short = &commit[..commit.len().min(SHORT_COMMIT)];
+                let short = short_commit(commit);
                 // A literal in history is exposed until revoked; a reference there exposes nothing.
                 finding.message = match finding.credential {
                     CredentialKey::Literal(_) => {

@@ -136,7 +136,7 @@ pub fn commit_of<'a>(outcome: &'a ScanOutcome, path: &Path) -> Option<&'a str> {
 
 /// A commit id shortened as history sources show it.
 pub fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(crate::history::SHORT_COMMIT)]
+    crate::history::short_commit(commit)
 }
 
 /// Start and end line/column of a span in a reported file (1-based, columns in chars).

@@ -84,6 +84,9 @@ fn bare(root: &Path) -> Command {
     }
     // Git 2.44+: never fetch a missing object from a promisor remote.
     command.env("GIT_NO_LAZY_FETCH", "1");
+    // `git replace` must not hide what is stored: read the objects themselves (the replacements
+    // are reachable from `refs/replace/` and read too).
+    command.env("GIT_NO_REPLACE_OBJECTS", "1");
     command
 }
 

@@ -84,7 +84,7 @@ pub fn enumerate(
     root: &Path,
     since: Option<&str>,
     keep: impl Fn(&Path) -> bool,
-    found: impl FnMut(&HistoryBlob, &str),
+    mut found: impl FnMut(&HistoryBlob, &str),
 ) -> anyhow::Result<History> {
     if let Some(rev) = since {
         let verified = super::git::command(root)
@@ -108,14 +108,57 @@ pub fn enumerate(
         let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
         text
     });
-    let history = parse_log(BufReader::with_capacity(1 << 16, stdout), keep, found);
+    let history = parse_log(BufReader::with_capacity(1 << 16, stdout), &keep, &mut found);
     let status = child.wait().context("git log did not finish")?;
     let errors = errors.join().unwrap_or_default();
     // An empty repository logs nothing and succeeds: nothing to scan, not an error.
     if !status.success() {
         bail!("git log: {}", errors.trim());
     }
-    history
+    let mut history = history?;
+    if since.is_none() {
+        add_referenced_blobs(root, &mut history, &mut found)?;
+    }
+    Ok(history)
+}
+
+/// Blobs a ref points at directly (`git tag leak <blob>`, or an annotated tag of a blob): no
+/// commit holds them, so the log never shows them, yet anyone who fetches the tag has them.
+/// Each is named by its ref, which stands in for its commit and its path.
+fn add_referenced_blobs(
+    root: &Path,
+    history: &mut History,
+    found: &mut impl FnMut(&HistoryBlob, &str),
+) -> anyhow::Result<()> {
+    let output = super::git::command(root)
+        .args(["for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname) %(refname)"])
+        .output()
+        .context("cannot run git (is it installed?)")?;
+    if !output.status.success() {
+        return Ok(());
+    }
+    let mut seen: HashSet<String> = history.blobs.iter().map(|b| b.object.clone()).collect();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let mut fields = line.splitn(5, ' ');
+        let (Some(kind), Some(id), Some(peeled_kind), Some(peeled_id), Some(name)) =
+            (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let blob = match (kind, peeled_kind) {
+            ("blob", _) => id,
+            ("tag", "blob") => peeled_id,
+            _ => continue,
+        };
+        if !seen.insert(blob.to_owned()) {
+            continue;
+        }
+        history.commits.push(name.to_owned());
+        let blob = HistoryBlob { object: blob.to_owned(), path: PathBuf::from(name), commit: history.commits.len() - 1 };
+        found(&blob, name);
+        history.blobs.push(blob);
+    }
+    Ok(())
 }
 
 /// Parses `git log -z --raw --format=%x01%H` output: per commit `\x01<id>\0`, then per change

@@ -276,3 +276,39 @@ fn branches_and_merges_are_history_too() {
     assert!(basic("branch.sh").get("removed_in").is_none(), "still on the feature branch");
     assert_eq!(basic("sync.sh")["location"]["commit"], merged.as_str());
 }
+
+/// A tag pointing straight at a blob is in no commit, and `git replace` can show a harmless
+/// commit in place of the one that added a password: history reads both as they are stored.
+#[test]
+fn a_blob_tag_and_a_replaced_commit_hide_nothing() {
+    let repo = repository();
+    let d = repo.path();
+    commit(d, &[("a.sh", "echo clean\n")], "a");
+    let blob = {
+        let mut child = Command::new("git")
+            .args(["hash-object", "-w", "--stdin"])
+            .current_dir(d)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), PASSWORD.as_bytes()).unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap().trim().to_owned()
+    };
+    git(d, &["tag", "leak", &blob]);
+    let secret = commit(d, &[("b.sh", "curl -u svc:Autumn2022! https://jira.example.com/\n")], "secret");
+    git(d, &["rm", "-q", "b.sh"]);
+    git(d, &["commit", "-qm", "gone"]);
+    let tree = git(d, &["rev-parse", &format!("{secret}~1^{{tree}}")]);
+    let fake = git(d, &["commit-tree", "-p", &format!("{secret}~1"), "-m", "nothing here", &tree]);
+    git(d, &["replace", &secret, &fake]);
+    let report = json(d, &[]);
+    let mut places: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["location"]["path"].as_str().unwrap(), f["location"]["commit"].as_str().unwrap()))
+        .collect();
+    places.sort_unstable();
+    assert_eq!(places, vec![("b.sh", secret.as_str()), ("refs/tags/leak", "refs/tags/leak")], "{report}");
+}
