@@ -427,12 +427,43 @@ pub fn is_message_bundle_path(scope: &Path, kind: FileKind) -> bool {
 
 /// A path with forward slashes and no leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+    use std::path::Component;
+    // Joined from the path's components with `/`: Windows separators become `/`, while a `\` in
+    // a Unix file name is part of the name and stays.
+    let mut shown = String::new();
+    for component in path.components() {
+        let part = match component {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                shown.push('/');
+                continue;
+            }
+            Component::Prefix(prefix) => prefix.as_os_str().to_string_lossy(),
+            Component::ParentDir => "..".into(),
+            Component::Normal(name) => name.to_string_lossy(),
+        };
+        if !shown.is_empty() && !shown.ends_with('/') {
+            shown.push('/');
+        }
+        shown.push_str(&part);
+    }
+    if shown.is_empty() { path.to_string_lossy().into_owned() } else { shown }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shown_paths_keep_a_backslash_in_a_unix_name() {
+        use super::display_path;
+        use std::path::Path;
+        assert_eq!(display_path(Path::new("./deploy/sync.sh")), "deploy/sync.sh");
+        assert_eq!(display_path(Path::new("/abs/x.sh")), "/abs/x.sh");
+        assert_eq!(display_path(Path::new("../up/x.sh")), "../up/x.sh");
+        assert_eq!(display_path(Path::new(".")), ".");
+        #[cfg(unix)]
+        assert_eq!(display_path(Path::new("dir/a\\b.sh")), "dir/a\\b.sh");
+    }
+
     #[test]
     fn message_bundles_are_told_by_locale_suffix_or_directory() {
         use super::{FileKind, is_message_bundle_path};

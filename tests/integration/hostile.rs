@@ -273,3 +273,13 @@ fn a_big_config_file_is_still_read_as_data() {
     assert_eq!(found, ["app.properties", "manifests.yaml"]);
     assert_eq!(json["problems"].as_array().unwrap().len(), 0, "{}", json["problems"]);
 }
+
+/// A backslash in a Unix file name is part of the name: reports show it, not a `/`.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_shown_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a\\b.sh"), PASSWORD).unwrap();
+    let (json, _) = scan(dir.path(), &[]);
+    assert_eq!(json["findings"][0]["location"]["path"], "a\\b.sh");
+}
