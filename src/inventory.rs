@@ -258,10 +258,10 @@ pub fn skeleton(graph: &Graph) -> String {
             .iter()
             .map(|name| {
                 let bare = name.strip_prefix("store:").or_else(|| name.strip_prefix("template:")).unwrap_or(name);
-                format!("{bare:?}")
+                toml_string(bare)
             })
             .collect();
-        let connections: Vec<String> = credential.connections.values().map(|c| format!("{:?}", c.label)).collect();
+        let connections: Vec<String> = credential.connections.values().map(|c| toml_string(&c.label)).collect();
         let _ = write!(
             out,
             "\n[[credential]]\nreferences = [{}]\nowner = \"\"    # who rotates and revokes it\nexpires = \"\"  # YYYY-MM-DD\nrevoke = \"\"   # a URL or runbook\nconnections = [{}]\n",
@@ -270,6 +270,12 @@ pub fn skeleton(graph: &Graph) -> String {
         );
     }
     out
+}
+
+/// `text` as a TOML string, escaped as TOML escapes (Rust's `{:?}` writes `\u{1b}`, which TOML
+/// rejects): a name or a connection label comes from a scanned file and can hold anything.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
 }
 
 /// An inventory's `revoke` as reports show it: a URL without user information, query or fragment

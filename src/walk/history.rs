@@ -154,7 +154,8 @@ fn add_referenced_blobs(
             continue;
         }
         history.commits.push(name.to_owned());
-        let blob = HistoryBlob { object: blob.to_owned(), path: PathBuf::from(name), commit: history.commits.len() - 1 };
+        let blob =
+            HistoryBlob { object: blob.to_owned(), path: PathBuf::from(name), commit: history.commits.len() - 1 };
         found(&blob, name);
         history.blobs.push(blob);
     }

@@ -559,3 +559,19 @@ fn explain_context_says_which_context_each_file_got_and_why() {
     assert_eq!(of("ci.yml")["severity"], "note");
     assert_eq!(of("ci.yml")["context"]["context"], "development");
 }
+
+/// The inventory skeleton is TOML whatever the scanned files hold: a connection named after a
+/// file with a quote and a control character in its name is escaped as TOML escapes.
+#[cfg(unix)]
+#[test]
+fn the_inventory_skeleton_is_valid_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "we\"ird\u{1b}.sh", "curl -H \"Authorization: Bearer $JIRA_TOKEN\" \"$URL\"\n");
+    write(dir.path(), "b.sh", "curl -H \"Authorization: Bearer $JIRA_TOKEN\" https://jira.example.com/\n");
+    let output = credlint().args(["inventory", "--no-config", "."]).current_dir(dir.path()).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let parsed: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let connections = parsed["credential"].as_array().unwrap()[0]["connections"].as_array().unwrap();
+    assert!(connections.iter().any(|c| c.as_str() == Some("we\"ird\u{1b}.sh")), "{connections:?}");
+}
