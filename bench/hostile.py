@@ -8,8 +8,9 @@ Cases (at scale 1): a 25 MB single-line minified script; a script of 1,000,000 s
 `.properties` file of 150,000 keys (parsed as data, the densest model); YAML
 nested 50,000 deep in flow style and 1,500 deep in block style; 5,000 tiny files; an INI file of
 40,000 sections, a `.properties` file of 20,000 dotted prefixes, an `.npmrc` of 20,000 scopes and a
-Rust function of 20,000 bindings (each a child or binding lookup); and a sparse 1 GB file that the
-size cap must skip without reading.
+Rust function of 20,000 bindings (each a child or binding lookup); 200 findings on one 1 MB line
+(read in human output) and 100,000 findings in one file (read in SARIF); and a sparse 1 GB file
+that the size cap must skip without reading.
 """
 import os
 import sys
@@ -45,6 +46,11 @@ def main():
     last = scale * 20_000 - 1
     use = f'    reqwest::Client::new().get("https://jira.example.com/").basic_auth("svc", Some(password_{last}));\n'
     write(f"{root}/rust-bindings/src/lib.rs", f"pub fn f() {{\n{bindings}{use}}}\n")
+    # Output growth: 200 findings on one 1 MB line (human output shows a window per finding), and
+    # 100,000 findings in one file (SARIF is streamed; the scan keeps each finding once).
+    line = "".join(f"curl -u svc:Summer{i:06d}! https://jira{i}.example.com/; " for i in range(scale * 200))
+    write(f"{root}/long-line/one.sh", line + "x" * (scale * 1_000_000 - len(line)) + "\n")
+    write(f"{root}/many-findings/many.sh", "".join(f"curl -u a:Sum{i:07d}! https://h/\n" for i in range(scale * 100_000)))
     os.makedirs(f"{root}/huge-skipped", exist_ok=True)
     with open(f"{root}/huge-skipped/dump.sql", "w") as out:
         out.truncate(scale * 1_000_000_000)

@@ -221,6 +221,17 @@ fn push_arg<'t>(text: &'t str, start: usize, end: usize, args: &mut Vec<Captured
     }
 }
 
+/// How far from a secret its shell command is looked for, each way, in bytes.
+const COMMAND_REACH: usize = 8192;
+
+/// `at`, or the closest character boundary before it.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The first URL on the shell command around `span`, following `\` continuations.
 pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
     static URL: LazyLock<Regex> = LazyLock::new(|| {
@@ -229,10 +240,14 @@ pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
         )
         .expect("valid regex")
     });
-    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    // A command is searched within `COMMAND_REACH` bytes of the secret: on a minified line with
+    // hundreds of findings, reading to the line's ends for each one would be quadratic.
+    let floor = floor_char_boundary(text, span.start.min(text.len()).saturating_sub(COMMAND_REACH));
+    let start = text[floor..span.start.min(text.len())].rfind('\n').map_or(floor, |i| floor + i + 1);
     let mut end = span.end.min(text.len());
     loop {
-        match text[end..].find('\n') {
+        let ceiling = floor_char_boundary(text, (end + COMMAND_REACH).min(text.len()));
+        match text[end..ceiling].find('\n') {
             Some(newline) => {
                 let line_end = end + newline;
                 let continued = text[..line_end].trim_end_matches('\r').ends_with('\\');
@@ -243,7 +258,7 @@ pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
                 }
             }
             None => {
-                end = text.len();
+                end = ceiling;
                 break;
             }
         }

@@ -51,6 +51,9 @@ struct Excerpt<'a> {
     shown: std::collections::BTreeSet<(usize, usize)>,
     /// The part shown of each long line whose labels all start and end on it.
     windows: std::collections::BTreeMap<(usize, usize), std::ops::Range<usize>>,
+    /// The last column counted on each line, as (byte, 0-based column), shared by the whole
+    /// report: findings come in order, so a line with 400 of them is counted once, not 400 times.
+    columns: &'a std::cell::RefCell<std::collections::HashMap<(usize, usize), (usize, usize)>>,
 }
 
 impl Excerpt<'_> {
@@ -79,8 +82,15 @@ impl<'a> Files<'a> for Excerpt<'a> {
     /// Columns count from the start of the line, also where a window shows only part of it.
     fn column_number(&'a self, id: usize, line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
         let file = self.file(id)?;
-        let start = file.source.lines.line_starts().get(line_index).copied().unwrap_or(0);
-        Ok(codespan_reporting::files::column_index(&file.text, start..file.text.len(), byte_index) + 1)
+        let line_start = file.source.lines.line_starts().get(line_index).copied().unwrap_or(0);
+        let mut columns = self.columns.borrow_mut();
+        let (from, counted) = match columns.get(&(id, line_index)) {
+            Some(&(byte, column)) if byte <= byte_index => (byte, column),
+            _ => (line_start, 0),
+        };
+        let column = counted + codespan_reporting::files::column_index(&file.text, from..file.text.len(), byte_index);
+        columns.insert((id, line_index), (byte_index, column));
+        Ok(column + 1)
     }
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
@@ -116,6 +126,7 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
     let config = Config { start_context_lines: 0, end_context_lines: 0, ..Config::default() };
     let mut writer: Box<dyn WriteColor + '_> =
         if color { Box::new(Ansi::new(&mut *out)) } else { Box::new(NoColor::new(&mut *out)) };
+    let columns = std::cell::RefCell::new(std::collections::HashMap::new());
     for finding in &outcome.findings {
         let Some(&file_id) = ids.get(&finding.primary.path) else { continue };
         let mut labels =
@@ -157,7 +168,7 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             })
             .collect();
         let windows = windows(&shown_files, &labels);
-        let excerpt = Excerpt { files: &shown_files, shown, windows };
+        let excerpt = Excerpt { files: &shown_files, shown, windows, columns: &columns };
         let diagnostic = Diagnostic::new(codespan_severity(finding.severity))
             .with_code(finding.rule.to_string())
             .with_message(finding.message.clone())
