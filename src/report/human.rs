@@ -53,8 +53,11 @@ struct Excerpt<'a> {
     windows: std::collections::BTreeMap<(usize, usize), std::ops::Range<usize>>,
     /// The last column counted on each line, as (byte, 0-based column), shared by the whole
     /// report: findings come in order, so a line with 400 of them is counted once, not 400 times.
-    columns: &'a std::cell::RefCell<std::collections::HashMap<(usize, usize), (usize, usize)>>,
+    columns: &'a ColumnCache,
 }
+
+/// `(file id, line)` → the last `(byte, 0-based column)` counted on that line.
+type ColumnCache = std::cell::RefCell<std::collections::HashMap<(usize, usize), (usize, usize)>>;
 
 impl Excerpt<'_> {
     fn file(&self, id: usize) -> Result<&ShownFile<'_>, FilesError> {
@@ -126,7 +129,7 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
     let config = Config { start_context_lines: 0, end_context_lines: 0, ..Config::default() };
     let mut writer: Box<dyn WriteColor + '_> =
         if color { Box::new(Ansi::new(&mut *out)) } else { Box::new(NoColor::new(&mut *out)) };
-    let columns = std::cell::RefCell::new(std::collections::HashMap::new());
+    let columns = ColumnCache::default();
     for finding in &outcome.findings {
         let Some(&file_id) = ids.get(&finding.primary.path) else { continue };
         let mut labels =
