@@ -435,6 +435,9 @@ fn absorb_named_consumers(credential: &mut CredentialNode, sites: &[Site]) {
     }
 }
 
+/// The most related locations a `shared-credential` finding lists of each kind (uses, definitions).
+const MAX_RELATED: usize = 100;
+
 /// `shared-credential` findings: one per credential serving two or more connections.
 pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &AnalyzeSettings) -> Vec<Finding> {
     let Some(rule) = catalogue.rule(SHARED_CREDENTIAL) else { return Vec::new() };
@@ -471,12 +474,28 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             "{head}{}",
             join_connections_within(&labels, crate::finding::HEADLINE_CHARS.saturating_sub(head.len()))
         );
-        let mut secondary: Vec<Location> =
-            uses[1..].iter().map(|&(index, label)| location(index, format!("also used for {label}"))).collect();
+        // Bounded: a credential used in 300,000 places is one finding, not 300,000 related
+        // locations. Each connection's first use is always shown, then the others in order.
+        let firsts: BTreeSet<usize> =
+            credential.connections.values().filter_map(|c| c.sites.first().copied()).filter(|&s| s != first).collect();
+        let room = MAX_RELATED.saturating_sub(firsts.len());
+        let mut others = 0;
+        let mut secondary: Vec<Location> = uses[1..]
+            .iter()
+            .filter(|&&(index, _)| {
+                firsts.contains(&index) || {
+                    others += 1;
+                    others <= room
+                }
+            })
+            .map(|&(index, label)| location(index, format!("also used for {label}")))
+            .collect();
+        let unshown = uses.len() - 1 - secondary.len();
         secondary.extend(
             credential
                 .definitions
                 .iter()
+                .take(MAX_RELATED)
                 .map(|&index| location(index, definition_label(&graph.sites[index]).to_owned())),
         );
         let first_site = &graph.sites[first];
@@ -489,9 +508,10 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             redacted: first_site.credential.secret.as_literal().map(redact),
             connection: Some(first_label.to_owned()),
             reason: Some(format!(
-                "revoking it would break {} other connection{}",
+                "revoking it would break {} other connection{}{}",
                 labels.len() - 1,
-                if labels.len() == 2 { "" } else { "s" }
+                if labels.len() == 2 { "" } else { "s" },
+                if unshown > 0 { format!("; {unshown} more uses are not shown") } else { String::new() }
             )),
             credential: match credential.names.iter().next() {
                 Some(name) => CredentialKey::Name(name.clone()),

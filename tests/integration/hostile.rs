@@ -283,3 +283,25 @@ fn a_backslash_in_a_file_name_is_shown_as_it_is() {
     let (json, _) = scan(dir.path(), &[]);
     assert_eq!(json["findings"][0]["location"]["path"], "a\\b.sh");
 }
+
+/// A credential used in hundreds of places is one `shared-credential` finding with a bounded
+/// list of related locations (each connection's first use always among them) and a count of the
+/// rest.
+#[test]
+fn a_shared_credentials_related_locations_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..150 {
+        let text = format!("curl -H \"Authorization: Bearer $JIRA_TOKEN\" https://a.example.com/{i}\n");
+        std::fs::write(dir.path().join(format!("a{i:03}.sh")), text).unwrap();
+    }
+    std::fs::write(dir.path().join("z.sh"), "curl -H \"Authorization: Bearer $JIRA_TOKEN\" https://b.example.com/\n")
+        .unwrap();
+    let (json, _) = scan(dir.path(), &[]);
+    let shared: Vec<&serde_json::Value> =
+        json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "shared-credential").collect();
+    assert_eq!(shared.len(), 1);
+    let related = shared[0]["related"].as_array().unwrap();
+    assert!(related.len() <= 100, "{} related locations", related.len());
+    assert!(related.iter().any(|r| r["path"] == "z.sh"), "the other connection's use is shown");
+    assert!(shared[0]["reason"].as_str().unwrap().contains("50 more uses are not shown"), "{}", shared[0]["reason"]);
+}
