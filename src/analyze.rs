@@ -533,6 +533,14 @@ fn join_connections(labels: &[&str]) -> String {
     }
 }
 
+/// A label as (name, file): `pipeline (ci/Jenkinsfile)` → (`pipeline`, `ci/Jenkinsfile`).
+fn split_file(label: &str) -> (&str, Option<&str>) {
+    match label.strip_suffix(')').and_then(|l| l.rsplit_once(" (")) {
+        Some((name, file)) if !name.is_empty() => (name, Some(file)),
+        _ => (label, None),
+    }
+}
+
 /// `labels` with the directories they all start with (after a `(` or a space) shown as `…/`:
 /// `pipeline (ci/a/Jenkinsfile)` and `pipeline (ci/a/release/Jenkinsfile)` differ in `release/`.
 fn without_shared_directories(labels: &[&str]) -> Vec<String> {
@@ -561,30 +569,42 @@ fn join_connections_within(labels: &[&str], room: usize) -> String {
     if all.chars().count() <= room {
         return all;
     }
+    // The connections give way in steps, most of them keeping what tells them apart: the
+    // directories they share go, then a file they share is named once, then their files (the
+    // related locations show them); two connections then each give up their middle, more are
+    // counted.
+    let budget = room + crate::finding::HEADLINE_SLACK;
+    let fits = |text: &str| text.chars().count() <= budget;
+    let labels = without_shared_directories(labels);
+    let joined = join_connections(&labels.iter().map(String::as_str).collect::<Vec<_>>());
+    if labels.len() <= 2 && fits(&joined) {
+        return joined;
+    }
+    let split: Vec<(&str, Option<&str>)> = labels.iter().map(|l| split_file(l)).collect();
+    let names: Vec<&str> = split.iter().map(|(name, _)| *name).collect();
+    if let [(_, Some(file)), rest @ ..] = split.as_slice()
+        && labels.len() <= 2
+        && rest.iter().all(|(_, other)| *other == Some(*file))
+    {
+        let once = format!("{} ({file})", join_connections(&names));
+        if fits(&once) {
+            return once;
+        }
+    }
     if labels.len() <= 2 {
-        // Both connections are the point of the headline: first the directories they share go,
-        // then each gives up its middle.
-        let labels = without_shared_directories(labels);
-        let joined = join_connections(&labels.iter().map(String::as_str).collect::<Vec<_>>());
-        if joined.chars().count() <= room + crate::finding::HEADLINE_SLACK {
+        let joined = join_connections(&names);
+        if fits(&joined) {
             return joined;
         }
-        let room = room.saturating_sub(" and ".len());
-        let lengths: Vec<usize> = labels.iter().map(|l| l.chars().count()).collect();
-        let shortest = lengths.iter().copied().min().unwrap_or(0);
-        // The shorter keeps what it can of half the room; the longer takes the rest.
-        let short_room = shortest.min(room / labels.len());
-        let shortened: Vec<String> = labels
-            .iter()
-            .zip(&lengths)
-            .map(|(l, &n)| {
-                let max = if n == shortest { short_room } else { room.saturating_sub(short_room) };
-                crate::finding::shortened_middle(l, max)
-            })
-            .collect();
-        let shortened: Vec<&str> = shortened.iter().map(String::as_str).collect();
-        return join_connections(&shortened);
+        let each = budget.saturating_sub(" and ".len()) / names.len().max(1);
+        let shortened: Vec<String> = names.iter().map(|n| crate::finding::shortened_middle(n, each)).collect();
+        return join_connections(&shortened.iter().map(String::as_str).collect::<Vec<_>>());
     }
+    // More than two: as many as fit, without the directories they share (or without their
+    // files, when even the first does not fit with them), and a count.
+    let with_files: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let first_fits = fits(&format!("{} and {} more", with_files[0], with_files.len() - 1));
+    let labels: Vec<&str> = if first_fits { with_files } else { names };
     let mut shown = 1;
     while shown < labels.len() {
         let rest = labels.len() - shown - 1;
@@ -594,7 +614,9 @@ fn join_connections_within(labels: &[&str], room: usize) -> String {
         }
         shown += 1;
     }
-    format!("{} and {} more", labels[..shown].join(", "), labels.len() - shown)
+    let first = crate::finding::shortened_middle(labels[0], budget.saturating_sub(" and 99 more".len()));
+    let listed: Vec<&str> = std::iter::once(first.as_str()).chain(labels[1..shown].iter().copied()).collect();
+    format!("{} and {} more", listed.join(", "), labels.len() - shown)
 }
 
 #[cfg(test)]
@@ -610,8 +632,28 @@ mod tests {
         assert!(joined.chars().count() <= 70, "{joined}");
         assert!(joined.ends_with(" more"), "{joined}");
         assert_eq!(join_connections_within(&labels[..2], 200), format!("{} and {}", labels[0], labels[1]));
-        let two = join_connections_within(&labels[..2], 40);
-        assert!(two.chars().count() <= 40 && two.matches('…').count() == 2, "{two}");
+        assert_eq!(
+            join_connections_within(&labels[..2], 40),
+            "jira0.example.com and jira1.example.com",
+            "files go first"
+        );
+        let hosts = [format!("jira.{}.example.com", "a".repeat(60)), format!("jira.{}.example.com", "b".repeat(60))];
+        let two = join_connections_within(&[hosts[0].as_str(), hosts[1].as_str()], 40);
+        assert!(two.matches('…').count() == 2 && two.chars().count() <= 60, "{two}");
+        let sections = [
+            "section server_encryption_options (databases/cassandra/image/files/cassandra.yaml)",
+            "section client_encryption_options (databases/cassandra/image/files/cassandra.yaml)",
+        ];
+        assert_eq!(
+            join_connections_within(&sections, 60),
+            "section server_encryption_options and section client_encryption_options",
+            "their files go before their names are cut"
+        );
+        let cut = join_connections_within(&sections, 34);
+        assert!(
+            cut.chars().count() <= 54 && cut.starts_with("section serv") && cut.contains(" and section cli"),
+            "{cut}"
+        );
         let pipelines = ["pipeline (ci/jobs/jira/Jenkinsfile)", "pipeline (ci/jobs/jira/release/Jenkinsfile)"];
         assert_eq!(
             join_connections_within(&pipelines, 60),
