@@ -401,8 +401,12 @@ fn url_scheme_before(file: &SourceFile, at: usize) -> Option<&str> {
     let before = &file.text[line_start..at];
     let separator = before.rfind("://")?;
     let head = &before[..separator];
-    let start =
-        head.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':'))).map_or(0, |i| i + 1);
+    // The scheme starts after the last character that can't be in one; that character may be
+    // several bytes long (fuzzing found `h\u{fffd}tps://`).
+    let start = head
+        .char_indices()
+        .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':')))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     Some(&head[start..]).filter(|scheme| !scheme.is_empty())
 }
 
