@@ -163,12 +163,20 @@ pub fn parse_raw_for_fuzzing(output: &[u8]) -> Vec<PathBuf> {
 /// the decoded texts: what a reviewer sees as added, whatever the file's `.gitattributes`
 /// (`-diff`), encoding (UTF-16) or line endings.
 pub fn changed_lines(old: &str, new: &str) -> BTreeSet<usize> {
-    let (old, new) = (old.replace("\r\n", "\n"), new.replace("\r\n", "\n"));
-    let diff = similar::TextDiff::configure()
-        .timeout(std::time::Duration::from_secs(5))
-        .diff_lines(old.as_str(), new.as_str());
+    // Lines split at `\n` only, as reports count them (a diff that also split at a lone `\r`
+    // would number lines differently: fuzzing found it), with `\r\n` the same as `\n`.
+    let split = |text: &str| -> Vec<String> { text.replace("\r\n", "\n").split('\n').map(str::to_owned).collect() };
+    let (mut old, mut new) = (split(old), split(new));
+    for side in [&mut old, &mut new] {
+        if side.last().is_some_and(String::is_empty) {
+            // A final newline ends the last line; it starts none.
+            side.pop();
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let ops = similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &old, &new, Some(deadline));
     let mut lines = BTreeSet::new();
-    for op in diff.ops() {
+    for op in &ops {
         match *op {
             similar::DiffOp::Insert { new_index, new_len, .. }
             | similar::DiffOp::Replace { new_index, new_len, .. } => {
@@ -448,5 +456,6 @@ mod tests {
         assert_eq!(changed_lines("a\nb\nc\n", "a\nB\nc\nd\n"), [1, 3].into());
         assert_eq!(changed_lines("a\nb\n", "b\n"), BTreeSet::new(), "a deletion adds no line");
         assert_eq!(changed_lines("a\r\nb\r\n", "a\nb\nc\n"), [2].into(), "line endings are not changes");
+        assert_eq!(changed_lines("a\n", "a\rb\nc\n"), [0, 1].into(), "a lone \\r ends no line");
     }
 }
