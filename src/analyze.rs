@@ -549,10 +549,7 @@ fn without_shared_directories(labels: &[&str]) -> Vec<String> {
     for label in &labels[1..] {
         common = common.min(first.bytes().zip(label.bytes()).take_while(|(a, b)| a == b).count());
     }
-    while !first.is_char_boundary(common) {
-        common -= 1;
-    }
-    let shared = &first[..common];
+    let shared = &first[..crate::span::clamp_to_char_boundary(first, common)];
     let Some(end) = shared.rfind('/').map(|i| i + 1) else {
         return labels.iter().map(|l| (*l).to_owned()).collect();
     };

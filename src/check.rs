@@ -397,7 +397,8 @@ const DATABASE_URL_SCHEMES: &[&str] = &[
 /// The scheme of the URL whose user information holds the byte at `at` (`postgres` in
 /// `postgres://app:…@db`): the last `://` before it on its line.
 fn url_scheme_before(file: &SourceFile, at: usize) -> Option<&str> {
-    let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    // From the line index, not a search back through a possibly megabyte-long line.
+    let line_start = file.lines.line_starts().get(file.lines.line_of(at)).copied().unwrap_or(0);
     let before = &file.text[line_start..at];
     let separator = before.rfind("://")?;
     let head = &before[..separator];

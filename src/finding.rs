@@ -131,13 +131,15 @@ impl CredentialKey {
 }
 
 impl Finding {
-    /// What a finding folded into another leaves behind until [`merge_places`] drops it.
-    fn emptied() -> Finding {
+    /// A finding of `rule` at `primary` with nothing else known yet: no related locations,
+    /// secret, connection, reason, credential, provenance or context. Constructors set what they
+    /// know with `Finding { …, ..Finding::new(…) }`.
+    pub fn new(rule: Arc<str>, severity: Severity, message: String, primary: Location) -> Finding {
         Finding {
-            rule: Arc::from(""),
-            severity: Severity::Note,
-            message: String::new(),
-            primary: Location { path: PathBuf::new(), span: Span::default(), label: String::new() },
+            rule,
+            severity,
+            message,
+            primary,
             secondary: Vec::new(),
             redacted: None,
             connection: None,
@@ -147,6 +149,12 @@ impl Finding {
             context: None,
             also: Vec::new(),
         }
+    }
+
+    /// What a finding folded into another leaves behind until [`merge_places`] drops it.
+    fn emptied() -> Finding {
+        let nowhere = Location { path: PathBuf::new(), span: Span::default(), label: String::new() };
+        Finding::new(Arc::from(""), Severity::Note, String::new(), nowhere)
     }
 
     /// The file's path as reports name it: the repository path for a finding in history (whose

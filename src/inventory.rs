@@ -103,19 +103,11 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
     let path = &inventory.source.path;
     let mut emit = |rule: &str, span: Span, label: &str, message: String, uses: Vec<Location>| {
         let Some(meta) = catalogue.rule(rule) else { return };
+        let primary = Location { path: path.clone(), span, label: label.to_owned() };
         findings.push(Finding {
-            rule: Arc::clone(&meta.id),
-            severity: meta.severity,
-            message,
-            primary: Location { path: path.clone(), span, label: label.to_owned() },
             secondary: uses,
-            redacted: None,
-            connection: None,
-            reason: None,
             credential: CredentialKey::Name(format!("inventory:{}", span.start)),
-            provenance: None,
-            context: None,
-            also: Vec::new(),
+            ..Finding::new(Arc::clone(&meta.id), meta.severity, message, primary)
         });
     };
     for entry in &inventory.entries {
@@ -193,18 +185,16 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             let Some(&first) = sites.first() else { continue };
             let Some(meta) = catalogue.rule(UNREGISTERED_CREDENTIAL) else { continue };
             let site = &graph.sites[first];
+            let message = format!(
+                "{} is not in the credential inventory: nobody is on record to rotate or revoke it",
+                credential.label
+            );
+            let primary = Location {
+                path: site.path.clone(),
+                span: site.credential.secret.span(),
+                label: "used here".to_owned(),
+            };
             findings.push(Finding {
-                rule: Arc::clone(&meta.id),
-                severity: meta.severity,
-                message: format!(
-                    "{} is not in the credential inventory: nobody is on record to rotate or revoke it",
-                    credential.label
-                ),
-                primary: Location {
-                    path: site.path.clone(),
-                    span: site.credential.secret.span(),
-                    label: "used here".to_owned(),
-                },
                 secondary: sites[1..]
                     .iter()
                     .map(|&s| (s, "also used here"))
@@ -217,13 +207,8 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                         label: label.to_owned(),
                     })
                     .collect(),
-                redacted: None,
-                connection: None,
-                reason: None,
                 credential: CredentialKey::Name(credential.names.iter().next().cloned().unwrap_or_default()),
-                provenance: None,
-                context: None,
-                also: Vec::new(),
+                ..Finding::new(Arc::clone(&meta.id), meta.severity, message, primary)
             });
         }
     }

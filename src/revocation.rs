@@ -109,19 +109,12 @@ pub fn token_findings(sites: &[CreationSite], catalogue: &Catalogue, today: Date
                 label: "the request authenticates with a password, which outlives the token".to_owned(),
             });
         }
+        let severity = if site.test_or_doc { Severity::Note } else { meta.severity };
+        let primary = Location { path: site.path.clone(), span: creation.span, label };
         findings.push(Finding {
-            rule: Arc::clone(&meta.id),
-            severity: if site.test_or_doc { Severity::Note } else { meta.severity },
-            message,
-            primary: Location { path: site.path.clone(), span: creation.span, label },
             secondary,
-            redacted: None,
-            connection: None,
-            reason: None,
             credential: CredentialKey::Name(format!("{}:{}", creation.api.name(), creation.span.start)),
-            provenance: None,
-            context: None,
-            also: Vec::new(),
+            ..Finding::new(Arc::clone(&meta.id), severity, message, primary)
         });
     }
     findings

@@ -19,7 +19,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use crate::date::Date;
-use crate::finding::{CredentialKey, Finding, Location};
+use crate::finding::{Finding, Location};
 use crate::rules::Catalogue;
 use crate::source::SourceFile;
 use crate::span::Span;
@@ -192,24 +192,9 @@ pub fn apply(
     let mut emit = |rule: &str, index: usize, message: String| {
         let Some(meta) = catalogue.rule(rule) else { return };
         let suppression = &suppressions[index];
-        applied.findings.push(Finding {
-            rule: Arc::clone(&meta.id),
-            severity: meta.severity,
-            message,
-            primary: Location {
-                path: suppression.path.clone(),
-                span: suppression.span,
-                label: "this suppression".to_owned(),
-            },
-            secondary: Vec::new(),
-            redacted: None,
-            connection: None,
-            reason: None,
-            credential: CredentialKey::None,
-            provenance: None,
-            context: None,
-            also: Vec::new(),
-        });
+        let primary =
+            Location { path: suppression.path.clone(), span: suppression.span, label: "this suppression".to_owned() };
+        applied.findings.push(Finding::new(Arc::clone(&meta.id), meta.severity, message, primary));
     };
     let invalid: Vec<usize> = problems.iter().map(|(index, _)| *index).collect();
     for (index, problem) in problems {

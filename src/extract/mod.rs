@@ -11,6 +11,7 @@ pub mod context;
 pub mod creation;
 pub mod enclosing;
 pub mod expr;
+mod mapped;
 mod markdown;
 mod netrc;
 mod notebook;
@@ -18,6 +19,7 @@ mod pattern;
 mod rust;
 pub mod target;
 
+use self::mapped::MappedText;
 use crate::fact::{CredentialUse, Facts, Scheme, Value};
 use crate::rules::{Catalogue, GATE_CODE, GATE_CONFIG, GATE_RUST, GATE_SINK};
 use crate::source::{FileKind, SourceFile};
@@ -45,16 +47,7 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
             // A file written in a value (`config.ini: |` in a Secret) is read with its own readers.
             for (kind, span) in embedded {
                 // Dedented: to an INI reader an indented line continues the previous value.
-                let (text, origin) = dedented(&file.text, span);
-                let snippet = SourceFile::new(file.path.clone(), kind, text);
-                let map = |s: Span| {
-                    let at = |i: usize| origin.get(i).copied().unwrap_or(span.end);
-                    let start = at(s.start);
-                    Span::new(start, if s.end > s.start { at(s.end - 1) + 1 } else { start })
-                };
-                let mut found = extract(&snippet, catalogue).mapped(&map);
-                found.problems.clear();
-                facts.extend(found);
+                facts.extend(extract_mapped(file, kind, &dedented(&file.text, span), catalogue));
             }
             facts
         }
@@ -64,10 +57,7 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         && file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ipynb"))
         && let Some(code) = notebook::python_code(&file.text)
     {
-        let cells = SourceFile::new(file.path.clone(), FileKind::Python, code.text.as_str());
-        let mut found = extract(&cells, catalogue).mapped(&|span| code.map(span));
-        found.problems.clear();
-        facts.extend(found);
+        facts.extend(extract_mapped(file, FileKind::Python, &code, catalogue));
     }
     if file.kind == FileKind::Markdown {
         for block in markdown::code_blocks(&file.text) {
@@ -119,25 +109,30 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
     facts
 }
 
-/// The lines of `text[span]` without the indentation of their first non-blank line, and for each
-/// byte of the result the offset in `text` it came from.
-fn dedented(text: &str, span: Span) -> (String, Vec<usize>) {
+/// The facts of `text`, read as a file of `kind` inside `file`, with spans back in `file`. Its
+/// problems are dropped: the file's own readers report on the file.
+fn extract_mapped(file: &SourceFile, kind: FileKind, text: &MappedText, catalogue: &Catalogue) -> Facts {
+    let inner = SourceFile::new(file.path.clone(), kind, text.text.as_str());
+    let mut found = extract(&inner, catalogue).mapped(&|span| text.map(span));
+    found.problems.clear();
+    found
+}
+
+/// The lines of `text[span]` without the indentation of their first non-blank line.
+fn dedented(text: &str, span: Span) -> MappedText {
     let block = &text[span.range()];
     let indent = block
         .lines()
         .find(|line| !line.trim().is_empty())
         .map_or(0, |line| line.len() - line.trim_start_matches([' ', '\t']).len());
-    let mut out = String::with_capacity(block.len());
-    let mut origin = Vec::with_capacity(block.len());
+    let mut out = MappedText::default();
     let mut at = span.start;
     for line in block.split_inclusive('\n') {
-        let cut = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let cut = cut.min(indent);
-        out.push_str(&line[cut..]);
-        origin.extend(at + cut..at + line.len());
+        let cut = (line.len() - line.trim_start_matches([' ', '\t']).len()).min(indent);
+        out.push_verbatim(&line[cut..], at + cut);
         at += line.len();
     }
-    (out, origin)
+    out
 }
 
 /// A translation bundle's `Password=Passwort` or `User name=Brugernavn` is a label in another

@@ -2,40 +2,14 @@
 //! in, with a map from each decoded byte back to the file, so that findings point into the
 //! notebook as it is written (inside the escaped JSON string).
 
+use super::mapped::MappedText;
 use crate::span::Span;
-
-/// A notebook's code cells as one Python text, and where each of its bytes came from.
-#[derive(Debug, Default)]
-pub struct Code {
-    pub text: String,
-    /// For each byte of `text`: the file range of the character it belongs to (an escape such as
-    /// `\"` or `\u00e9` is several bytes of the file for one character).
-    origin: Vec<(usize, usize)>,
-}
-
-impl Code {
-    /// `span` of `text` as a span of the notebook file.
-    pub fn map(&self, span: Span) -> Span {
-        let Some(&(last_start, last_end)) = self.origin.last() else { return span };
-        let start = self.origin.get(span.start).map_or(last_end, |o| o.0);
-        let end = match span.end.checked_sub(1) {
-            Some(i) if span.end > span.start => self.origin.get(i).map_or(last_end, |o| o.1),
-            _ => start,
-        };
-        Span::new(start.min(end).min(last_start.max(last_end)), end.max(start))
-    }
-
-    fn push(&mut self, c: char, from: usize, to: usize) {
-        self.text.push(c);
-        self.origin.extend(std::iter::repeat_n((from, to), c.len_utf8()));
-    }
-}
 
 /// The code cells of the notebook `text`, each cell's source strings decoded and joined, cells
 /// separated by a blank line; `None` when it is not a notebook or has no code.
-pub fn python_code(text: &str) -> Option<Code> {
+pub fn python_code(text: &str) -> Option<MappedText> {
     let cells = super::config::notebook_code_strings(text)?;
-    let mut code = Code::default();
+    let mut code = MappedText::default();
     for spans in cells.iter().filter(|spans| !spans.is_empty()) {
         for span in spans {
             decode_json_string(text, *span, &mut code);
@@ -51,7 +25,7 @@ pub fn python_code(text: &str) -> Option<Code> {
 }
 
 /// Appends the decoded content of the JSON string at `span` (inside its quotes).
-fn decode_json_string(text: &str, span: Span, code: &mut Code) {
+fn decode_json_string(text: &str, span: Span, code: &mut MappedText) {
     let raw = &text[span.range()];
     let mut chars = raw.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -71,9 +45,11 @@ fn decode_json_string(text: &str, span: Span, code: &mut Code) {
                 let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
                 let unit = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
                 let mut end = from + 6;
-                let value = if (0xD800..0xDC00).contains(&unit) && raw[end - span.start..].starts_with("\\u") {
+                // What follows the escape (empty when a malformed one runs past the string).
+                let after = raw.get(end - span.start..).unwrap_or("");
+                let value = if (0xD800..0xDC00).contains(&unit) && after.starts_with("\\u") {
                     // A surrogate pair: `\ud83d\ude00`.
-                    let low: String = raw[end - span.start + 2..].chars().take(4).collect();
+                    let low: String = after[2..].chars().take(4).collect();
                     let low = u32::from_str_radix(&low, 16).unwrap_or(0);
                     for _ in 0..6 {
                         chars.next();

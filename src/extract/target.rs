@@ -11,7 +11,7 @@ use super::bindings::Bindings;
 use super::expr::{Captured, interpret};
 use crate::fact::{Target, Value};
 use crate::rules::Syntax;
-use crate::span::Span;
+use crate::span::{Span, clamp_to_char_boundary};
 
 /// The lowercased host of a URL (or of a bare `host[:port]`), without userinfo or port.
 pub fn host_of(url: &str) -> Option<String> {
@@ -224,14 +224,6 @@ fn push_arg<'t>(text: &'t str, start: usize, end: usize, args: &mut Vec<Captured
 /// How far from a secret its shell command is looked for, each way, in bytes.
 const COMMAND_REACH: usize = 8192;
 
-/// `at`, or the closest character boundary before it.
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 /// The first URL on the shell command around `span`, following `\` continuations.
 pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
     static URL: LazyLock<Regex> = LazyLock::new(|| {
@@ -242,11 +234,11 @@ pub fn target_of_command(text: &str, span: Span) -> Option<Target> {
     });
     // A command is searched within `COMMAND_REACH` bytes of the secret: on a minified line with
     // hundreds of findings, reading to the line's ends for each one would be quadratic.
-    let floor = floor_char_boundary(text, span.start.min(text.len()).saturating_sub(COMMAND_REACH));
+    let floor = clamp_to_char_boundary(text, span.start.saturating_sub(COMMAND_REACH));
     let start = text[floor..span.start.min(text.len())].rfind('\n').map_or(floor, |i| floor + i + 1);
     let mut end = span.end.min(text.len());
     loop {
-        let ceiling = floor_char_boundary(text, (end + COMMAND_REACH).min(text.len()));
+        let ceiling = clamp_to_char_boundary(text, end + COMMAND_REACH);
         match text[end..ceiling].find('\n') {
             Some(newline) => {
                 let line_end = end + newline;

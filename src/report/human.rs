@@ -224,15 +224,11 @@ fn windows(
         if line_end - line_start <= LONG_LINE {
             continue;
         }
-        let mut start = range.start.saturating_sub(WINDOW_MARGIN).max(line_start);
-        while !file.text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (range.end + WINDOW_MARGIN).min(line_end);
-        while !file.text.is_char_boundary(end) {
-            end += 1;
-        }
-        windows.insert((id, line), start..end);
+        let window = crate::span::Span::new(
+            range.start.saturating_sub(WINDOW_MARGIN).max(line_start),
+            (range.end + WINDOW_MARGIN).min(line_end),
+        );
+        windows.insert((id, line), window.widened_to_chars(&file.text).range());
     }
     windows
 }

@@ -188,43 +188,6 @@ pub fn changed_lines(old: &str, new: &str) -> BTreeSet<usize> {
     lines
 }
 
-/// The contents of `objects`, read with one `git cat-file --batch`; a missing object is absent.
-fn read_objects(root: &Path, objects: &[&str]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    let mut found = BTreeMap::new();
-    if objects.is_empty() {
-        return Ok(found);
-    }
-    let mut child = command(root)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("cannot run git (is it installed?)")?;
-    let mut stdin = child.stdin.take().context("git cat-file: no stdin")?;
-    let request: String = objects.iter().map(|o| format!("{o}\n")).collect();
-    // Written from a thread: git answers while it reads, and a full pipe either way would stall.
-    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-    let mut reader = BufReader::new(child.stdout.take().context("git cat-file: no stdout")?);
-    for &object in objects {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 {
-            break;
-        }
-        // `<object> <type> <size>` or `<object> missing`.
-        let mut parts = header.split_whitespace();
-        let (Some(_), Some(_), Some(size)) = (parts.next(), parts.next(), parts.next()) else { continue };
-        let size: usize = size.parse().context("git cat-file: bad size")?;
-        let mut content = vec![0; size + 1];
-        reader.read_exact(&mut content)?;
-        content.pop();
-        found.insert(object.to_owned(), content);
-    }
-    let _ = writer.join();
-    let _ = child.wait();
-    Ok(found)
-}
-
 /// Where the new side of a change is read from.
 enum NewSide<'a> {
     /// The index: the raw record's new blob (`--staged`).
@@ -244,19 +207,31 @@ fn changes_of(root: &Path, raw: &[RawChange], new_side: &NewSide<'_>) -> anyhow:
     }
     wanted.sort_unstable();
     wanted.dedup();
-    let objects = read_objects(root, &wanted)?;
+    // Read and decoded as a scan reads blobs, each named by its object id; no size cap, since a
+    // side left unread would make the whole file changed.
+    let blobs =
+        wanted.iter().map(|&object| Blob { object: object.to_owned(), path: object.into(), shown: object.into() });
+    let text_of = |walked: Walked| match walked {
+        Walked::File(file) => Some((file.path.to_string_lossy().into_owned(), file.text)),
+        _ => None,
+    };
+    let texts: BTreeMap<String, std::sync::Arc<str>> =
+        scan_blobs(root, blobs, u64::MAX, 1, text_of)?.into_iter().flatten().collect();
     let mut changes = Changes::default();
     for change in raw {
         let changed = match change.status {
             b'D' => continue,
             b'A' => Changed::Whole,
             _ => {
-                let old = objects.get(&change.old).cloned();
+                let old = texts.get(&change.old).cloned();
                 let new = match new_side {
-                    NewSide::Index => objects.get(&change.new).cloned(),
-                    NewSide::WorkingTree(tree) => std::fs::read(tree.join(&change.path)).ok(),
+                    NewSide::Index => texts.get(&change.new).cloned(),
+                    NewSide::WorkingTree(tree) => match super::read_file(tree.join(&change.path), u64::MAX) {
+                        Walked::File(file) => Some(file.text),
+                        _ => None,
+                    },
                 };
-                match (old.and_then(decode_text), new.and_then(decode_text)) {
+                match (old, new) {
                     (Some(old), Some(new)) => Changed::Lines(changed_lines(&old, &new)),
                     _ => Changed::Whole,
                 }

@@ -86,14 +86,11 @@ fn a_bad_config_is_an_error_with_its_line() {
     assert!(stderr.contains(".credlint.toml:2"), "{stderr}");
 }
 
-#[test]
-fn a_bad_rule_file_is_an_error_with_its_line() {
+/// Scans with `rules` as the user rule file `rules/mine.toml`, expects exit code 2, and returns
+/// stderr.
+fn rule_file_error(rules: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "rules/mine.toml",
-        "[[pattern]]\nid = \"mine\"\ndescription = \"x\"\nkinds = [\"*\"]\nkeywords = [\"mine\"]\nregex = '(?P<secret>['\nscheme = \"basic\"\nexamples = [\"mine\"]\n",
-    );
+    write(dir.path(), "rules/mine.toml", rules);
     let output = credlint()
         .args(["scan", "--no-config", "--rules"])
         .arg(dir.path().join("rules"))
@@ -101,27 +98,25 @@ fn a_bad_rule_file_is_an_error_with_its_line() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn a_bad_rule_file_is_an_error_with_its_line() {
+    let stderr = rule_file_error(
+        "[[pattern]]\nid = \"mine\"\ndescription = \"x\"\nkinds = [\"*\"]\nkeywords = [\"mine\"]\nregex = '(?P<secret>['\nscheme = \"basic\"\nexamples = [\"mine\"]\n",
+    );
     assert!(stderr.contains("mine.toml:6") && stderr.contains("invalid regex"), "{stderr}");
 }
 
 #[test]
 fn a_regex_too_long_to_be_fast_is_refused_with_its_rule() {
-    let dir = tempfile::tempdir().unwrap();
     let words: Vec<String> = (0..8_000).map(|i| format!("word{i}")).collect();
     let rule = format!(
         "[[pattern]]\nid = \"word-list\"\ndescription = \"x\"\nkinds = [\"*\"]\nkeywords = [\"word\"]\nregex = '(?:{})=(?P<secret>\\S+)'\nscheme = \"basic\"\nexamples = [\"word1=x\"]\n",
         words.join("|")
     );
-    write(dir.path(), "rules/mine.toml", &rule);
-    let output = credlint()
-        .args(["scan", "--no-config", "--rules"])
-        .arg(dir.path().join("rules"))
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = rule_file_error(&rule);
     assert!(
         stderr.contains("mine.toml:6") && stderr.contains("`word-list`") && stderr.contains("over the limit"),
         "{stderr}"
