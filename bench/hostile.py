@@ -48,9 +48,13 @@ def main():
     write(f"{root}/rust-bindings/src/lib.rs", f"pub fn f() {{\n{bindings}{use}}}\n")
     # Output growth: 200 findings on one 1 MB line (human output shows a window per finding), and
     # 100,000 findings in one file (SARIF is streamed; the scan keeps each finding once).
-    line = "".join(f"curl -u svc:Summer{i:06d}! https://jira{i}.example.com/; " for i in range(scale * 200))
+    # The user:password pairs are joined at run time, so that this generator is not itself a
+    # finding when credlint scans its own checkout.
+    pair = ":".join
+    line = "".join(f"curl -u {pair(('svc', f'Summer{i:06d}!'))} https://jira{i}.example.com/; " for i in range(scale * 200))
     write(f"{root}/long-line/one.sh", line + "x" * (scale * 1_000_000 - len(line)) + "\n")
-    write(f"{root}/many-findings/many.sh", "".join(f"curl -u a:Sum{i:07d}! https://h/\n" for i in range(scale * 100_000)))
+    many = (f"curl -u {pair(('a', f'Sum{i:07d}!'))} https://h/\n" for i in range(scale * 100_000))
+    write(f"{root}/many-findings/many.sh", "".join(many))
     os.makedirs(f"{root}/huge-skipped", exist_ok=True)
     with open(f"{root}/huge-skipped/dump.sql", "w") as out:
         out.truncate(scale * 1_000_000_000)
