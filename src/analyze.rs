@@ -10,7 +10,7 @@
 //!
 //! Pure: facts in, graph and findings out. Linear in the number of sites.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -91,14 +91,18 @@ pub struct CredentialNode {
     /// Every reference name the credential goes by, normalised.
     pub names: BTreeSet<String>,
     pub literal: bool,
-    /// Connection key → (readable label, site indices).
-    pub connections: BTreeMap<String, Connection>,
+    /// The connections it serves, in key order; a vector, not a map: most credentials serve one,
+    /// and a map's node per credential was most of a large scan's memory.
+    pub connections: Vec<Connection>,
     /// Sites that define the credential without using it (a `.env` entry, a CI variable).
     pub definitions: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Connection {
+    /// What makes two uses one connection (`host jira.example.com`, `script deploy.sh`).
+    pub key: String,
+    /// How a reader names it.
     pub label: String,
     pub sites: Vec<usize>,
 }
@@ -303,6 +307,7 @@ fn scope_of<'r>(path: &std::path::Path, roots: &'r [PathBuf]) -> &'r std::path::
 pub fn build_graph(sites: Vec<Site>) -> Graph {
     let roots = project_roots(&sites);
     let key = RandomState::new();
+    let key_hash = key.clone();
     let mut groups = Groups::default();
     let mut site_group: Vec<Option<usize>> = Vec::with_capacity(sites.len());
     let mut names_of: HashMap<usize, String> = HashMap::new();
@@ -362,7 +367,10 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
         };
         site_group.push(group);
     }
-    let mut by_root: BTreeMap<usize, CredentialNode> = BTreeMap::new();
+    // Root → its node in `credentials`; (node, hash of a connection key) → the connection.
+    let mut node_of: HashMap<usize, usize> = HashMap::new();
+    let mut credentials: Vec<(usize, CredentialNode)> = Vec::new();
+    let mut connection_of_key: HashMap<(usize, u64), usize> = HashMap::new();
     let mut roots: Vec<Option<usize>> = site_group.iter().map(|g| g.map(|g| groups.find(g))).collect();
     // Names and literals of every identity, gathered onto their group's root.
     let mut root_names: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -375,7 +383,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
     }
     for (index, root) in roots.iter_mut().enumerate() {
         let Some(root) = *root else { continue };
-        let node = by_root.entry(root).or_insert_with(|| {
+        let node_index = *node_of.entry(root).or_insert_with(|| {
             let names = root_names.remove(&root).unwrap_or_default();
             let literal = root_literal.get(&root).cloned();
             let label = match (names.iter().next(), &literal) {
@@ -385,24 +393,53 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
                 }
                 (None, None) => "a credential".to_owned(),
             };
-            CredentialNode {
+            let node = CredentialNode {
                 label,
                 names,
                 literal: literal.is_some(),
-                connections: BTreeMap::new(),
+                connections: Vec::new(),
                 definitions: Vec::new(),
-            }
+            };
+            credentials.push((root, node));
+            credentials.len() - 1
         });
+        let (_, node) = &mut credentials[node_index];
         let site = &sites[index];
         if is_definition(&site.credential) {
             node.definitions.push(index);
             continue;
         }
         let (key, label) = connection_of(site);
-        node.connections.entry(key).or_insert_with(|| Connection { label, sites: Vec::new() }).sites.push(index);
+        let slot = connection_of_key.entry((node_index, key_hash.hash_one(&key))).or_insert(usize::MAX);
+        // A hash shared by two keys (vanishingly rare) falls back to a search of the node's own.
+        let at = match node.connections.get(*slot) {
+            Some(connection) if connection.key == key => *slot,
+            _ => match node.connections.iter().position(|c| c.key == key) {
+                Some(at) => at,
+                // Sized for the one use most connections have (a push would reserve four).
+                None => {
+                    node.connections.reserve_exact(1);
+                    node.connections.push(Connection { key, label, sites: vec![index] });
+                    if *slot == usize::MAX {
+                        *slot = node.connections.len() - 1;
+                    }
+                    continue;
+                }
+            },
+        };
+        if *slot == usize::MAX {
+            *slot = at;
+        }
+        node.connections[at].sites.push(index);
     }
-    let mut credentials: Vec<CredentialNode> = by_root.into_values().collect();
+    drop(connection_of_key);
+    // In the order of their roots, each one's connections in key order, whatever order the
+    // sites came in.
+    credentials.sort_unstable_by_key(|(root, _)| *root);
+    let mut credentials: Vec<CredentialNode> = credentials.into_iter().map(|(_, node)| node).collect();
     for credential in &mut credentials {
+        credential.connections.sort_by(|a, b| a.key.cmp(&b.key));
+        credential.connections.shrink_to_fit();
         absorb_named_consumers(credential, &sites);
     }
     Graph { sites, credentials }
@@ -414,24 +451,20 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
 fn absorb_named_consumers(credential: &mut CredentialNode, sites: &[Site]) {
     let targeted: BTreeSet<&std::path::Path> = credential
         .connections
-        .values()
+        .iter()
         .flat_map(|c| c.sites.iter())
         .filter(|&&s| sites[s].credential.target.is_some())
         .map(|&s| sites[s].file_path())
         .collect();
-    let absorbed: Vec<String> = credential
-        .connections
-        .iter()
-        .filter(|(_, c)| {
-            c.sites.iter().all(|&s| sites[s].credential.target.is_none() && sites[s].credential.connection.is_some())
-                && c.sites.iter().all(|&s| targeted.contains(sites[s].file_path()))
-        })
-        .map(|(key, _)| key.clone())
-        .collect();
-    for key in absorbed {
-        if let Some(connection) = credential.connections.remove(&key) {
-            credential.definitions.extend(connection.sites);
-        }
+    let absorbed = |c: &Connection| {
+        c.sites.iter().all(|&s| sites[s].credential.target.is_none() && sites[s].credential.connection.is_some())
+            && c.sites.iter().all(|&s| targeted.contains(sites[s].file_path()))
+    };
+    let (absorbed, kept): (Vec<Connection>, Vec<Connection>) =
+        std::mem::take(&mut credential.connections).into_iter().partition(absorbed);
+    credential.connections = kept;
+    for connection in absorbed {
+        credential.definitions.extend(connection.sites);
     }
 }
 
@@ -449,7 +482,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             continue;
         }
         let mut uses: Vec<(usize, &str)> =
-            credential.connections.values().flat_map(|c| c.sites.iter().map(move |&s| (s, c.label.as_str()))).collect();
+            credential.connections.iter().flat_map(|c| c.sites.iter().map(move |&s| (s, c.label.as_str()))).collect();
         uses.sort_by(|a, b| {
             let (sa, sb) = (&graph.sites[a.0], &graph.sites[b.0]);
             (&sa.path, sa.credential.span).cmp(&(&sb.path, sb.credential.span))
@@ -462,7 +495,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         // Each connection once, with the file of its first use for the reader to find it.
         let labels: Vec<String> = credential
             .connections
-            .values()
+            .iter()
             .map(|c| {
                 let path = c.sites.first().map(|&s| display_path(graph.sites[s].file_path())).unwrap_or_default();
                 if c.label.contains(&path) { c.label.clone() } else { format!("{} ({path})", c.label) }
@@ -477,7 +510,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         // Bounded: a credential used in 300,000 places is one finding, not 300,000 related
         // locations. Each connection's first use is always shown, then the others in order.
         let firsts: BTreeSet<usize> =
-            credential.connections.values().filter_map(|c| c.sites.first().copied()).filter(|&s| s != first).collect();
+            credential.connections.iter().filter_map(|c| c.sites.first().copied()).filter(|&s| s != first).collect();
         let room = MAX_RELATED.saturating_sub(firsts.len());
         let mut others = 0;
         let mut secondary: Vec<Location> = uses[1..]

@@ -40,6 +40,8 @@ pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Fin
     for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
         point_at_the_url(finding);
     }
+    // Kept until the whole scan is reported: a file of many findings holds no growth slack.
+    findings.shrink_to_fit();
     findings
 }
 
@@ -168,6 +170,9 @@ fn check_use(
     let context_note = (in_test_or_doc || example_url || local_database) && !verified_token;
     let to = connection.as_deref().map(|c| format!(" to `{c}`")).unwrap_or_default();
     let for_connection = connection.as_deref().map(|c| format!(" for `{c}`")).unwrap_or_default();
+    // One copy of the credential's identity and context reason, shared by its findings.
+    let credential_key = CredentialKey::of(&credential.secret);
+    let context_reason: Arc<str> = Arc::from(context_reason);
     let mut emit = |rule: &str, severity: Option<Severity>, message: String, label: String, reason: Option<String>| {
         let Some(meta) = catalogue.rule(rule) else { return };
         let mut secondary = Vec::new();
@@ -202,9 +207,9 @@ fn check_use(
             redacted: credential.secret.as_literal().map(redact),
             connection: connection.clone(),
             reason,
-            credential: CredentialKey::of(&credential.secret),
+            credential: credential_key.clone(),
             provenance: None,
-            context: Some(FindingContext { context, reason: context_reason.to_owned() }),
+            context: Some(FindingContext { context, reason: Arc::clone(&context_reason) }),
             also: Vec::new(),
         });
     };

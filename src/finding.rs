@@ -63,7 +63,8 @@ pub struct Finding {
     pub credential: CredentialKey,
     /// Where in git history the finding is (`scan --history`); `None` for the working tree and
     /// the index.
-    pub provenance: Option<Provenance>,
+    /// Boxed: set on history findings only, it would otherwise widen every finding.
+    pub provenance: Option<Box<Provenance>>,
     /// The context of the primary location and why (`context`), for the findings of one place.
     pub context: Option<FindingContext>,
     /// The other rules that matched the same place, folded into this finding by [`merge_places`].
@@ -85,7 +86,7 @@ pub struct AlsoMatched {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingContext {
     pub context: crate::context::Context,
-    pub reason: String,
+    pub reason: Arc<str>,
 }
 
 /// The commit a history finding's blob came from, and whether its credential is gone from HEAD.
@@ -394,7 +395,7 @@ mod tests {
         other_file.primary.path = PathBuf::from("b.py");
         let mut other_commit = finding("basic-auth-password", Severity::Error, (10, 14));
         other_commit.provenance =
-            Some(Provenance { commit: "abc".to_owned(), path: PathBuf::from("a.py"), removed_in: None });
+            Some(Box::new(Provenance { commit: "abc".to_owned(), path: PathBuf::from("a.py"), removed_in: None }));
         let out = merged(vec![finding("hardcoded-credential", Severity::Error, (10, 14)), other_file, other_commit]);
         assert_eq!(out.len(), 3);
     }

@@ -196,7 +196,7 @@ pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContex
                 };
                 provenance.removed_in = Some(commit.clone());
             }
-            finding.provenance = Some(provenance);
+            finding.provenance = Some(Box::new(provenance));
             out.push(finding);
         }
     }

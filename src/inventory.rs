@@ -177,7 +177,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             if covered {
                 continue;
             }
-            let mut sites: Vec<usize> = credential.connections.values().flat_map(|c| c.sites.iter().copied()).collect();
+            let mut sites: Vec<usize> = credential.connections.iter().flat_map(|c| c.sites.iter().copied()).collect();
             sites.sort_by(|a, b| {
                 let (sa, sb) = (&graph.sites[*a], &graph.sites[*b]);
                 (&sa.path, sa.credential.span).cmp(&(&sb.path, sb.credential.span))
@@ -221,7 +221,7 @@ fn uses_of(entry: &Entry, graph: &Graph) -> Vec<Location> {
         .credentials
         .iter()
         .filter(|credential| credential.names.iter().any(|name| Inventory::covers(entry, name)))
-        .flat_map(|credential| credential.connections.values().flat_map(|c| c.sites.iter().copied()))
+        .flat_map(|credential| credential.connections.iter().flat_map(|c| c.sites.iter().copied()))
         .take(20)
         .map(|s| Location {
             path: graph.sites[s].path.clone(),
@@ -246,7 +246,7 @@ pub fn skeleton(graph: &Graph) -> String {
                 toml_string(bare)
             })
             .collect();
-        let connections: Vec<String> = credential.connections.values().map(|c| toml_string(&c.label)).collect();
+        let connections: Vec<String> = credential.connections.iter().map(|c| toml_string(&c.label)).collect();
         let _ = write!(
             out,
             "\n[[credential]]\nreferences = [{}]\nowner = \"\"    # who rotates and revokes it\nexpires = \"\"  # YYYY-MM-DD\nrevoke = \"\"   # a URL or runbook\nconnections = [{}]\n",

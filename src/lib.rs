@@ -195,7 +195,9 @@ fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
             tree_path: None,
             credential: credential.clone(),
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into_boxed_slice()
+        .into_vec()
 }
 
 #[derive(Default)]
@@ -385,12 +387,15 @@ pub fn scan_with_progress(
     };
     let mut outcome = ScanOutcome { excluded: excluded.into_inner(), ..ScanOutcome::default() };
     outcome.problems.extend(failure);
-    let mut sites = Vec::new();
     let mut suppressions = Vec::new();
     let mut creations = Vec::new();
     let mut flows = Vec::new();
     let mut deferred = Vec::new();
-    for result in results {
+    let mut finding_parts = Vec::with_capacity(results.len());
+    let mut site_parts = Vec::with_capacity(results.len());
+    for mut result in results {
+        finding_parts.push(std::mem::take(&mut result.findings));
+        site_parts.push(std::mem::take(&mut result.sites));
         deferred.extend(result.deferred);
         suppressions.extend(result.suppressions);
         creations.extend(result.creations);
@@ -399,8 +404,6 @@ pub fn scan_with_progress(
         outcome.binary_files += usize::from(result.binary);
         outcome.bytes_scanned += result.bytes;
         outcome.problems.extend(result.problems);
-        outcome.findings.extend(result.findings);
-        sites.extend(result.sites);
         // A file only reached (a sink behind a parameter) is not kept, but its flow ends are.
         if let Some((path, flow, regions)) = result.flow {
             flows.push((path, flow, regions));
@@ -409,6 +412,8 @@ pub fn scan_with_progress(
             outcome.sources.insert(file.path.clone(), file);
         }
     }
+    outcome.findings = concat_parts(finding_parts);
+    let mut sites = concat_parts(site_parts);
     // Files that call into a sink elsewhere, parsed on demand (only a directory scan reads files
     // again from disk).
     if matches!(settings.source, Source::Tree) && !flows.is_empty() && !deferred.is_empty() {
@@ -467,6 +472,19 @@ pub fn scan_with_progress(
     outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));
     outcome
+}
+
+/// The parts in one vector, built on the largest so that a file of many findings or uses is
+/// not copied (nor held twice at the scan's peak).
+fn concat_parts<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
+    let Some(largest) = (0..parts.len()).max_by_key(|&i| parts[i].len()) else { return Vec::new() };
+    let total = parts.iter().map(Vec::len).sum::<usize>();
+    let mut all = std::mem::take(&mut parts[largest]);
+    all.reserve_exact(total - all.len());
+    for part in parts {
+        all.extend(part);
+    }
+    all
 }
 
 /// Every headline within [`finding::HEADLINE_CHARS`]: the full connection stays in the finding's

@@ -68,7 +68,7 @@ fn json_graph(outcome: &ScanOutcome) -> JsonGraph {
             shared: credential.connections.len() > 1,
             connections: credential
                 .connections
-                .values()
+                .iter()
                 .map(|connection| JsonConnection {
                     label: connection.label.clone(),
                     uses: connection.sites.iter().map(|&s| use_of(outcome, &graph.sites[s])).collect(),
