@@ -553,6 +553,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             provenance: None,
             context: None,
             also: Vec::new(),
+            revoke: None,
         });
     }
     findings

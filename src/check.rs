@@ -131,6 +131,29 @@ fn check_use(
         return;
     }
     let mut classification = credential.secret.as_literal().map(|text| classify_literal(text, prior));
+    // A token the catalogue found by its format is that format's: keyword formats have no prefix
+    // for the classifier to see. Under a name that holds a keyword format's keyword
+    // (`DD_API_KEY`), a value of that format is that token.
+    // A placeholder stays one (`AKIAIOSFODNN7EXAMPLE`, `…YOUR_KEY_HERE`) unless a checksum holds.
+    let placeholder = classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder);
+    if let Some(entry) =
+        credential.extractor.strip_prefix(crate::extract::catalogued::EXTRACTOR_PREFIX).and_then(crate::formats::by_id)
+    {
+        // The catalogue's own floor judged the body; only the placeholder tests (words such as
+        // EXAMPLE, a template) overrule it, not an older reader's narrower idea of the format.
+        let example = credential.secret.as_literal().is_some_and(crate::classify::is_placeholder);
+        if !example || entry.is_checked() {
+            classification = Some(crate::classify::catalogued(entry));
+        }
+    } else if let (Some(name), Some(text)) = (credential.secret_name.as_deref(), credential.secret.as_literal())
+        && !placeholder
+        && classification
+            .as_ref()
+            .is_some_and(|c| !matches!(c.class, SecretClass::Token { format } if format.entry().is_some()))
+        && let Some(entry) = crate::formats::whole_with_keyword(text.trim(), name)
+    {
+        classification = Some(crate::classify::catalogued(entry));
+    }
     let secret_span = credential.secret.span();
     let written_at_call = credential.span.start <= secret_span.start && secret_span.end <= credential.span.end;
     // A placeholder word that a call sends as its password (`auth=("user", "pass")`) is no
@@ -168,6 +191,10 @@ fn check_use(
     let local_database = empty_database_password
         && credential.target.as_ref().and_then(|t| t.host.as_deref()).is_some_and(is_loopback_host);
     let context_note = (in_test_or_doc || example_url || local_database) && !verified_token;
+    let revoke = classification.as_ref().and_then(|c| match c.class {
+        SecretClass::Token { format } => format.entry().map(|entry| entry.revoke.as_str()),
+        _ => None,
+    });
     let to = connection.as_deref().map(|c| format!(" to `{c}`")).unwrap_or_default();
     let for_connection = connection.as_deref().map(|c| format!(" for `{c}`")).unwrap_or_default();
     // One copy of the credential's identity and context reason, shared by its findings.
@@ -211,6 +238,7 @@ fn check_use(
             provenance: None,
             context: Some(FindingContext { context, reason: Arc::clone(&context_reason) }),
             also: Vec::new(),
+            revoke,
         });
     };
     if let Some(url) = cleartext_url(file, credential) {

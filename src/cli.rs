@@ -55,9 +55,14 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
-        /// Print the prefilter keywords instead, one per line (for benchmarks against ripgrep).
+        /// Print the prefilter keywords instead, one per line (for benchmarks against ripgrep):
+        /// the rules' keywords and the token catalogue's prefixes and keywords.
         #[arg(long)]
         keywords: bool,
+        /// List the token catalogue instead: each API token format credlint knows anywhere in a
+        /// file, its provider, prefixes, check and where its owner revokes it.
+        #[arg(long, conflicts_with = "keywords")]
+        tokens: bool,
     },
     /// Print the credential graph: which credential serves which connections, with every use.
     ///
@@ -385,15 +390,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
-        Command::Rules { format, keywords } => {
+        Command::Rules { format, keywords, tokens } => {
             let catalogue = Catalogue::embedded()?;
             if keywords {
+                let mut all = catalogue.keywords();
+                all.extend(crate::formats::formats().keywords());
+                all.sort();
+                all.dedup();
                 let mut text = String::new();
-                for keyword in catalogue.keywords() {
+                for keyword in all {
                     text.push_str(&keyword);
                     text.push('\n');
                 }
                 write_stdout(text.as_bytes())?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if tokens {
+                write_stdout(
+                    crate::formats::listing(crate::formats::formats(), format == RulesFormat::Json).as_bytes(),
+                )?;
                 return Ok(ExitCode::SUCCESS);
             }
             print_rules(&catalogue, format)?;

@@ -69,6 +69,8 @@ pub struct Finding {
     pub context: Option<FindingContext>,
     /// The other rules that matched the same place, folded into this finding by [`merge_places`].
     pub also: Vec<AlsoMatched>,
+    /// Where the token's owner revokes it, when the token catalogue knows its format.
+    pub revoke: Option<&'static str>,
 }
 
 /// A rule that matched the same place as a finding's own and was folded into it: what it said.
@@ -149,6 +151,7 @@ impl Finding {
             provenance: None,
             context: None,
             also: Vec::new(),
+            revoke: None,
         }
     }
 
@@ -302,6 +305,7 @@ fn fold(kept: &mut Finding, mut other: Finding, other_rank: usize, specificity: 
     kept.severity = severity;
     kept.redacted = kept.redacted.take().or(other.redacted);
     kept.connection = kept.connection.take().or(other.connection);
+    kept.revoke = kept.revoke.or(other.revoke);
 }
 
 #[cfg(test)]
@@ -322,6 +326,7 @@ mod tests {
             provenance: None,
             context: None,
             also: Vec::new(),
+            revoke: None,
         }
     }
 

@@ -231,6 +231,7 @@ mod tests {
             provenance: None,
             context: None,
             also: Vec::new(),
+            revoke: None,
         }
     }
 

@@ -29,6 +29,7 @@ pub mod demand;
 pub mod extract;
 pub mod fact;
 pub mod finding;
+pub mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod history;

@@ -70,6 +70,13 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
         return c;
     }
 
+    // The catalogue names a token's provider and kind and knows where to revoke it, so it is asked
+    // first. A format whose checksum holds is a token whatever else the value looks like; one
+    // without (or with only a structural check) is taken after the placeholder tests below.
+    let catalogued = crate::formats::whole(v);
+    if let Some(entry) = catalogued.filter(|e| e.is_checked()) {
+        return catalogue_verdict(entry, Confidence::High);
+    }
     let checked = tokens::checksummed(v);
     if let Some(FormatMatch::Token { format, confidence, reason }) = checked {
         return verdict(SecretClass::Token { format }, confidence, reason);
@@ -79,6 +86,11 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
     }
     if let Some(FormatMatch::Example { reason }) = checked {
         return verdict(SecretClass::Placeholder, Confidence::High, reason);
+    }
+    // A structural check (a JWT's JSON, a base32 key id) proves the format, not that the value
+    // is no documentation example: high confidence, after the placeholder tests.
+    if let Some(entry) = catalogued {
+        return crate::classify::catalogued(entry);
     }
     match tokens::unverified(v) {
         Some(FormatMatch::Token { format, confidence, reason }) => {
@@ -95,6 +107,20 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
         return c;
     }
     judge_shape(v, prior)
+}
+
+/// A catalogued token found by its format (a checked format is high confidence).
+pub fn catalogued(entry: &crate::formats::TokenEntry) -> Classification {
+    let confidence = if entry.check == crate::formats::Check::None { Confidence::Medium } else { Confidence::High };
+    catalogue_verdict(entry, confidence)
+}
+
+/// A catalogued token: its format, and what its match proves.
+fn catalogue_verdict(entry: &crate::formats::TokenEntry, confidence: Confidence) -> Classification {
+    let format = TokenFormat::Catalogue(entry.index);
+    let reason =
+        format!("matches the {} {} format: {}", entry.provider.to_lowercase(), entry.kind, entry.check.proves());
+    verdict(SecretClass::Token { format }, confidence, reason)
 }
 
 fn verdict(class: SecretClass, confidence: Confidence, reason: impl Into<String>) -> Classification {
@@ -324,6 +350,15 @@ mod tests {
         Placeholder,
     }
 
+    /// Equal classes, where a token of a built-in format may come back as the token catalogue's
+    /// entry of the same provider (the catalogue names it more precisely).
+    fn same_class(got: SecretClass, want: SecretClass) -> bool {
+        match (got, want) {
+            (SecretClass::Token { format: got }, SecretClass::Token { format: want }) => got.family() == want.family(),
+            _ => got == want,
+        }
+    }
+
     impl Want {
         fn class(self) -> SecretClass {
             match self {
@@ -375,11 +410,13 @@ mod tests {
             (s("ghp_your_token_here"), Token, Ph, None),
             (npm.clone(), Neutral, Tk(F::Npm), Some(High)),
             (broken_tail(&npm), Token, Tk(F::Npm), Some(Medium)),
-            (github_pat, Neutral, Tk(F::Github), Some(High)),
+            // A format without a checksum is medium confidence (the token catalogue's rule): in a
+            // test or an example it is a note; only a checksum makes it an error everywhere.
+            (github_pat, Neutral, Tk(F::Github), Some(Medium)),
             // Bitbucket app passwords and Data Center tokens.
-            (atbb, Password, Tk(F::BitbucketAppPassword), Some(High)),
+            (atbb, Password, Tk(F::BitbucketAppPassword), Some(Medium)),
             (s("ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), Neutral, Ph, None),
-            (format!("BBDC-{}", r.string(B62, 44)), Neutral, Tk(F::BitbucketDcToken), Some(High)),
+            (format!("BBDC-{}", r.string(B62, 44)), Neutral, Tk(F::BitbucketDcToken), Some(Medium)),
             (s("BBDC-..."), Neutral, Ph, None),
             (s("BBDC-your-token"), Neutral, Ph, None),
             // Data Center PATs: the decoded layout, and a look-alike that does not decode to it.
@@ -388,10 +425,10 @@ mod tests {
             (format!("M{}", r.string(B62, 43)), Neutral, Tk(F::Generic), Some(Medium)),
             (s("MDM0MjM5NDc2MDxxxxxxxx…"), Neutral, Ph, None),
             // GitLab, Slack, JWT.
-            (format!("glpat-{}", r.string(B62, 20)), Neutral, Tk(F::Gitlab), Some(High)),
+            (format!("glpat-{}", r.string(B62, 20)), Neutral, Tk(F::Gitlab), Some(Medium)),
             (s("glpat-XXXXXXXXXXXXXXXXXXXX"), Token, Ph, None),
-            (format!("glrt-{}", r.string(B62, 20)), Neutral, Tk(F::Gitlab), Some(High)),
-            (xoxb, Neutral, Tk(F::Slack), Some(High)),
+            (format!("glrt-{}", r.string(B62, 20)), Neutral, Tk(F::Gitlab), Some(Medium)),
+            (xoxb, Neutral, Tk(F::Slack), Some(Medium)),
             (s("xoxb-your-bot-token"), Token, Ph, None),
             (jwt(r#"{"sub":"svc-ci","iat":1700000000}"#, 8), Neutral, Tk(F::Jwt), Some(High)),
             (jwt(r#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#, 9), Token, Ph, None),
@@ -520,7 +557,7 @@ mod tests {
         for (value, prior, want, min_confidence) in &rows {
             let got = classify_literal(value, *prior);
             let confidence_ok = min_confidence.is_none_or(|c| got.confidence >= c);
-            if got.class != want.class() || !confidence_ok {
+            if !same_class(got.class, want.class()) || !confidence_ok {
                 failures.push(format!(
                     "{value:?} ({prior:?}): want {want:?} >= {min_confidence:?}, got {:?} {:?} ({})",
                     got.class, got.confidence, got.reason
@@ -634,7 +671,8 @@ mod tests {
         // A known format ignores the prior; a human password ignores it too.
         let ata = atlassian("ATATT3xFfGF0", 14);
         for prior in [Password, Token, Neutral] {
-            assert_eq!(classify_literal(&ata, prior).class, SecretClass::Token { format: F::AtlassianApiToken });
+            let got = classify_literal(&ata, prior).class;
+            assert!(same_class(got, SecretClass::Token { format: F::AtlassianApiToken }), "{got:?}");
             assert_eq!(classify_literal("Summer2024!", prior).class, SecretClass::Password);
         }
     }

@@ -15,9 +15,8 @@ pub enum NamePrior {
     Neutral,
 }
 
-/// Known token formats (DOMAIN.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// Known token formats (DOMAIN.md §5). Serialized as [`TokenFormat::id`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TokenFormat {
     /// `ATATT3…`: Atlassian Cloud API token (CRC32 tail).
     AtlassianApiToken,
@@ -41,6 +40,14 @@ pub enum TokenFormat {
     Jwt,
     /// No known prefix, but the shape of a machine-generated token (long, one alphabet, high entropy).
     Generic,
+    /// An entry of the token catalogue (`rules/tokens/`), by its index there.
+    Catalogue(u16),
+}
+
+impl Serialize for TokenFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
 }
 
 impl TokenFormat {
@@ -57,6 +64,51 @@ impl TokenFormat {
             TokenFormat::Npm => "an npm token",
             TokenFormat::Jwt => "a JSON Web Token",
             TokenFormat::Generic => "a generated token",
+            TokenFormat::Catalogue(index) => &crate::formats::formats().entries[usize::from(index)].described,
+        }
+    }
+
+    /// A stable name for reports: kebab-case, the catalogue entry's id for a catalogued format.
+    pub fn id(self) -> &'static str {
+        match self {
+            TokenFormat::AtlassianApiToken => "atlassian-api-token",
+            TokenFormat::AtlassianAccessToken => "atlassian-access-token",
+            TokenFormat::BitbucketAppPassword => "bitbucket-app-password",
+            TokenFormat::BitbucketDcToken => "bitbucket-dc-token",
+            TokenFormat::AtlassianDcPat => "atlassian-dc-pat",
+            TokenFormat::Github => "github",
+            TokenFormat::Gitlab => "gitlab",
+            TokenFormat::Slack => "slack",
+            TokenFormat::Npm => "npm",
+            TokenFormat::Jwt => "jwt",
+            TokenFormat::Generic => "generic",
+            TokenFormat::Catalogue(index) => &crate::formats::formats().entries[usize::from(index)].id,
+        }
+    }
+
+    /// The provider family a format belongs to (`github`, `atlassian`…): a built-in format and
+    /// the catalogue's entries of the same provider share it.
+    pub fn family(self) -> &'static str {
+        match self {
+            TokenFormat::AtlassianApiToken | TokenFormat::AtlassianDcPat => "atlassian",
+            TokenFormat::AtlassianAccessToken | TokenFormat::BitbucketAppPassword | TokenFormat::BitbucketDcToken => {
+                "bitbucket"
+            }
+            TokenFormat::Github => "github",
+            TokenFormat::Gitlab => "gitlab",
+            TokenFormat::Slack => "slack",
+            TokenFormat::Npm => "npm",
+            TokenFormat::Jwt => "jwt",
+            TokenFormat::Generic => "generic",
+            TokenFormat::Catalogue(_) => self.id().split('-').next().unwrap_or_default(),
+        }
+    }
+
+    /// The catalogue entry of this format, when it has one: for a finding's revocation help.
+    pub fn entry(self) -> Option<&'static crate::formats::TokenEntry> {
+        match self {
+            TokenFormat::Catalogue(index) => crate::formats::formats().entries.get(usize::from(index)),
+            _ => None,
         }
     }
 }
@@ -90,7 +142,13 @@ pub struct Classification {
     pub reason: String,
 }
 
-pub use self::classifier::{classify_literal, decode_basic_blob, name_prior, shannon_entropy};
+/// Whether `value` says in its letters that it stands for a value (`changeme`, `…EXAMPLE…`,
+/// `<token>`, `${VAR}`, `xxxx`), whatever format it has.
+pub fn is_placeholder(value: &str) -> bool {
+    placeholder::says_placeholder(value.trim())
+}
+
+pub use self::classifier::{catalogued, classify_literal, decode_basic_blob, name_prior, shannon_entropy};
 pub(crate) use self::shape::{looks_random, not_token_shaped};
 
 mod classifier;
@@ -100,6 +158,6 @@ pub(crate) use self::names::{
 };
 mod placeholder;
 pub(crate) use self::placeholder::guessable_password;
-mod shape;
+pub(crate) mod shape;
 mod tokens;
-mod words;
+pub(crate) mod words;

@@ -166,6 +166,34 @@ fn without_separators(lower: &str) -> String {
     lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect()
 }
 
+/// Whether `v` says in its own letters that it stands for a value: a repeated character, a
+/// placeholder word, `your…`, `…here`, `EXAMPLE`, an instruction, a template, a mask or an
+/// ellipsis. Unlike [`placeholder`] it makes no guess from shape (a module path `a.b:c`, an
+/// upper-snake name), so a token whose format is already known (`appId.keyId:secret`) is judged
+/// by its letters only.
+pub(crate) fn says_placeholder(v: &str) -> bool {
+    let chars: Vec<char> = v.chars().collect();
+    let lower = v.to_lowercase();
+    let normalized = without_separators(&lower);
+    chars.windows(2).all(|w| w[0] == w[1])
+        || WORDS.contains(&normalized.as_str())
+        || WORDS.contains(&lower.as_str())
+        || ["your-", "your_", "your ", "your@", "your."].iter().any(|p| lower.starts_with(p))
+        || YOUR.is_match(&normalized)
+        || ["-here", "_here", " here", ".here"].iter().any(|s| lower.ends_with(s))
+        || ["goeshere", "tokenhere", "passwordhere", "keyhere", "secrethere", "valuehere"]
+            .iter()
+            .any(|s| normalized.ends_with(s))
+        || v.contains("EXAMPLE")
+        || INSTRUCTION.is_match(&normalized)
+        || TEMPLATE.is_match(v)
+        || is_filter_token(v)
+        || v.contains("***")
+        || lower.contains("xxxx")
+        || v.contains("...")
+        || v.contains('…')
+}
+
 /// Why `v` (trimmed, non-empty) is a placeholder, or `None` when it may be a real secret.
 pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     let high = |reason| Some((reason, Confidence::High));

@@ -5,6 +5,7 @@
 //! rejects is still scanned.
 
 mod bindings;
+pub mod catalogued;
 pub mod code;
 mod config;
 pub mod context;
@@ -95,6 +96,7 @@ pub fn extract(file: &SourceFile, catalogue: &Catalogue) -> Facts {
         }
     }
     pattern::extract_with_patterns(file, &patterns, &mut facts.uses, &mut facts.problems);
+    catalogued::extract(file, &mut facts.uses);
     creation::extract_creations(file, &candidates.token_apis, &mut facts.creations);
     if !facts.uses.is_empty() || !facts.flow.exits.is_empty() {
         facts.test_or_doc_regions = context::test_or_doc_regions(file);

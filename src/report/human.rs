@@ -159,7 +159,9 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
             }
             notes.push(note);
         }
-        if let Some(rule) = catalogue.rule(&finding.rule) {
+        if let Some(revoke) = finding.revoke {
+            notes.push(format!("help: revoke it at {revoke}, then read its replacement at run time"));
+        } else if let Some(rule) = catalogue.rule(&finding.rule) {
             notes.push(format!("help: {}", first_sentence(&rule.remediation)));
         }
         notes.push(format!("run `credlint explain {}` for more", finding.rule));

@@ -63,6 +63,9 @@ struct JsonFinding<'a> {
     /// The other rules that matched this place, with what each said (`rules` lists their ids).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     also: Vec<JsonAlso<'a>>,
+    /// Where the token's owner revokes it (the token catalogue's page for its format).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoke: Option<&'static str>,
     related: Vec<JsonLocation<'a>>,
 }
 
@@ -118,6 +121,7 @@ pub fn write<'a>(outcome: &'a ScanOutcome, out: &mut dyn Write) -> io::Result<()
                     reason: a.reason.as_deref(),
                 })
                 .collect(),
+            revoke: finding.revoke,
             related: finding.secondary.iter().map(|loc| JsonLocation { label: &loc.label, ..location(loc) }).collect(),
         })
         .collect();

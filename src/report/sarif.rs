@@ -181,6 +181,9 @@ fn result(outcome: &ScanOutcome, finding: &Finding, rule_index: usize) -> Json {
             properties.insert("removedIn".to_owned(), json!(removed));
         }
     }
+    if let Some(revoke) = finding.revoke {
+        properties.insert("revoke".to_owned(), json!(revoke));
+    }
     if !finding.also.is_empty() {
         // The other rules that matched this place: SARIF gives a result one rule, so they ride in
         // its property bag, their messages escaped like the result's own.

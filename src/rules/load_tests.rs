@@ -4,8 +4,11 @@ use super::{Catalogue, EMBEDDED_RULE_FILES, RuleError};
 
 /// Loads the embedded catalogue plus `mine.toml`, expecting an error; returns (line, message).
 fn error_of(text: &str) -> (usize, String) {
-    let mut files: Vec<(String, String)> =
-        EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+    let mut files: Vec<(String, String)> = EMBEDDED_RULE_FILES
+        .iter()
+        .filter(|(path, _)| !crate::formats::is_catalogue_file(path))
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
     files.push(("mine.toml".to_owned(), text.to_owned()));
     match Catalogue::load(files) {
         Err(RuleError::Invalid { file, line, message }) => {
@@ -33,15 +36,21 @@ examples = [
 /// checked at load (a scan compiles them on first use).
 #[test]
 fn the_embedded_catalogue_compiles() {
-    let files = EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string()));
+    let files = EMBEDDED_RULE_FILES
+        .iter()
+        .filter(|(path, _)| !crate::formats::is_catalogue_file(path))
+        .map(|(path, text)| (path.to_string(), text.to_string()));
     let catalogue = Catalogue::load(files).unwrap();
     assert!(catalogue.patterns.iter().all(|p| p.regex.compiled.get().is_some()));
 }
 
 #[test]
 fn a_good_user_pattern_loads() {
-    let mut files: Vec<(String, String)> =
-        EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+    let mut files: Vec<(String, String)> = EMBEDDED_RULE_FILES
+        .iter()
+        .filter(|(path, _)| !crate::formats::is_catalogue_file(path))
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
     files.push(("mine.toml".to_owned(), GOOD.to_owned()));
     let catalogue = Catalogue::load(files).unwrap();
     assert!(catalogue.patterns.iter().any(|p| &*p.id == "mine"));
@@ -178,8 +187,11 @@ examples = ['String pw = \"Tr0ub4dor&3\"; MyDb.open(\"db\", \"app\", pw);']
 
 #[test]
 fn a_user_sink_loads_and_its_errors_point_at_their_lines() {
-    let mut files: Vec<(String, String)> =
-        EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+    let mut files: Vec<(String, String)> = EMBEDDED_RULE_FILES
+        .iter()
+        .filter(|(path, _)| !crate::formats::is_catalogue_file(path))
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
     files.push(("mine.toml".to_owned(), GOOD_SINK.to_owned()));
     let catalogue = Catalogue::load(files).unwrap();
     assert!(catalogue.sinks().iter().any(|s| &*s.id == "my-db"));

@@ -304,7 +304,11 @@ impl Catalogue {
     }
 
     fn embedded_files() -> Vec<(String, String, Load)> {
-        EMBEDDED_RULE_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string(), Load::Deferred)).collect()
+        EMBEDDED_RULE_FILES
+            .iter()
+            .filter(|(path, _)| !crate::formats::is_catalogue_file(path))
+            .map(|(path, text)| (path.to_string(), text.to_string(), Load::Deferred))
+            .collect()
     }
 
     /// The embedded catalogue plus every `*.toml` in `dirs`.

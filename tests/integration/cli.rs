@@ -570,3 +570,45 @@ fn the_inventory_skeleton_is_valid_toml() {
     let connections = parsed["credential"].as_array().unwrap()[0]["connections"].as_array().unwrap();
     assert!(connections.iter().any(|c| c.as_str() == Some("we\"ird\u{1b}.sh")), "{connections:?}");
 }
+
+/// `rules --tokens` lists the token catalogue; a catalogued token written with no credential name
+/// beside it is reported as its provider's, with where to revoke it, in every output the user
+/// reads, and never in clear.
+#[test]
+fn the_token_catalogue_is_listed_and_its_tokens_are_found_anywhere() {
+    let listing = credlint().args(["rules", "--tokens", "--format", "json"]).output().unwrap();
+    assert!(listing.status.success());
+    let listing: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    assert!(listing["providers"].as_u64().unwrap() >= 150, "{}", listing["providers"]);
+    let slack = listing["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["prefixes"].as_array().unwrap().iter().any(|p| p == "hooks.slack.com/"))
+        .expect("the Slack webhook format");
+    let human = credlint().args(["rules", "--tokens"]).output().unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    assert!(human.contains(slack["id"].as_str().unwrap()) && human.contains("token formats of"), "{human}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let hook = ["https://hooks.slack.com/services/T0A1B2C3D", "B4E5F6G7H", "q8W2eR4tY6uI0oP3aS5dF7gH"].join("/");
+    super::support::write(dir.path(), "notify.py", &format!("# posts build results\nsend(\"{hook}\", text)\n"));
+    let scan = |format: &str| {
+        let output = credlint().args(["scan", "--no-config", "--format", format]).arg(dir.path()).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let human = scan("human");
+    assert!(
+        human.contains("hardcoded Slack")
+            && human.contains(&format!("revoke it at {}", slack["revoke"].as_str().unwrap())),
+        "{human}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&scan("json")).unwrap();
+    assert_eq!(json["findings"][0]["revoke"], slack["revoke"]);
+    let sarif: serde_json::Value = serde_json::from_str(&scan("sarif")).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["properties"]["revoke"], slack["revoke"]);
+    for format in ["human", "json", "sarif", "concise", "github", "gitlab", "junit"] {
+        assert!(!scan(format).contains("q8W2eR4tY6uI0oP3aS5d"), "{format} shows the secret");
+    }
+}
