@@ -41,9 +41,17 @@ const DEFAULT_MIN_ENTROPY: f64 = 3.0;
 /// Bounds a catalogue pattern's compiled size: each runs at every prefix hit.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-pub(super) fn parse_file(file: &str, text: &str) -> Result<Vec<TokenEntry>, String> {
+/// Compiles a catalogue pattern, bounded in size.
+pub(super) fn compile_pattern(source: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source).size_limit(PATTERN_SIZE_LIMIT).build()
+}
+
+/// The entries of one file; `validate` also compiles each pattern (the embedded catalogue's are
+/// compiled by the tests, and on first use in a scan).
+pub(super) fn parse_file(file: &str, text: &str, validate: bool) -> Result<Vec<TokenEntry>, String> {
     let parsed: CatalogueFile = toml::from_str(text).map_err(|error| format!("{file}: {error}"))?;
-    let entries: Vec<TokenEntry> = parsed.token.into_iter().map(|def| compile(file, def)).collect::<Result<_, _>>()?;
+    let entries: Vec<TokenEntry> =
+        parsed.token.into_iter().map(|def| compile(file, def, validate)).collect::<Result<_, _>>()?;
     for (at, entry) in entries.iter().enumerate() {
         if entries[..at].iter().any(|earlier| earlier.id == entry.id) {
             return Err(format!("{file}: token `{}` is defined twice", entry.id));
@@ -52,7 +60,7 @@ pub(super) fn parse_file(file: &str, text: &str) -> Result<Vec<TokenEntry>, Stri
     Ok(entries)
 }
 
-fn compile(file: &str, def: TokenDef) -> Result<TokenEntry, String> {
+fn compile(file: &str, def: TokenDef, validate: bool) -> Result<TokenEntry, String> {
     let fail = |message: String| format!("{file}: token `{}`: {message}", def.id);
     let kebab = !def.id.is_empty()
         && def
@@ -72,14 +80,10 @@ fn compile(file: &str, def: TokenDef) -> Result<TokenEntry, String> {
         return Err(fail(format!("keyword `{keyword}` must be lowercase and at least 4 characters")));
     }
     let check = Check::parse(&def.check).ok_or_else(|| fail(format!("unknown check `{}`", def.check)))?;
-    let compile_regex = |source: String| {
-        regex::RegexBuilder::new(&source)
-            .size_limit(PATTERN_SIZE_LIMIT)
-            .build()
-            .map_err(|error| fail(format!("pattern: {error}")))
-    };
-    let anchored: Regex = compile_regex(format!(r"\A(?:{})", def.pattern))?;
-    let anywhere: Regex = compile_regex(format!("(?:{})", def.pattern))?;
+    // Validation compiles the pattern once; a scan compiles it again only where it is needed.
+    if validate {
+        compile_pattern(&format!(r"\A(?:{})", def.pattern)).map_err(|error| fail(format!("pattern: {error}")))?;
+    }
     for url in [&def.revoke, &def.docs] {
         if !url.starts_with("https://") {
             return Err(fail(format!("`{url}` is not an https URL")));
@@ -92,8 +96,8 @@ fn compile(file: &str, def: TokenDef) -> Result<TokenEntry, String> {
     Ok(TokenEntry {
         index: 0,
         described,
-        anchored,
-        anywhere,
+        anchored: std::sync::OnceLock::new(),
+        anywhere: std::sync::OnceLock::new(),
         check,
         min_entropy: def.min_entropy.unwrap_or(DEFAULT_MIN_ENTROPY),
         id: def.id,

@@ -37,10 +37,12 @@ pub struct TokenEntry {
     pub keywords: Vec<String>,
     /// The whole token, as written in the catalogue.
     pub pattern_source: String,
-    /// `pattern_source` anchored at the start of the searched text.
-    anchored: Regex,
-    /// `pattern_source` anywhere, for keyword entries.
-    anywhere: Regex,
+    /// `pattern_source` anchored at the start of the searched text, compiled on first use: most
+    /// of the catalogue's regexes never meet a prefix in a scan, and compiling them all cost every
+    /// run 80 ms.
+    anchored: OnceLock<Option<Regex>>,
+    /// `pattern_source` anywhere, for keyword entries; compiled on first use.
+    anywhere: OnceLock<Option<Regex>>,
     pub check: Check,
     pub min_entropy: f64,
     pub marker: Option<String>,
@@ -53,6 +55,22 @@ pub struct TokenEntry {
 }
 
 impl TokenEntry {
+    /// The pattern anchored at the start of a text (`None` only for a pattern that does not
+    /// compile, which loading with validation rules out).
+    fn anchored(&self) -> Option<&Regex> {
+        self.anchored.get_or_init(|| def::compile_pattern(&format!(r"\A(?:{})", self.pattern_source)).ok()).as_ref()
+    }
+
+    /// The pattern anywhere in a text.
+    fn anywhere(&self) -> Option<&Regex> {
+        self.anywhere.get_or_init(|| def::compile_pattern(&format!("(?:{})", self.pattern_source)).ok()).as_ref()
+    }
+
+    /// Whether the pattern covers all of `value`.
+    fn covers(&self, value: &str) -> bool {
+        self.anchored().and_then(|regex| regex.find(value)).is_some_and(|m| m.end() == value.len())
+    }
+
     /// Whether `token` (the whole of it, already matched by the pattern) is one of this entry's:
     /// its marker, check and, without a check, a random-looking body.
     fn accepts(&self, token: &str) -> bool {
@@ -172,7 +190,7 @@ pub fn whole(value: &str) -> Option<&'static TokenEntry> {
         }
         for &entry in &formats.prefix_entries[hit.pattern().as_usize()] {
             let entry = &formats.entries[entry];
-            if entry.anchored.find(value).is_some_and(|m| m.end() == value.len()) && entry.accepts(value) {
+            if entry.covers(value) && entry.accepts(value) {
                 // A checked format beats a shape-only one that also covers the value.
                 if entry.is_checked() {
                     return Some(entry);
@@ -191,7 +209,7 @@ pub fn whole_with_keyword(value: &str, context: &str) -> Option<&'static TokenEn
     for hit in formats.keywords.find_overlapping_iter(context) {
         for &entry in &formats.keyword_entries[hit.pattern().as_usize()] {
             let entry = &formats.entries[entry];
-            if entry.anchored.find(value).is_some_and(|m| m.end() == value.len()) && entry.accepts(value) {
+            if entry.covers(value) && entry.accepts(value) {
                 return Some(entry);
             }
         }
@@ -237,7 +255,7 @@ impl Formats {
             }
             for &entry in &formats.prefix_entries[hit.pattern().as_usize()] {
                 let token_entry = &formats.entries[entry];
-                let Some(m) = token_entry.anchored.find(&text[start..]) else { continue };
+                let Some(m) = token_entry.anchored().and_then(|regex| regex.find(&text[start..])) else { continue };
                 let end = start + m.end();
                 if bytes.get(end).copied().is_some_and(continues_match) || !token_entry.accepts(&text[start..end]) {
                     continue;
@@ -249,7 +267,8 @@ impl Formats {
             let line = line_around(text, hit.start());
             for &entry in &formats.keyword_entries[hit.pattern().as_usize()] {
                 let token_entry = &formats.entries[entry];
-                for m in token_entry.anywhere.find_iter(&text[line.range()]) {
+                let Some(anywhere) = token_entry.anywhere() else { continue };
+                for m in anywhere.find_iter(&text[line.range()]) {
                     let (start, end) = (line.start + m.start(), line.start + m.end());
                     let starts_inside = start > 0 && is_token_byte(bytes[start - 1]);
                     let runs_on = bytes.get(end).copied().is_some_and(continues_match);
@@ -273,9 +292,10 @@ impl Formats {
         kept
     }
 
-    /// Parses and compiles catalogue files given as (path, text); the first error fails it.
+    /// Parses catalogue files given as (path, text) and compiles every pattern; the first error
+    /// fails it.
     pub fn load(files: impl IntoIterator<Item = (String, String)>) -> Result<Formats, String> {
-        let (formats, errors) = Formats::load_valid(files);
+        let (formats, errors) = Formats::load_checked(files, true);
         match errors.into_iter().next() {
             Some(error) => Err(error),
             None => Ok(formats),
@@ -284,11 +304,16 @@ impl Formats {
 
     /// The catalogue of the files that compile, and an error for each that doesn't (or whose
     /// ids another file took).
+    /// Patterns compile on first use (the tests load the embedded files with [`Formats::load`]).
     pub fn load_valid(files: impl IntoIterator<Item = (String, String)>) -> (Formats, Vec<String>) {
+        Formats::load_checked(files, false)
+    }
+
+    fn load_checked(files: impl IntoIterator<Item = (String, String)>, compile: bool) -> (Formats, Vec<String>) {
         let mut entries: Vec<TokenEntry> = Vec::new();
         let mut errors = Vec::new();
         for (file, text) in files {
-            match def::parse_file(&file, &text) {
+            match def::parse_file(&file, &text, compile) {
                 Ok(parsed) => match parsed.iter().find(|e| entries.iter().any(|known| known.id == e.id)) {
                     Some(twice) => errors.push(format!("{file}: token `{}` is defined twice", twice.id)),
                     None => entries.extend(parsed),
@@ -333,8 +358,11 @@ impl Formats {
             }
         }
         let build = |words: &[String], case_insensitive: bool| {
+            // A DFA: every file is searched, with overlapping matches (`sk-` and `sk-proj-` start
+            // at one place), which the NFA made most of a scan's time.
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .ascii_case_insensitive(case_insensitive)
                 .build(words)
                 .map_err(|error| format!("token catalogue prefilter: {error}"))
