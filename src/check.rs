@@ -180,9 +180,14 @@ fn check_use(
     if classification.as_ref().is_some_and(|c| c.class == SecretClass::Placeholder) && !empty_database_password {
         return;
     }
-    let verified_token = classification
-        .as_ref()
-        .is_some_and(|c| matches!(c.class, SecretClass::Token { .. }) && c.confidence == Confidence::High);
+    // Only a checksum proves a catalogued token real: a structural check (a JWT, an AWS key id)
+    // proves its format, which a documentation example has too.
+    let verified_token = classification.as_ref().is_some_and(|c| match c.class {
+        SecretClass::Token { format } => {
+            c.confidence == Confidence::High && format.entry().is_none_or(crate::formats::TokenEntry::is_checked)
+        }
+        _ => false,
+    });
 
     // A documentation host or loopback in a URL's userinfo is an example or a local service.
     let example_url = credential.scheme == Scheme::UrlUserinfo

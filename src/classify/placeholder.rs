@@ -166,6 +166,14 @@ fn without_separators(lower: &str) -> String {
     lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect()
 }
 
+/// Whether `v` ends in an upper-case marker word, as documentation keys derived from a provider's
+/// example do (`…bPxRfiCYESAMPLEKEY`, `…FAKEKEY`, `…TESTTOKEN`): a generated value ends in one by
+/// chance about once in 10^11.
+fn ends_with_marker(v: &str) -> bool {
+    let v = ["KEY", "TOKEN", "SECRET"].iter().find_map(|tail| v.strip_suffix(tail)).unwrap_or(v);
+    ["SAMPLE", "FAKE", "DUMMY", "TEST"].iter().any(|marker| v.ends_with(marker))
+}
+
 /// Whether `v` says in its own letters that it stands for a value: a repeated character, a
 /// placeholder word, `your…`, `…here`, `EXAMPLE`, an instruction, a template, a mask or an
 /// ellipsis. Unlike [`placeholder`] it makes no guess from shape (a module path `a.b:c`, an
@@ -185,6 +193,7 @@ pub(crate) fn says_placeholder(v: &str) -> bool {
             .iter()
             .any(|s| normalized.ends_with(s))
         || v.contains("EXAMPLE")
+        || ends_with_marker(v)
         || INSTRUCTION.is_match(&normalized)
         || TEMPLATE.is_match(v)
         || is_filter_token(v)
@@ -228,7 +237,7 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     }
     // AWS and others mark documentation keys with an upper-case EXAMPLE (`AKIAIOSFODNN7EXAMPLE`,
     // `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`).
-    if v.contains("EXAMPLE") {
+    if v.contains("EXAMPLE") || ends_with_marker(v) {
         return high("a documentation example value");
     }
     if INSTRUCTION.is_match(&normalized) {
@@ -359,6 +368,20 @@ mod tests {
         assert!(is_module_path("app.cli:main"));
         for value in ["Tr0ub4dor:3", "user:pass", "a.b", "db.example.com:5432", "p4ss.w0rd:x!"] {
             assert!(!is_module_path(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn keys_derived_from_a_documentation_key_are_examples() {
+        for value in [
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYESAMPLEKEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYESAFAKEKEY",
+            "q8W2eR4tY6TESTTOKEN",
+        ] {
+            assert!(says_placeholder(value) && placeholder(value).is_some(), "{value}");
+        }
+        for value in ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Kx2Vb", "Tr0ub4dor&3", "CONTESTANT"] {
+            assert!(!ends_with_marker(value), "{value}");
         }
     }
 }

@@ -109,6 +109,35 @@ fn random_enough(body: &str, min_entropy: f64) -> bool {
         && !shape::is_sequential(&random)
         && crate::classify::words::cover(&random).covered * 4 < n.max(16)
         && !reads_as_words(body)
+        && !is_camel_case_words(&random)
+}
+
+/// Whether letters alone make up `random` as three or more words in camel case
+/// (`SharePagerDutyAction`, `INAddTasksTemplateResult`, `shareAction…`): an identifier, not a key.
+/// Every word is a capital run followed by at least two lower-case letters (an acronym may end it,
+/// a lower-case word may start it), which generated letters almost never are.
+fn is_camel_case_words(random: &str) -> bool {
+    let bytes = random.as_bytes();
+    if !bytes.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let run = |from: usize, upper: bool| bytes[from..].iter().take_while(|b| b.is_ascii_uppercase() == upper).count();
+    let mut at = run(0, false);
+    if at != 0 && at < 3 {
+        return false;
+    }
+    let mut words = usize::from(at != 0);
+    while at < bytes.len() {
+        let capitals = run(at, true);
+        let lower = run(at + capitals, false);
+        match (capitals, lower) {
+            (1.., 2..) => words += 1,
+            (2.., 0) if at + capitals == bytes.len() => {}
+            _ => return false,
+        }
+        at += capitals + lower;
+    }
+    words >= 3
 }
 
 /// Whether the body's `-`/`_`-separated segments read as words (`checking_Length-Is-_exactly_64`,
@@ -264,6 +293,10 @@ impl Formats {
             }
         }
         for hit in formats.keywords.find_overlapping_iter(text) {
+            // A keyword inside a longer word (`cohere` in `NSCoherentStore`) names nothing.
+            if bytes.get(hit.end()).is_some_and(u8::is_ascii_lowercase) {
+                continue;
+            }
             let line = line_around(text, hit.start());
             for &entry in &formats.keyword_entries[hit.pattern().as_usize()] {
                 let token_entry = &formats.entries[entry];
@@ -272,7 +305,9 @@ impl Formats {
                     let (start, end) = (line.start + m.start(), line.start + m.end());
                     let starts_inside = start > 0 && is_token_byte(bytes[start - 1]);
                     let runs_on = bytes.get(end).copied().is_some_and(continues_match);
-                    let bounded = !starts_inside && !runs_on;
+                    // The keyword names the token; it is not part of it (`SharePagerDutyAction`).
+                    let holds_keyword = start < hit.end() && hit.start() < end;
+                    let bounded = !starts_inside && !runs_on && !holds_keyword;
                     if bounded && token_entry.accepts(m.as_str()) {
                         found.push(TokenMatch { entry, span: Span::new(start, end) });
                     }

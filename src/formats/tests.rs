@@ -179,3 +179,24 @@ fn a_body_of_separated_words_is_no_token() {
     assert!(!reads_as_words("8mjF0ggsYnfWGikBaY23yvJfHjsKIgBxBTlWBwVR3uq7ody9b_dE9tO30vWs2bbO"));
     assert!(!reads_as_words("977953042962-752395724808-9059499618935-959ff0f9d54b65121b05f5612cd32781"));
 }
+
+#[test]
+fn identifiers_and_words_around_a_keyword_are_no_token() {
+    assert!(is_camel_case_words("SharePagerDutyAction"));
+    assert!(is_camel_case_words("INAddTasksTemplateTemplateResult"));
+    assert!(!is_camel_case_words("Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"));
+    assert!(!is_camel_case_words("qWmKpLzXcVbNrTyUoIsDfGhJ"), "capital-lower pairs are chance, not words");
+    assert!(!is_camel_case_words("ILOCBxIfRyIxHhzAUuZLXg"));
+}
+
+#[test]
+fn a_structurally_checked_token_in_an_example_is_a_note() {
+    let structural = formats()
+        .entries
+        .iter()
+        .find(|e| e.check != Check::None && !e.is_checked() && e.keywords.is_empty())
+        .expect("a structurally checked entry");
+    let found = findings("examples/setup.md", &format!("Set `{}` in the config.\n", structural.examples[0]));
+    let finding = found.iter().find(|f| names(f, structural)).unwrap_or_else(|| panic!("{}: {found:?}", structural.id));
+    assert_eq!(finding.severity, Severity::Note, "a format is not a checksum: an example may have it");
+}
