@@ -3,6 +3,7 @@
 // Test helpers may unwrap: a failed unwrap is a failed test (the crate denies it elsewhere).
 #![allow(clippy::unwrap_used)]
 
+mod action;
 mod cli;
 mod fixtures;
 mod formats;
