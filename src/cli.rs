@@ -88,6 +88,16 @@ pub enum Command {
         /// The rule id, e.g. basic-auth-password, or `sinks`.
         rule: String,
     },
+    /// Serve the Language Server Protocol on stdin and stdout, for an editor.
+    ///
+    /// Each open document is scanned as it is edited (its in-memory text, through the same
+    /// per-file rules as `scan`, its `credlint:ignore` comments applied); findings are published
+    /// as diagnostics with the rule's page, a quick fix adds an ignore comment, and hover
+    /// explains the rule.
+    #[command(
+        after_help = "Examples:\n  credlint lsp   (started by the editor; see the README for Neovim, Helix and VS Code)"
+    )]
+    Lsp,
     /// Print a shell completion script, generated from these definitions.
     #[command(
         after_help = "Examples:\n  credlint completions bash > ~/.local/share/bash-completion/completions/credlint\n  \
@@ -424,6 +434,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut buffer = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buffer)?;
             write_stdout(&buffer)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lsp => {
+            let catalogue = Catalogue::embedded()?;
+            crate::lsp::run(&catalogue)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {

@@ -34,6 +34,7 @@ pub mod formats;
 pub mod fuzzing;
 pub mod history;
 pub mod inventory;
+pub mod lsp;
 pub mod progress;
 pub mod redact;
 pub mod report;

@@ -12,6 +12,7 @@ mod git;
 mod history;
 mod hostile;
 mod injection;
+mod lsp;
 mod readme;
 mod redaction;
 mod repos;

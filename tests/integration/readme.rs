@@ -113,7 +113,9 @@ fn rules(report: &serde_json::Value) -> Vec<String> {
 /// Each `.credlint.toml` example loads with the real loader (`--config`), its `rules-dirs` made.
 #[test]
 fn every_toml_example_is_a_valid_config() {
-    let examples: Vec<Block> = blocks().into_iter().filter(|b| b.lang == "toml").collect();
+    // An editor's configuration (Helix's `languages.toml`) is TOML but not credlint's.
+    let examples: Vec<Block> =
+        blocks().into_iter().filter(|b| b.lang == "toml" && b.heading != "In the editor").collect();
     assert!(examples.len() >= 3, "{examples:#?}");
     for example in examples {
         let dir = tempfile::tempdir().unwrap();
