@@ -87,20 +87,14 @@ impl TokenFormat {
     }
 
     /// The provider family a format belongs to (`github`, `atlassian`…): a built-in format and
-    /// the catalogue's entries of the same provider share it.
+    /// the catalogue's entries of the same provider share it (the first word of their ids).
     pub fn family(self) -> &'static str {
         match self {
             TokenFormat::AtlassianApiToken | TokenFormat::AtlassianDcPat => "atlassian",
             TokenFormat::AtlassianAccessToken | TokenFormat::BitbucketAppPassword | TokenFormat::BitbucketDcToken => {
                 "bitbucket"
             }
-            TokenFormat::Github => "github",
-            TokenFormat::Gitlab => "gitlab",
-            TokenFormat::Slack => "slack",
-            TokenFormat::Npm => "npm",
-            TokenFormat::Jwt => "jwt",
-            TokenFormat::Generic => "generic",
-            TokenFormat::Catalogue(_) => self.id().split('-').next().unwrap_or_default(),
+            _ => self.id().split('-').next().unwrap_or_default(),
         }
     }
 
