@@ -9,7 +9,8 @@ Cases (at scale 1): a 25 MB single-line minified script; a script of 1,000,000 s
 nested 50,000 deep in flow style and 1,500 deep in block style; 5,000 tiny files; an INI file of
 40,000 sections, a `.properties` file of 20,000 dotted prefixes, an `.npmrc` of 20,000 scopes and a
 Rust function of 20,000 bindings (each a child or binding lookup); 200 findings on one 1 MB line
-(read in human output) and 100,000 findings in one file (read in SARIF); and a sparse 1 GB file
+(read in human output) and 100,000 findings in one file (read in SARIF); a line naming a token
+provider 25,000 times; and a sparse 1 GB file
 that the size cap must skip without reading.
 """
 import os
@@ -55,6 +56,9 @@ def main():
     write(f"{root}/long-line/one.sh", line + "x" * (scale * 1_000_000 - len(line)) + "\n")
     many = (f"curl -u {pair(('a', f'Sum{i:07d}!'))} https://h/\n" for i in range(scale * 100_000))
     write(f"{root}/many-findings/many.sh", "".join(many))
+    # One line naming a provider 25,000 times: each keyword format searches the line once, not
+    # once per mention (it did: 36 s at 1x).
+    write(f"{root}/keyword-line/notes.txt", "datadog_api_key " * (scale * 25_000) + "\n")
     os.makedirs(f"{root}/huge-skipped", exist_ok=True)
     with open(f"{root}/huge-skipped/dump.sql", "w") as out:
         out.truncate(scale * 1_000_000_000)

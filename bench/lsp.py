@@ -86,11 +86,14 @@ class Server:
 def document(lines, edit):
     """A 2,000-line module with a few credentials; `edit` changes one line's value."""
     out = []
+    # Joined at run time, so that this generator is not itself a finding when credlint scans its
+    # own checkout.
+    password = "".join(("Win", f"ter{edit:06d}#"))
     for i in range(lines):
-        if i % 250 == 0:
-            out.append(f'session.auth = ("svc{i}", os.environ["JIRA_PASSWORD_{i}"])\n')
-        elif i == 1000:
-            out.append(f'requests.get("https://jira.example.com/rest/api/2/myself", auth=("svc", "Winter{edit:06d}#"))\n')
+        if i == 1000:
+            out.append(f'requests.get("https://jira.example.com/rest/api/2/myself", auth=("svc", "{password}"))\n')
+        elif i % 250 == 0:
+            out.append(f'session.auth = ("svc{i}", os.environ["JIRA_" + "PASSWORD_{i}"])\n')
         else:
             out.append(f"value_{i} = compute({i}, name='field_{i}')  # edit {edit}\n")
     return "".join(out)

@@ -91,12 +91,12 @@ echo
 echo "Pathological inputs, each at two sizes (growth = time at 2x / time at 1x; 2.0 is linear):"
 echo
 for scale in 1 2; do
-  [ -d "$work/hostile/$scale/many-findings" ] || python3 bench/hostile.py "$work/hostile/$scale" "$scale"
+  [ -d "$work/hostile/$scale/keyword-line" ] || python3 bench/hostile.py "$work/hostile/$scale" "$scale"
 done
 printf '| case | size 1x (MB) | credlint 1x (s) | credlint 2x (s) | growth | rg 1x (s) | rg 2x (s) | credlint peak RSS 2x (MB) |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 for case in minified short-lines dense-config deep-yaml tiny-files ini-sections dotted-keys npmrc-scopes \
-    rust-bindings long-line many-findings huge-skipped; do
+    rust-bindings long-line many-findings keyword-line huge-skipped; do
   # The 1 GB file is the size cap's case: the default cap must skip it unread. The output cases
   # are written in the format whose growth they test.
   case $case in

@@ -62,6 +62,21 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     standard.decode(s).or_else(|_| url_safe.decode(s)).ok()
 }
 
+/// The GitHub-style checksum of `random`: its CRC-32 (IEEE) in base62, left-padded to 6 digits
+/// (GitHub's and npm's token tails, and the token catalogue's `base62-crc32-tail`).
+pub fn base62_crc32(random: &str) -> String {
+    base62_encode_u32_padded(crc32fast::hash(random.as_bytes()), 6)
+}
+
+/// Whether the last 8 characters of `text` are the hex CRC-32 (IEEE) of everything before them,
+/// in either case (Atlassian's token tails, and the catalogue's `crc32-hex-tail`).
+pub fn crc32_hex_tail_holds(text: &str) -> bool {
+    let Some(split) = text.len().checked_sub(8).filter(|&at| text.is_char_boundary(at)) else { return false };
+    let (signed, tail) = text.split_at(split);
+    tail.bytes().all(|b| b.is_ascii_hexdigit())
+        && u32::from_str_radix(tail, 16).is_ok_and(|sum| sum == crc32fast::hash(signed.as_bytes()))
+}
+
 /// A test-only base64 encoder, so that tests can build encoded fixtures (Data Center PATs, `Basic`
 /// blobs, JWTs) from their parts instead of hardcoding opaque strings.
 #[cfg(test)]

@@ -90,7 +90,7 @@ fn classify_at(value: &str, prior: NamePrior, depth: u8) -> Classification {
     // A structural check (a JWT's JSON, a base32 key id) proves the format, not that the value
     // is no documentation example: high confidence, after the placeholder tests.
     if let Some(entry) = catalogued {
-        return crate::classify::catalogued(entry);
+        return self::catalogued(entry);
     }
     match tokens::unverified(v) {
         Some(FormatMatch::Token { format, confidence, reason }) => {

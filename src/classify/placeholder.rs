@@ -174,75 +174,72 @@ fn ends_with_marker(v: &str) -> bool {
     ["SAMPLE", "FAKE", "DUMMY", "TEST"].iter().any(|marker| v.ends_with(marker))
 }
 
-/// Whether `v` says in its own letters that it stands for a value: a repeated character, a
-/// placeholder word, `your…`, `…here`, `EXAMPLE`, an instruction, a template, a mask or an
-/// ellipsis. Unlike [`placeholder`] it makes no guess from shape (a module path `a.b:c`, an
-/// upper-snake name), so a token whose format is already known (`appId.keyId:secret`) is judged
-/// by its letters only.
+/// Whether `v` says in its own letters that it stands for a value: [`spelled_placeholder`], a
+/// template, a mask or an ellipsis. Unlike [`placeholder`] it makes no guess from shape (a module
+/// path `a.b:c`, an upper-snake name), so a token whose format is already known
+/// (`appId.keyId:secret`) is judged by its letters only.
 pub(crate) fn says_placeholder(v: &str) -> bool {
-    let chars: Vec<char> = v.chars().collect();
     let lower = v.to_lowercase();
-    let normalized = without_separators(&lower);
-    chars.windows(2).all(|w| w[0] == w[1])
-        || WORDS.contains(&normalized.as_str())
-        || WORDS.contains(&lower.as_str())
-        || ["your-", "your_", "your ", "your@", "your."].iter().any(|p| lower.starts_with(p))
-        || YOUR.is_match(&normalized)
-        || ["-here", "_here", " here", ".here"].iter().any(|s| lower.ends_with(s))
+    spelled_placeholder(v, &lower).is_some()
+        || TEMPLATE.is_match(v)
+        || is_filter_token(v)
+        || is_masked(v, &lower)
+        || is_truncated(v)
+}
+
+/// The placeholders spelled out in a value's letters, with why: a repeated character, a
+/// placeholder word, `your…`, `…here`, a documentation marker (`EXAMPLE`), an instruction.
+/// `lower` is `v` in lower case.
+fn spelled_placeholder(v: &str, lower: &str) -> Option<&'static str> {
+    let mut chars = v.chars();
+    let first = chars.next();
+    if chars.all(|c| Some(c) == first) {
+        return Some("a repeated single character");
+    }
+    let normalized = without_separators(lower);
+    if WORDS.contains(&normalized.as_str()) || WORDS.contains(&lower) {
+        return Some("a placeholder word");
+    }
+    if ["your-", "your_", "your ", "your@", "your."].iter().any(|p| lower.starts_with(p)) || YOUR.is_match(&normalized)
+    {
+        return Some("a 'your …' placeholder");
+    }
+    if ["-here", "_here", " here", ".here"].iter().any(|s| lower.ends_with(s))
         || ["goeshere", "tokenhere", "passwordhere", "keyhere", "secrethere", "valuehere"]
             .iter()
             .any(|s| normalized.ends_with(s))
-        || v.contains("EXAMPLE")
-        || ends_with_marker(v)
-        || INSTRUCTION.is_match(&normalized)
-        || TEMPLATE.is_match(v)
-        || is_filter_token(v)
-        || v.contains("***")
-        || lower.contains("xxxx")
-        || v.contains("...")
-        || v.contains('…')
+    {
+        return Some("a '… here' placeholder");
+    }
+    // AWS and others mark documentation keys with an upper-case EXAMPLE (`AKIAIOSFODNN7EXAMPLE`,
+    // `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`).
+    if v.contains("EXAMPLE") || ends_with_marker(v) {
+        return Some("a documentation example value");
+    }
+    if INSTRUCTION.is_match(&normalized) {
+        return Some("an instruction to replace the value");
+    }
+    None
+}
+
+/// A masked value (`***`, `•••`, `xxxx`); `lower` is `v` in lower case.
+fn is_masked(v: &str, lower: &str) -> bool {
+    v.contains("***") || v.contains("•••") || v.contains("●●●") || lower.contains("xxxx")
+}
+
+/// A truncated value (`…`, `...`).
+fn is_truncated(v: &str) -> bool {
+    v.contains("...") || v.contains('…')
 }
 
 /// Why `v` (trimmed, non-empty) is a placeholder, or `None` when it may be a real secret.
 pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     let high = |reason| Some((reason, Confidence::High));
-    let chars: Vec<char> = v.chars().collect();
-    if chars.windows(2).all(|w| w[0] == w[1]) {
-        return high("a repeated single character");
-    }
-
     let lower = v.to_lowercase();
+    if let Some(reason) = spelled_placeholder(v, &lower) {
+        return high(reason);
+    }
     let normalized = without_separators(&lower);
-    if WORDS.contains(&normalized.as_str()) || WORDS.contains(&lower.as_str()) {
-        return high("a placeholder word");
-    }
-    if lower.starts_with("your-")
-        || lower.starts_with("your_")
-        || lower.starts_with("your ")
-        || lower.starts_with("your@")
-        || lower.starts_with("your.")
-        || YOUR.is_match(&normalized)
-    {
-        return high("a 'your …' placeholder");
-    }
-    if lower.ends_with("-here")
-        || lower.ends_with("_here")
-        || lower.ends_with(" here")
-        || lower.ends_with(".here")
-        || ["goeshere", "tokenhere", "passwordhere", "keyhere", "secrethere", "valuehere"]
-            .iter()
-            .any(|s| normalized.ends_with(s))
-    {
-        return high("a '… here' placeholder");
-    }
-    // AWS and others mark documentation keys with an upper-case EXAMPLE (`AKIAIOSFODNN7EXAMPLE`,
-    // `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`).
-    if v.contains("EXAMPLE") || ends_with_marker(v) {
-        return high("a documentation example value");
-    }
-    if INSTRUCTION.is_match(&normalized) {
-        return high("an instruction to replace the value");
-    }
     if is_name_as_value(v, &normalized) {
         return high("a credential name used as a value");
     }
@@ -264,10 +261,10 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     if REFERENCE.is_match(v) || is_named_lower_variable(v) {
         return high("a variable or template reference");
     }
-    if v.contains("***") || v.contains("•••") || v.contains("●●●") || lower.contains("xxxx") {
+    if is_masked(v, &lower) {
         return Some(("a masked value", Confidence::Medium));
     }
-    if v.contains("...") || v.contains('…') {
+    if is_truncated(v) {
         return Some(("a truncated value", Confidence::Medium));
     }
     if REGEX.is_match(v) {
@@ -276,7 +273,7 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     if PATH.is_match(v) {
         return Some(("a file path, not a secret", Confidence::Medium));
     }
-    if chars.len() >= 12 && shape::is_sequential(v) {
+    if v.chars().count() >= 12 && shape::is_sequential(v) {
         return high("a sequential example value");
     }
     None

@@ -66,22 +66,17 @@ fn atlassian_cloud(v: &str) -> Option<FormatMatch> {
     let bytes = v.as_bytes();
     let alphabet_ok = bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'=');
     // The alphabet check makes every byte ASCII, so the byte offsets below are char boundaries.
-    if alphabet_ok && bytes.len() >= 6 + 9 {
-        let (signed, tail) = bytes.split_at(bytes.len() - 8);
-        let tail_ok = signed.last() == Some(&b'=') && tail.iter().all(u8::is_ascii_hexdigit);
-        let expected = std::str::from_utf8(tail).ok().and_then(|t| u32::from_str_radix(t, 16).ok());
-        if tail_ok && expected == Some(crc32fast::hash(signed)) {
-            return match format {
-                TokenFormat::AtlassianApiToken => {
-                    token(format, Confidence::High, "matches the atlassian api token format and its crc32 checksum")
-                }
-                _ => token(
-                    format,
-                    Confidence::High,
-                    "matches the bitbucket cloud access token format and its crc32 checksum",
-                ),
-            };
-        }
+    if alphabet_ok && bytes.len() >= 6 + 9 && bytes[bytes.len() - 9] == b'=' && codec::crc32_hex_tail_holds(v) {
+        return match format {
+            TokenFormat::AtlassianApiToken => {
+                token(format, Confidence::High, "matches the atlassian api token format and its crc32 checksum")
+            }
+            _ => token(
+                format,
+                Confidence::High,
+                "matches the bitbucket cloud access token format and its crc32 checksum",
+            ),
+        };
     }
     match format {
         TokenFormat::AtlassianApiToken => {
@@ -93,7 +88,7 @@ fn atlassian_cloud(v: &str) -> Option<FormatMatch> {
 
 /// The base62 CRC-32 checksum GitHub and npm append to 30 random characters.
 fn base62_checksum_ok(random: &str, checksum: &str) -> bool {
-    codec::base62_encode_u32_padded(crc32fast::hash(random.as_bytes()), 6) == checksum
+    codec::base62_crc32(random) == checksum
 }
 
 /// Splits `prefix` + 30 random + 6 checksum characters, all base62, or returns `None`.

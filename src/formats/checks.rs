@@ -70,20 +70,13 @@ impl Check {
     pub fn holds(self, token: &str, body: &str) -> bool {
         match self {
             Check::None => true,
-            Check::Crc32HexTail => {
-                let Some(split) = token.len().checked_sub(8).filter(|&at| token.is_char_boundary(at)) else {
-                    return false;
-                };
-                let (signed, tail) = token.split_at(split);
-                tail.bytes().all(|b| b.is_ascii_hexdigit())
-                    && u32::from_str_radix(tail, 16).is_ok_and(|sum| sum == crc32fast::hash(signed.as_bytes()))
-            }
+            Check::Crc32HexTail => codec::crc32_hex_tail_holds(token),
             Check::Base62Crc32Tail => {
                 let Some(split) = body.len().checked_sub(6).filter(|&at| at > 0 && body.is_char_boundary(at)) else {
                     return false;
                 };
                 let (random, tail) = body.split_at(split);
-                codec::base62_encode_u32_padded(crc32fast::hash(random.as_bytes()), 6) == tail
+                codec::base62_crc32(random) == tail
             }
             Check::Jwt => {
                 let mut parts = token.split('.');

@@ -274,16 +274,15 @@ impl Formats {
     /// Every catalogued token in `text`, in order, none overlapping another (the longest wins where
     /// two formats take the same place).
     pub fn find_all(&self, text: &str) -> Vec<TokenMatch> {
-        let formats = self;
         let bytes = text.as_bytes();
         let mut found: Vec<TokenMatch> = Vec::new();
-        for hit in formats.prefixes.find_overlapping_iter(text) {
+        for hit in self.prefixes.find_overlapping_iter(text) {
             let start = hit.start();
             if start > 0 && is_token_byte(bytes[start - 1]) {
                 continue;
             }
-            for &entry in &formats.prefix_entries[hit.pattern().as_usize()] {
-                let token_entry = &formats.entries[entry];
+            for &entry in &self.prefix_entries[hit.pattern().as_usize()] {
+                let token_entry = &self.entries[entry];
                 let Some(m) = token_entry.anchored().and_then(|regex| regex.find(&text[start..])) else { continue };
                 let end = start + m.end();
                 if bytes.get(end).copied().is_some_and(continues_match) || !token_entry.accepts(&text[start..end]) {
@@ -292,31 +291,44 @@ impl Formats {
                 found.push(TokenMatch { entry, span: Span::new(start, end) });
             }
         }
-        for hit in formats.keywords.find_overlapping_iter(text) {
+        // Each line is searched once per keyword entry, however often its keywords occur on it
+        // (a minified line can name a provider thousands of times).
+        let mut keyword_hits: Vec<(Span, usize, Span)> = Vec::new();
+        // The line of the last hit: the next hit is usually on it, and finding a line's ends
+        // again for each hit would read a long line once per hit.
+        let mut line = Span::new(0, 0);
+        for hit in self.keywords.find_overlapping_iter(text) {
             // A keyword inside a longer word (`cohere` in `NSCoherentStore`) names nothing.
             if bytes.get(hit.end()).is_some_and(u8::is_ascii_lowercase) {
                 continue;
             }
-            let line = line_around(text, hit.start());
-            for &entry in &formats.keyword_entries[hit.pattern().as_usize()] {
-                let token_entry = &formats.entries[entry];
-                let Some(anywhere) = token_entry.anywhere() else { continue };
-                for m in anywhere.find_iter(&text[line.range()]) {
-                    let (start, end) = (line.start + m.start(), line.start + m.end());
-                    let starts_inside = start > 0 && is_token_byte(bytes[start - 1]);
-                    let runs_on = bytes.get(end).copied().is_some_and(continues_match);
-                    // The keyword names the token; it is not part of it (`SharePagerDutyAction`).
-                    let holds_keyword = start < hit.end() && hit.start() < end;
-                    let bounded = !starts_inside && !runs_on && !holds_keyword;
-                    if bounded && token_entry.accepts(m.as_str()) {
-                        found.push(TokenMatch { entry, span: Span::new(start, end) });
-                    }
+            if !(line.start <= hit.start() && hit.start() < line.end) {
+                line = line_around(text, hit.start());
+            }
+            for &entry in &self.keyword_entries[hit.pattern().as_usize()] {
+                keyword_hits.push((line, entry, Span::new(hit.start(), hit.end())));
+            }
+        }
+        keyword_hits.sort_by_key(|&(line, entry, keyword)| (line.start, entry, keyword));
+        for group in keyword_hits.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (line, entry, _) = group[0];
+            let token_entry = &self.entries[entry];
+            let Some(anywhere) = token_entry.anywhere() else { continue };
+            for m in anywhere.find_iter(&text[line.range()]) {
+                let (start, end) = (line.start + m.start(), line.start + m.end());
+                let starts_inside = start > 0 && is_token_byte(bytes[start - 1]);
+                let runs_on = bytes.get(end).copied().is_some_and(continues_match);
+                // A keyword names the token from outside it: a match that holds every mention of
+                // its keyword on the line (`SharePagerDutyAction`) is named by none.
+                let holds_keyword = group.iter().all(|&(_, _, keyword)| start < keyword.end && keyword.start < end);
+                if !starts_inside && !runs_on && !holds_keyword && token_entry.accepts(m.as_str()) {
+                    found.push(TokenMatch { entry, span: Span::new(start, end) });
                 }
             }
         }
         // In order; where two overlap, the longer (then the checked, then the earlier entry) stays.
         found.sort_by_key(|m| {
-            (m.span.start, std::cmp::Reverse(m.span.end), !formats.entries[m.entry].is_checked(), m.entry)
+            (m.span.start, std::cmp::Reverse(m.span.end), !self.entries[m.entry].is_checked(), m.entry)
         });
         let mut kept: Vec<TokenMatch> = Vec::with_capacity(found.len());
         for m in found {
@@ -337,9 +349,9 @@ impl Formats {
         }
     }
 
-    /// The catalogue of the files that compile, and an error for each that doesn't (or whose
-    /// ids another file took).
-    /// Patterns compile on first use (the tests load the embedded files with [`Formats::load`]).
+    /// The catalogue of the files that parse, and an error for each that doesn't (or whose ids
+    /// another file took). Patterns compile on first use: the tests load the embedded files with
+    /// [`Formats::load`], which compiles them all.
     pub fn load_valid(files: impl IntoIterator<Item = (String, String)>) -> (Formats, Vec<String>) {
         Formats::load_checked(files, false)
     }
