@@ -437,8 +437,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lsp => {
-            let catalogue = Catalogue::embedded()?;
-            crate::lsp::run(&catalogue)?;
+            crate::lsp::run(Catalogue::embedded()?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => {
@@ -475,6 +474,22 @@ fn quiet_pipe(result: io::Result<()>) -> io::Result<()> {
 /// Whether `path` is `-`, standard input.
 fn is_stdin(path: &std::path::Path) -> bool {
     path.as_os_str() == "-"
+}
+
+/// The settings and rules a scan of the workspace `root` would use (`credlint scan --root ROOT
+/// ROOT`): its config file, rules directories, excludes and limits. The language server reads its
+/// workspace with them, so that the editor and the CI gate judge the same way.
+pub(crate) fn workspace_settings(root: &std::path::Path) -> anyhow::Result<(ScanSettings, Catalogue)> {
+    #[derive(Parser)]
+    struct Workspace {
+        #[command(flatten)]
+        input: InputArgs,
+    }
+    let root = root.as_os_str();
+    let args =
+        [std::ffi::OsStr::new("credlint"), std::ffi::OsStr::new("--root"), root, std::ffi::OsStr::new("--"), root];
+    let workspace = Workspace::try_parse_from(args).context("the workspace's settings")?;
+    prepare(&workspace.input, false)
 }
 
 /// Loads the config and the catalogue, and turns the input arguments into scan settings;

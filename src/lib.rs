@@ -491,7 +491,7 @@ fn concat_parts<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
 
 /// Every headline within [`finding::HEADLINE_CHARS`]: the full connection stays in the finding's
 /// `connection` and labels.
-fn cap_headlines(findings: &mut [Finding]) {
+pub(crate) fn cap_headlines(findings: &mut [Finding]) {
     for finding in findings {
         if let Some(capped) = finding::capped_headline(&finding.message) {
             finding.message = capped;

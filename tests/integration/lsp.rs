@@ -208,3 +208,124 @@ fn a_burst_of_changes_is_diagnosed_once_with_the_last_text() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
 }
+
+/// The server's workspace: its `.credlint.toml` and baseline apply to open documents, the
+/// background scan publishes `shared-credential` with the other file as related information,
+/// a literal becomes an environment read, and the explanation opens the rule's page.
+#[test]
+fn the_workspace_config_baseline_and_whole_repository_rules_apply() {
+    let root = tempfile::tempdir().unwrap();
+    let root_path = root.path().canonicalize().unwrap();
+    let token = ["Q7vX2mK9pL4r", "T8wZ3nB6cF1hJ5dS0aE"].concat();
+    let script = |host: &str| {
+        format!(
+            "import requests\nrequests.get(\"https://{host}/\", headers={{\"Authorization\": \"Bearer {token}\"}})\n"
+        )
+    };
+    std::fs::write(root_path.join("a.py"), script("api.one.example.com")).unwrap();
+    std::fs::write(root_path.join("b.py"), script("api.two.example.com")).unwrap();
+    // The config turns a rule off; the baseline knows the password of c.py.
+    std::fs::write(root_path.join(".credlint.toml"), "[rules]\ncleartext-credential = \"off\"\n").unwrap();
+    let password = ["Summer", "2024!"].concat();
+    let known = format!(
+        "import requests\njira_password = \"{password}\"\nrequests.get(\"http://jira.example.com/\", auth=(\"svc\", jira_password))\n"
+    );
+    std::fs::write(root_path.join("c.py"), &known).unwrap();
+    let baseline = std::process::Command::new(env!("CARGO_BIN_EXE_credlint"))
+        .args(["baseline", "--root", ".", "c.py"])
+        .current_dir(&root_path)
+        .output()
+        .unwrap();
+    assert!(baseline.status.success(), "{}", String::from_utf8_lossy(&baseline.stderr));
+    // The baseline was written with c.py alone, so the workspace's shared token stays new.
+    let root_uri = format!("file://{}", root_path.display());
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": root_uri, "capabilities": { "window": { "showDocument": { "support": true } } } }),
+    );
+    client.notify("initialized", json!({}));
+
+    // The background scan: the token of a.py serves two connections; b.py is its related location.
+    let a_uri = format!("{root_uri}/a.py");
+    let shared = client.diagnostics(&a_uri);
+    let shared = shared.iter().find(|d| d["code"] == "shared-credential").unwrap_or_else(|| panic!("{shared:?}"));
+    let related = shared["relatedInformation"].as_array().unwrap();
+    assert!(related.iter().any(|r| r["location"]["uri"] == format!("{root_uri}/b.py")), "{shared}");
+    assert!(!shared.to_string().contains(&token[4..]), "no secret in a diagnostic");
+
+    // The baseline hides c.py's known password; the config's `off` hides the cleartext finding.
+    let c_uri = format!("{root_uri}/c.py");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": c_uri, "languageId": "python", "version": 1, "text": known } }),
+    );
+    assert_eq!(client.diagnostics(&c_uri), Vec::<Value>::new(), "the baseline and the config apply");
+
+    // A new password is reported, and its quick fix reads it from the environment.
+    let new_password = ["Winter", "2025#"].concat();
+    let leaking = known.replace(&password, &new_password);
+    change(&mut client, &c_uri, 2, &leaking);
+    let diagnostics = client.diagnostics(&c_uri);
+    let finding =
+        diagnostics.iter().find(|d| d["code"] == "basic-auth-password").unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert!(!diagnostics.iter().any(|d| d["code"] == "cleartext-credential"), "{diagnostics:?}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": c_uri }, "range": finding["range"], "context": { "diagnostics": [finding] } }),
+    );
+    let actions = actions.as_array().unwrap();
+    let env_read = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("environment"))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let mut edits: Vec<Value> = env_read["edit"]["changes"][&c_uri].as_array().unwrap().clone();
+    // Applied from the end, so that earlier positions hold.
+    edits.sort_by_key(|e| {
+        std::cmp::Reverse((e["range"]["start"]["line"].as_u64(), e["range"]["start"]["character"].as_u64()))
+    });
+    let mut lines: Vec<String> = leaking.lines().map(str::to_owned).collect();
+    for edit in &edits {
+        let (line, start, end) = (
+            edit["range"]["start"]["line"].as_u64().unwrap() as usize,
+            edit["range"]["start"]["character"].as_u64().unwrap() as usize,
+            edit["range"]["end"]["character"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(line, edit["range"]["end"]["line"].as_u64().unwrap() as usize, "one-line edits");
+        if line == lines.len() {
+            lines.push(String::new());
+        }
+        lines[line].replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    let fixed = lines.join("\n") + "\n";
+    assert!(fixed.contains("jira_password = os.environ[\"JIRA_PASSWORD\"]"), "{fixed}");
+    assert!(fixed.starts_with("import os\n") || fixed.contains("\nimport os\n"), "{fixed}");
+    change(&mut client, &c_uri, 3, &fixed);
+    let after = client.diagnostics(&c_uri);
+    assert!(!after.iter().any(|d| d["severity"] == 1), "{after:?}");
+
+    // The explanation: the server asks the client to open the rule's page.
+    let explain = actions.iter().find(|a| a["command"]["command"] == "credlint.explain").expect("an explain action");
+    client.send(json!({
+        "jsonrpc": "2.0", "id": 900, "method": "workspace/executeCommand",
+        "params": { "command": "credlint.explain", "arguments": explain["command"]["arguments"] },
+    }));
+    let mut opened = None;
+    let mut answered = false;
+    while opened.is_none() || !answered {
+        let message = client.receive();
+        if message["method"] == "window/showDocument" {
+            opened = Some(message["params"].clone());
+        } else if message["id"] == 900 {
+            assert!(message.get("error").is_none(), "{message}");
+            answered = true;
+        }
+    }
+    let opened = opened.unwrap();
+    assert!(opened["uri"].as_str().unwrap().ends_with("/basic-auth-password.md"), "{opened}");
+    assert_eq!(opened["external"], true);
+
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}

@@ -5,6 +5,7 @@
 
 mod action;
 mod cli;
+mod editors;
 mod fixtures;
 mod formats;
 mod gate;
