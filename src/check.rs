@@ -40,7 +40,11 @@ pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Fin
     for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
         point_at_the_url(finding);
     }
-    // Kept until the whole scan is reported: a file of many findings holds no growth slack.
+    // Kept until the whole scan is reported: a file of many findings holds no growth slack, in
+    // the list or in a finding's related locations.
+    for finding in &mut findings {
+        finding.secondary.shrink_to_fit();
+    }
     findings.shrink_to_fit();
     findings
 }

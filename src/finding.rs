@@ -173,6 +173,30 @@ impl Finding {
     }
 }
 
+/// Sorts findings by [`Finding::sort_key`], stably, through a permutation of their indices: a
+/// scan with 600,000 findings sorts with 2.4 MB of scratch rather than the half copy of the
+/// findings (90 MB) that a stable sort of the findings themselves allocates.
+pub fn sort(findings: &mut [Finding]) {
+    let Ok(len) = u32::try_from(findings.len()) else {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        return;
+    };
+    let mut order: Vec<u32> = (0..len).collect();
+    order.sort_by(|&a, &b| findings[a as usize].sort_key().cmp(&findings[b as usize].sort_key()));
+    // `order[i]` is the index of the finding that belongs at `i`: each cycle of the permutation is
+    // walked once, and a placed position points at itself.
+    for start in 0..findings.len() {
+        let mut current = start;
+        while order[current] as usize != start {
+            let next = order[current] as usize;
+            findings.swap(current, next);
+            order[current] = current as u32;
+            current = next;
+        }
+        order[current] = current as u32;
+    }
+}
+
 /// How long a headline should be, in characters: the rest belongs in labels and notes, where the
 /// reader looks once the headline has told them what is wrong.
 pub const HEADLINE_CHARS: usize = 100;
@@ -278,7 +302,7 @@ pub fn merge_places(findings: &mut Vec<Finding>) {
     }
     findings.truncate(kept);
     // A fold may move a finding to its more specific twin's span.
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort(findings);
 }
 
 /// Folds `other` into `kept`: the more specific of the two leads, the other becomes an `also`.
@@ -311,6 +335,27 @@ fn fold(kept: &mut Finding, mut other: Finding, other_rank: usize, specificity: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_is_the_stable_sort_by_key() {
+        // Ties (same place and rule) keep their order, told apart by their messages; a small
+        // generator walks cycles of every length.
+        let mut findings: Vec<Finding> = (0..200u32)
+            .map(|i| {
+                let rule = ["basic-auth-password", "hardcoded-credential"][(i % 2) as usize];
+                let mut finding = finding(rule, Severity::Error, (((i * 37) % 23) as usize, 30));
+                finding.message = format!("{i}");
+                finding
+            })
+            .collect();
+        let mut expected = findings.clone();
+        expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort(&mut findings);
+        let messages = |f: &[Finding]| f.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(&findings), messages(&expected));
+        sort(&mut findings);
+        assert_eq!(messages(&findings), messages(&expected), "sorted input stays as it is");
+    }
 
     fn finding(rule: &str, severity: Severity, span: (usize, usize)) -> Finding {
         Finding {

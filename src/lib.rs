@@ -149,9 +149,9 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     let mut sources = BTreeMap::new();
     let mut deferred = Vec::new();
     for file in files {
-        let (facts, file_findings) = scan_source(file, catalogue);
-        sites.extend(sites_of(file, &facts));
+        let (mut facts, file_findings) = scan_source(file, catalogue);
         creations.extend(revocation::creation_sites(file, &facts));
+        sites.extend(sites_of(file, &mut facts));
         findings.extend(file_findings);
         if !facts.tree_parsed && extract::code::has_grammar(file) {
             deferred.push(demand::Deferred { path: file.path.clone(), scope: file.scope.clone() });
@@ -178,25 +178,25 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
         suppress::apply(&mut findings, &suppressions, catalogue, today, settings.report_unused_ignores, line_of);
     findings.extend(applied.findings);
     cap_headlines(&mut findings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    finding::sort(&mut findings);
     findings
 }
 
 /// The uses the credential graph can place: a literal or a reference. An unresolved expression
 /// has no identity to share, and keeping one per `Bearer ${token}` would make memory grow with the
-/// tree.
-fn sites_of(file: &SourceFile, facts: &Facts) -> Vec<Site> {
+/// tree. The uses are moved out of `facts`, not copied: a file of 300,000 uses holds them once.
+fn sites_of(file: &SourceFile, facts: &mut Facts) -> Vec<Site> {
     let by_path = context::of_path(&file.scope, file.kind);
-    facts
+    let test_or_doc: Vec<bool> = facts
         .uses
         .iter()
-        .filter(|credential| !matches!(credential.secret, Value::Unknown { .. }))
-        .map(|credential| Site {
-            path: file.path.clone(),
-            test_or_doc: check::context_at(by_path.as_ref(), facts, credential.span).0 != context::Context::Production,
-            tree_path: None,
-            credential: credential.clone(),
-        })
+        .map(|credential| check::context_at(by_path.as_ref(), facts, credential.span).0 != context::Context::Production)
+        .collect();
+    std::mem::take(&mut facts.uses)
+        .into_iter()
+        .zip(test_or_doc)
+        .filter(|(credential, _)| !matches!(credential.secret, Value::Unknown { .. }))
+        .map(|(credential, test_or_doc)| Site { path: file.path.clone(), test_or_doc, tree_path: None, credential })
         .collect::<Vec<_>>()
         .into_boxed_slice()
         .into_vec()
@@ -225,7 +225,7 @@ struct FileResult {
 fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
     match walked {
         Walked::File(file) => {
-            let (facts, findings) = scan_source(&file, catalogue);
+            let (mut facts, findings) = scan_source(&file, catalogue);
             let problems = facts
                 .problems
                 .iter()
@@ -234,7 +234,6 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
                 .collect();
             let bytes = file.text.len() as u64;
             let suppressions = suppress::parse(&file);
-            let sites = sites_of(&file, &facts);
             let creations = revocation::creation_sites(&file, &facts);
             // The text is kept (masked) only where a report may point: a finding, a suppression, a
             // token creation, or a use with a credential identity (a literal or a reference, which
@@ -247,7 +246,9 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             let path = file.path.clone();
             let deferred = (!facts.tree_parsed && extract::code::has_grammar(&file))
                 .then(|| demand::Deferred { path: path.clone(), scope: file.scope.clone() });
-            let file = keep.then(|| redacted_source(&file, &facts.uses));
+            let kept = keep.then(|| redacted_source(&file, &facts.uses));
+            // Last of the readers of the uses, which it takes.
+            let sites = sites_of(&file, &mut facts);
             let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty()).then_some((
                 path,
                 facts.flow,
@@ -256,7 +257,7 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             FileResult {
                 scanned: true,
                 binary: false,
-                file,
+                file: kept,
                 sites,
                 creations,
                 suppressions,
@@ -471,7 +472,7 @@ pub fn scan_with_progress(
     }
     outcome.history = history_stats;
     cap_headlines(&mut outcome.findings);
-    outcome.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    finding::sort(&mut outcome.findings);
     outcome.problems.sort_by(|a, b| (&a.path, a.problem.kind).cmp(&(&b.path, b.problem.kind)));
     outcome
 }

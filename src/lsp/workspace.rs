@@ -109,7 +109,7 @@ pub fn as_a_scan_would(findings: &mut Vec<Finding>, workspace: Option<&Workspace
         crate::apply_rule_settings(findings, &workspace.settings.rule_settings);
     }
     crate::cap_headlines(findings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::finding::sort(findings);
     if let Some(baseline) = workspace.and_then(|w| w.baseline.as_deref()) {
         baseline.filter(findings);
     }
