@@ -63,6 +63,9 @@ pub enum Command {
         /// file, its provider, prefixes, check and where its owner revokes it.
         #[arg(long, conflicts_with = "keywords")]
         tokens: bool,
+        /// Add the rule and token format files (*.toml) in DIR, as `scan --rules DIR` does.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules_dirs: Vec<PathBuf>,
     },
     /// Print the credential graph: which credential serves which connections, with every use.
     ///
@@ -179,7 +182,8 @@ pub struct InputArgs {
     /// Ignore any configuration file.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
-    /// Add the rule files (*.toml) in DIR to the embedded rules.
+    /// Add the rule files (*.toml) in DIR to the embedded rules; files of `[[token]]` tables add
+    /// token formats to the catalogue (see rules/tokens/README.md).
     #[arg(long = "rules", value_name = "DIR")]
     pub rules_dirs: Vec<PathBuf>,
     /// Skip paths matching this gitignore-style glob (relative to the current directory).
@@ -400,8 +404,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(if outcome.has_errors() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
-        Command::Rules { format, keywords, tokens } => {
-            let catalogue = Catalogue::embedded()?;
+        Command::Rules { format, keywords, tokens, rules_dirs } => {
+            let catalogue = Catalogue::with_dirs(&rules_dirs)?;
             if keywords {
                 let mut all = catalogue.keywords();
                 all.extend(crate::formats::formats().keywords());

@@ -181,7 +181,6 @@ pub struct TokenMatch {
 /// The embedded catalogue. The tests load every embedded file without error; should one still
 /// fail (a build from an edited checkout), it is left out with a message, not the scan.
 pub fn formats() -> &'static Formats {
-    static FORMATS: OnceLock<Formats> = OnceLock::new();
     FORMATS.get_or_init(|| {
         let (formats, errors) = Formats::load_valid(embedded_files());
         for error in errors {
@@ -189,6 +188,49 @@ pub fn formats() -> &'static Formats {
         }
         formats
     })
+}
+
+/// The catalogue of this process: the embedded files, and those of rules directories that
+/// [`add_user_files`] gave before the first scan.
+static FORMATS: OnceLock<Formats> = OnceLock::new();
+
+/// Adds token formats written in rules directories (`[[token]]` files, given as (path, text)) to
+/// the embedded catalogue: an organisation's own token formats are found, checked and reported as
+/// the embedded ones are. Each is validated as the embedded files are by their tests: its pattern
+/// compiles, every example is found whole as this format and no negative example is. The
+/// catalogue is set once per process, before its first scan.
+pub fn add_user_files(files: Vec<(String, String)>) -> Result<(), String> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let own = Formats::load(files.clone())?;
+    for entry in &own.entries {
+        let line = |token: &str| match entry.keywords.first() {
+            Some(keyword) => format!("{keyword}: {token}"),
+            None => format!("see {token} here"),
+        };
+        let found_whole = |token: &str| {
+            let line = line(token);
+            let at = line.find(token).unwrap_or(0);
+            own.find_all(&line)
+                .iter()
+                .any(|m| m.entry == entry.index as usize && m.span.start == at && m.span.end == at + token.len())
+        };
+        let at = |what: &str, index: usize| format!("{}: token `{}`: {what} {}", entry.file, entry.id, index + 1);
+        if let Some(index) = entry.examples.iter().position(|example| !found_whole(example)) {
+            let problem = at("example", index);
+            return Err(format!("{problem} is not found whole as this format (its pattern, check or randomness)"));
+        }
+        let found_as_this =
+            |negative: &str| own.find_all(&line(negative)).iter().any(|m| m.entry == entry.index as usize);
+        if let Some(index) = entry.negative_examples.iter().position(|negative| found_as_this(negative)) {
+            return Err(format!("{} is found as this format", at("negative example", index)));
+        }
+    }
+    let all = Formats::load(embedded_files().chain(files))?;
+    FORMATS
+        .set(all)
+        .map_err(|_| "token formats from a rules directory are added before the first scan of a process".to_owned())
 }
 
 /// The embedded catalogue files, as (path, text).

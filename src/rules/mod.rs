@@ -59,6 +59,9 @@ pub enum RuleError {
         #[source]
         source: std::io::Error,
     },
+    /// A token format file of a rules directory that can't be used; the message names the file.
+    #[error("{0}")]
+    TokenFormats(String),
 }
 
 /// One rule's metadata and examples.
@@ -297,6 +300,12 @@ pub const PARSE_GATE: &[(&str, u8)] = &[
     ("bearer", GATE_CONFIG | GATE_CODE),
 ];
 
+/// Whether a rules directory's file holds token formats (`[[token]]` tables) rather than rules:
+/// decided by its top-level keys, so that a file mixing both is refused by the token syntax.
+fn is_token_file(text: &str) -> bool {
+    text.parse::<toml::Table>().is_ok_and(|table| table.contains_key("token"))
+}
+
 impl Catalogue {
     /// The embedded catalogue.
     pub fn embedded() -> Result<Catalogue, RuleError> {
@@ -311,9 +320,11 @@ impl Catalogue {
             .collect()
     }
 
-    /// The embedded catalogue plus every `*.toml` in `dirs`.
+    /// The embedded catalogue plus every `*.toml` in `dirs`: rule files, and token format files
+    /// (`[[token]]` tables, as in `rules/tokens/`), which extend the token catalogue.
     pub fn with_dirs(dirs: &[impl AsRef<Path>]) -> Result<Catalogue, RuleError> {
         let mut files = Catalogue::embedded_files();
+        let mut token_files = Vec::new();
         for dir in dirs {
             let dir = dir.as_ref();
             let entries =
@@ -327,13 +338,20 @@ impl Catalogue {
             for path in paths {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|source| RuleError::Io { file: path.display().to_string(), source })?;
-                files.push((path.display().to_string(), text, Load::Eager));
+                if is_token_file(&text) {
+                    token_files.push((path.display().to_string(), text));
+                } else {
+                    files.push((path.display().to_string(), text, Load::Eager));
+                }
             }
         }
+        // Before the rules, whose examples are scanned (and so fix the token catalogue).
+        crate::formats::add_user_files(token_files).map_err(RuleError::TokenFormats)?;
         Catalogue::load_files(files)
     }
 
     /// Parses and compiles rule files given as (name, text), checking every regex and example.
+    /// (Token format files are given to [`crate::formats::add_user_files`] instead.)
     pub fn load(files: impl IntoIterator<Item = (String, String)>) -> Result<Catalogue, RuleError> {
         Catalogue::load_files(files.into_iter().map(|(file, text)| (file, text, Load::Eager)).collect())
     }

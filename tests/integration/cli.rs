@@ -612,3 +612,63 @@ fn the_token_catalogue_is_listed_and_its_tokens_are_found_anywhere() {
         assert!(!scan(format).contains("q8W2eR4tY6uI0oP3aS5d"), "{format} shows the secret");
     }
 }
+
+/// An organisation's own token format, written as the catalogue's are in a rules directory: found
+/// anywhere with its provider and revocation page, listed by `rules --tokens`, and refused with
+/// the file and the example named when an example does not hold.
+#[test]
+fn token_formats_in_a_rules_directory_extend_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |second_example: &str| {
+        format!(
+            r#"[[token]]
+id = "acme-internal-api-token"
+provider = "Acme"
+kind = "internal API token"
+prefixes = ["acme_live_"]
+pattern = "acme_live_[A-Za-z0-9]{{32}}"
+check = "none"
+revoke = "https://tokens.acme.example/revoke"
+docs = "https://tokens.acme.example/docs"
+examples = ["acme_live_Q7vX2mK9pL4rT8wZ3nB6cF1hJ5dS0aEz", "{second_example}"]
+negative_examples = ["acme_live_short", "acme_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]
+"#
+        )
+    };
+    write(dir.path(), "rules/acme.toml", &entry("acme_live_h3Jk9LmN2pQ8rS5tV7wX1yZ4aB6cD0eF"));
+    let token = ["acme_live_", "Wq8Zr3Tn6Yp1Ls4Kd7Fg2Hj5Bv9Cx0Mm"].concat();
+    write(dir.path(), "src/notes.txt", &format!("the service uses {token} for now\n"));
+    let scanned = credlint()
+        .args(["scan", "--format", "json", "--rules", "rules", "src"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(scanned.status.code(), Some(1), "{}", String::from_utf8_lossy(&scanned.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&scanned.stdout).unwrap();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["message"], "hardcoded Acme internal API token", "{json}");
+    assert_eq!(finding["revoke"], "https://tokens.acme.example/revoke");
+    assert!(!String::from_utf8_lossy(&scanned.stdout).contains(&token[4..]), "no secret in the report");
+    // Without the directory, the same text is not a finding.
+    let plain = credlint().args(["scan", "src"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(plain.status.code(), Some(0), "{}", String::from_utf8_lossy(&plain.stdout));
+
+    let listed = credlint().args(["rules", "--tokens", "--rules", "rules"]).current_dir(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("acme-internal-api-token"));
+
+    // An example that its own pattern does not find (a sequence fails the randomness floor).
+    write(dir.path(), "bad/acme.toml", &entry("acme_live_abcdefghijabcdefghijabcdefghijab"));
+    let refused = credlint().args(["scan", "--rules", "bad", "src"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("bad/acme.toml: token `acme-internal-api-token`: example 2 is not found"), "{stderr}");
+    // An id the embedded catalogue has already.
+    write(
+        dir.path(),
+        "twice/github.toml",
+        &entry("acme_live_h3Jk9LmN2pQ8rS5tV7wX1yZ4aB6cD0eF")
+            .replace("acme-internal-api-token", "github-personal-access-token"),
+    );
+    let twice = credlint().args(["scan", "--rules", "twice", "src"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(twice.status.code(), Some(2), "{}", String::from_utf8_lossy(&twice.stderr));
+}
