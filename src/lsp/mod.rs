@@ -74,6 +74,7 @@ pub fn run(embedded: Catalogue) -> anyhow::Result<()> {
         params.capabilities.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support);
     let mut server = Server::new(root, embedded, show_document);
     let (scanned_tx, scanned_rx) = crossbeam_channel::unbounded::<WorkspaceDiagnostics>();
+    let mut shut_down = false;
     'session: loop {
         if let Some(job) = server.scan_to_start() {
             let scanned_tx = scanned_tx.clone();
@@ -81,21 +82,33 @@ pub fn run(embedded: Catalogue) -> anyhow::Result<()> {
                 let _ = scanned_tx.send(job.run());
             });
         }
+        // A send fails once the client has closed the stream (an editor quitting): the session
+        // is over, and nothing is left to say to it.
         for message in server.outgoing.drain(..) {
-            connection.sender.send(message)?;
+            if connection.sender.send(message).is_err() {
+                break 'session;
+            }
         }
         crossbeam_channel::select! {
             recv(connection.receiver) -> message => {
                 let Ok(message) = message else { break 'session };
                 let mut next = Some(message);
                 while let Some(message) = next.take() {
-                    if let Message::Request(request) = &message
-                        && connection.handle_shutdown(request)?
+                    if let Message::Request(request) = &message {
+                        match connection.handle_shutdown(request) {
+                            Ok(false) => {}
+                            // Shut down and exited, or shut down and the stream closed before `exit`
+                            // (an editor quitting at once): the session ended as asked.
+                            Ok(true) | Err(_) => {
+                                shut_down = true;
+                                break 'session;
+                            }
+                        }
+                    }
+                    if let Some(reply) = server.handle(message)
+                        && connection.sender.send(reply).is_err()
                     {
                         break 'session;
-                    }
-                    if let Some(reply) = server.handle(message) {
-                        connection.sender.send(reply)?;
                     }
                     next = connection.receiver.try_recv().ok();
                 }
@@ -107,12 +120,22 @@ pub fn run(embedded: Catalogue) -> anyhow::Result<()> {
             }
         }
         for notification in server.publish_changed() {
-            connection.sender.send(notification)?;
+            if connection.sender.send(notification).is_err() {
+                break 'session;
+            }
         }
     }
     drop(connection);
-    io_threads.join()?;
-    Ok(())
+    match io_threads.join() {
+        // After a shutdown, what the transport threads met (a message after `exit` with nobody
+        // left to take it, a closed pipe) is the client leaving: the session ended as asked.
+        Err(_) if shut_down => Ok(()),
+        // The client closed its end first: nothing is left to say to it.
+        Err(error) if matches!(error.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::UnexpectedEof) => {
+            Ok(())
+        }
+        joined => Ok(joined?),
+    }
 }
 
 struct Server {

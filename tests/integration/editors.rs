@@ -47,4 +47,5 @@ fn neovim_shows_the_diagnostic_of_a_basic_auth_password() {
         "{shown}"
     );
     assert!(!shown.contains(&password), "no secret in what the editor shows");
+    assert!(shown.lines().any(|line| line == "exit: 0"), "the server ends cleanly when Neovim stops it: {shown}");
 }

@@ -329,3 +329,17 @@ fn the_workspace_config_baseline_and_whole_repository_rules_apply() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
 }
+
+/// An editor that quits asks for shutdown and may close the stream before sending `exit`: the
+/// server ends with success, as the protocol says for a session that was shut down.
+#[test]
+fn a_client_that_closes_after_shutdown_ends_the_session_cleanly() {
+    let mut client = Client::start();
+    client.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
+    client.notify("initialized", json!({}));
+    client.request("shutdown", Value::Null);
+    let Client { mut child, stdin, .. } = client;
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
