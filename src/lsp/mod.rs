@@ -33,7 +33,7 @@ use lsp_types::{
     TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::fact::Value;
+use crate::fact::{Facts, Value};
 use crate::finding::{Finding, Severity};
 use crate::rules::Catalogue;
 use crate::source::{FileKind, SourceFile};
@@ -340,10 +340,15 @@ impl Server {
     /// comments, the config's rule settings, the baseline, one finding per place. None when the
     /// config excludes the file.
     fn findings(&self, document: &Document, file: &SourceFile) -> Vec<Finding> {
+        self.scanned(document, file).1
+    }
+
+    /// [`Server::findings`], with the facts they were checked on (what the quick fixes read).
+    fn scanned(&self, document: &Document, file: &SourceFile) -> (Facts, Vec<Finding>) {
         if self.workspace.as_ref().is_some_and(|w| w.excludes(&key_of(&document.uri))) {
-            return Vec::new();
+            return (Facts::default(), Vec::new());
         }
-        let (_, mut findings) = crate::scan_source(file, &self.catalogue);
+        let (facts, mut findings) = crate::scan_source(file, &self.catalogue);
         let suppressions = crate::suppress::parse(file);
         let today = crate::date::Date::today();
         let line_of = |path: &Path, offset: usize| (path == file.path).then(|| file.lines.line_of(offset));
@@ -351,7 +356,7 @@ impl Server {
         findings.extend(applied.findings);
         workspace::as_a_scan_would(&mut findings, self.workspace.as_ref());
         crate::finding::merge_places(&mut findings);
-        findings
+        (facts, findings)
     }
 
     fn diagnostics(&self, document: &Document) -> Vec<Diagnostic> {
@@ -374,6 +379,8 @@ impl Server {
     fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let Some(document) = self.documents.get(&key_of(&params.text_document.uri)) else { return Vec::new() };
         let file = self.source(document);
+        // Scanned once for the request, and only if an environment read may be offered.
+        let scanned = std::cell::OnceCell::new();
         let mut actions = Vec::new();
         for diagnostic in params.context.diagnostics.iter().filter(|d| d.source.as_deref() == Some("credlint")) {
             let Some(NumberOrString::String(lead)) = &diagnostic.code else { continue };
@@ -390,7 +397,8 @@ impl Server {
             if let Some(action) = ignore_action(document, &file, diagnostic, lead, &rules) {
                 actions.push(action);
             }
-            if let Some(action) = self.env_read_action(document, &file, diagnostic, &rules) {
+            let scanned = || scanned.get_or_init(|| self.scanned(document, &file));
+            if let Some(action) = env_read_action(document, &file, scanned, diagnostic, &rules) {
                 actions.push(action);
             }
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -406,48 +414,6 @@ impl Server {
             }));
         }
         actions
-    }
-
-    /// Replaces the literal a storage finding points at with a read of an environment variable
-    /// named after the credential (`jira_password` reads `JIRA_PASSWORD`).
-    fn env_read_action(
-        &self,
-        document: &Document,
-        file: &SourceFile,
-        diagnostic: &Diagnostic,
-        rules: &[String],
-    ) -> Option<CodeActionOrCommand> {
-        const LITERAL_RULES: &[&str] =
-            &[crate::check::HARDCODED_CREDENTIAL, crate::check::BASIC_AUTH_PASSWORD, crate::check::CREDENTIAL_IN_URL];
-        if !rules.iter().any(|rule| LITERAL_RULES.contains(&rule.as_str())) {
-            return None;
-        }
-        let finding = self.findings(document, file).into_iter().find(|finding| {
-            range_of(file, finding.primary.span) == diagnostic.range && LITERAL_RULES.contains(&&*finding.rule)
-        })?;
-        let span = finding.primary.span;
-        let facts = crate::extract::extract(file, &self.catalogue);
-        let name = facts.uses.iter().find_map(|credential| match &credential.secret {
-            Value::Literal { span: at, .. } if *at == span => credential.secret_name.clone(),
-            _ => None,
-        });
-        let fallback = if &*finding.rule == crate::check::BASIC_AUTH_PASSWORD { "PASSWORD" } else { "SECRET" };
-        let variable = env_read::variable_name(name.as_deref(), fallback);
-        let edits = env_read::replace_with_env_read(file.kind, &file.text, (span.start, span.end), &variable)?;
-        let edits = edits
-            .into_iter()
-            .map(|edit| TextEdit { range: range_of(file, Span::new(edit.start, edit.end)), new_text: edit.text })
-            .collect();
-        #[allow(clippy::mutable_key_type)] // see `ignore_action`
-        let changes = [(document.uri.clone(), edits)].into_iter().collect();
-        Some(CodeActionOrCommand::CodeAction(CodeAction {
-            title: format!("credlint: read the secret from the environment variable {variable}"),
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![diagnostic.clone()]),
-            edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
-            is_preferred: Some(true),
-            ..CodeAction::default()
-        }))
     }
 
     /// `credlint.explain RULE`: the client opens the rule's page (`window/showDocument`), or,
@@ -556,6 +522,48 @@ fn diagnostic<'s>(
             "rules": std::iter::once(&*finding.rule).chain(finding.also.iter().map(|a| &*a.rule)).collect::<Vec<_>>(),
         })),
     })
+}
+
+/// Replaces the literal a storage finding points at with a read of an environment variable
+/// named after the credential (`jira_password` reads `JIRA_PASSWORD`).
+fn env_read_action<'s>(
+    document: &Document,
+    file: &SourceFile,
+    scanned: impl FnOnce() -> &'s (Facts, Vec<Finding>),
+    diagnostic: &Diagnostic,
+    rules: &[String],
+) -> Option<CodeActionOrCommand> {
+    const LITERAL_RULES: &[&str] =
+        &[crate::check::HARDCODED_CREDENTIAL, crate::check::BASIC_AUTH_PASSWORD, crate::check::CREDENTIAL_IN_URL];
+    if !rules.iter().any(|rule| LITERAL_RULES.contains(&rule.as_str())) {
+        return None;
+    }
+    let (facts, findings) = scanned();
+    let finding = findings.iter().find(|finding| {
+        range_of(file, finding.primary.span) == diagnostic.range && LITERAL_RULES.contains(&&*finding.rule)
+    })?;
+    let span = finding.primary.span;
+    let name = facts.uses.iter().find_map(|credential| match &credential.secret {
+        Value::Literal { span: at, .. } if *at == span => credential.secret_name.clone(),
+        _ => None,
+    });
+    let fallback = if &*finding.rule == crate::check::BASIC_AUTH_PASSWORD { "PASSWORD" } else { "SECRET" };
+    let variable = env_read::variable_name(name.as_deref(), fallback);
+    let edits = env_read::replace_with_env_read(file.kind, &file.text, (span.start, span.end), &variable)?;
+    let edits = edits
+        .into_iter()
+        .map(|edit| TextEdit { range: range_of(file, Span::new(edit.start, edit.end)), new_text: edit.text })
+        .collect();
+    #[allow(clippy::mutable_key_type)] // see `ignore_action`
+    let changes = [(document.uri.clone(), edits)].into_iter().collect();
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!("credlint: read the secret from the environment variable {variable}"),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic.clone()]),
+        edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
+        is_preferred: Some(true),
+        ..CodeAction::default()
+    }))
 }
 
 /// A `credlint:ignore` comment for `rules` on the line above the diagnostic, in the file's
