@@ -203,8 +203,19 @@ pub fn add_user_files(files: Vec<(String, String)>) -> Result<(), String> {
     if files.is_empty() {
         return Ok(());
     }
-    let own = Formats::load(files.clone())?;
-    for entry in &own.entries {
+    // Their patterns compile now, so that a bad one is named as such; the embedded ones compile on
+    // first use, as in any scan.
+    for (file, text) in &files {
+        def::parse_file(file, text, true)?;
+    }
+    let user_files: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
+    let (all, errors) = Formats::load_valid(embedded_files().chain(files));
+    if let Some(error) = errors.into_iter().next() {
+        return Err(error);
+    }
+    // Judged in the catalogue they join: an example that an embedded format takes over is not
+    // found as its own.
+    for entry in all.entries.iter().filter(|entry| user_files.contains(&entry.file)) {
         let line = |token: &str| match entry.keywords.first() {
             Some(keyword) => format!("{keyword}: {token}"),
             None => format!("see {token} here"),
@@ -212,7 +223,7 @@ pub fn add_user_files(files: Vec<(String, String)>) -> Result<(), String> {
         let found_whole = |token: &str| {
             let line = line(token);
             let at = line.find(token).unwrap_or(0);
-            own.find_all(&line)
+            all.find_all(&line)
                 .iter()
                 .any(|m| m.entry == entry.index as usize && m.span.start == at && m.span.end == at + token.len())
         };
@@ -222,12 +233,11 @@ pub fn add_user_files(files: Vec<(String, String)>) -> Result<(), String> {
             return Err(format!("{problem} is not found whole as this format (its pattern, check or randomness)"));
         }
         let found_as_this =
-            |negative: &str| own.find_all(&line(negative)).iter().any(|m| m.entry == entry.index as usize);
+            |negative: &str| all.find_all(&line(negative)).iter().any(|m| m.entry == entry.index as usize);
         if let Some(index) = entry.negative_examples.iter().position(|negative| found_as_this(negative)) {
             return Err(format!("{} is found as this format", at("negative example", index)));
         }
     }
-    let all = Formats::load(embedded_files().chain(files))?;
     FORMATS
         .set(all)
         .map_err(|_| "token formats from a rules directory are added before the first scan of a process".to_owned())
