@@ -2,8 +2,10 @@
 //! literal with a read of an environment variable in the file's language, plus the import that the
 //! read needs, and the variable's name derived from the credential's name in code.
 //!
-//! It owns the judgement of *where* a read may go, made from the text alone (no syntax tree: the
-//! document is being typed and may not parse). The literal must be one whole string literal —
+//! It owns the judgement of *where* a read may go, made from the text (the document is being typed
+//! and may not parse), except in Rust, whose syntax tree the project already reads
+//! (`extract::rust_constants`: a Rust file that doesn't parse gets no fix). The literal must be
+//! one whole string literal —
 //! matching quotes, no prefix that changes its meaning (`f"…"`, `b"…"`, `r#"…"#`), no
 //! interpolation — and its slot must take a run-time expression: not a Rust, Go, C# or PHP
 //! constant, an annotation or attribute argument, a `case` label or a match pattern. Whatever it
@@ -590,105 +592,16 @@ fn go_os_import(text: &str) -> Option<Edit> {
 // Rust
 
 fn rust(text: &str, literal: &Literal, var: &str) -> Option<Vec<Edit>> {
-    // A match pattern (`"…" =>`, `"…" | "…"`, `"…" if guard =>`) takes literals only.
-    let after = rest_after(text, literal.to);
-    let pattern = after.starts_with("=>") || after.starts_with('|') || strip_word(after, "if").is_some();
-    if pattern || rust_constant_slot(text, literal.from) {
+    // A constant, a `const fn`, an attribute or a pattern takes no run-time value; a file that doesn't
+    // parse can't say where the literal is.
+    let regions = crate::extract::rust_constants::regions(text)?;
+    if regions.iter().any(|region| region.start <= literal.from && literal.to <= region.end) {
         return None;
     }
     // The read is a `String` where a `&str` was; borrowed, it fits the slot, but a method called on the literal
     // (`"…".to_string()`) would bind tighter than `&`, and takes the `String` as well.
     let borrow = if text.as_bytes().get(literal.to) == Some(&b'.') { "" } else { "&" };
     Some(vec![literal.replaced_by(format!("{borrow}std::env::var(\"{var}\").expect(\"{var} is set\")"))])
-}
-
-/// Whether a Rust literal starting at `at` sits where only a constant may: in a `const` or `static` item or a
-/// `const fn`, however many lines and braces away its start is (`const C: Config = Config {` … `token: "…"`), or
-/// in an attribute.
-fn rust_constant_slot(text: &str, at: usize) -> bool {
-    let Some(code) = text.get(..at) else { return true };
-    rust_statement_starts(code).into_iter().any(|start| code.get(start..).is_none_or(rust_declares_constant))
-}
-
-/// The start of each statement enclosing the end of `code`, outermost first: a light lexer that skips comments,
-/// strings and character literals, and opens a statement after each `{`, `;` and item-ending `}`.
-fn rust_statement_starts(code: &str) -> Vec<usize> {
-    let bytes = code.as_bytes();
-    let mut starts = vec![0];
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        i = match b {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                code.get(i..).and_then(|r| r.find('\n')).map_or(code.len(), |n| i + n)
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
-            b'"' => skip_string(bytes, i + 1),
-            b'\'' => skip_char_literal(code, i),
-            b if is_ident_byte(b) => skip_word_or_raw_string(code, i).unwrap_or(code.len()),
-            b'{' => {
-                starts.push(i + 1);
-                i + 1
-            }
-            b'}' => {
-                close_block(code, &mut starts, i);
-                i + 1
-            }
-            b';' => {
-                if let Some(last) = starts.last_mut() {
-                    *last = i + 1;
-                }
-                i + 1
-            }
-            _ => i + 1,
-        };
-    }
-    starts
-}
-
-/// At a `}`: the block's statement is over, and so is the enclosing one unless it is a `const`/`static` item,
-/// which ends only at its `;` (`const C: Config = Config { … };`).
-fn close_block(code: &str, starts: &mut Vec<usize>, at: usize) {
-    if starts.len() > 1 {
-        starts.pop();
-    }
-    if let Some(last) = starts.last_mut()
-        && !code.get(*last..at).is_some_and(rust_constant_item)
-    {
-        *last = at + 1;
-    }
-}
-
-/// One past the `*/` closing the (possibly nested) block comment at `at`.
-fn skip_block_comment(bytes: &[u8], at: usize) -> usize {
-    let (mut depth, mut i) = (0usize, at);
-    while let Some(pair) = bytes.get(i..i + 2) {
-        match pair {
-            b"/*" => depth += 1,
-            b"*/" => depth -= 1,
-            _ => {
-                i += 1;
-                continue;
-            }
-        }
-        i += 2;
-        if depth == 0 {
-            return i;
-        }
-    }
-    bytes.len()
-}
-
-/// One past the `"` closing a string whose content starts at `from`.
-fn skip_string(bytes: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
 }
 
 /// Past a character literal at `at` (`'a'`, `'\''`, `'é'`), or past the quote of a lifetime or label.
@@ -715,56 +628,6 @@ fn skip_word_or_raw_string(code: &str, at: usize) -> Option<usize> {
         }
     }
     Some(end)
-}
-
-/// The first word of a Rust statement after its comments, attributes and visibility, and the text after it;
-/// `None` when the statement ends inside an attribute.
-fn rust_statement_head(statement: &str) -> Option<(&str, &str)> {
-    let mut rest = statement;
-    loop {
-        rest = rest.trim_start();
-        if let Some(comment) = rest.strip_prefix("//") {
-            rest = comment.find('\n').map_or("", |n| &comment[n..]);
-        } else if let Some(comment) = rest.strip_prefix("/*") {
-            rest = comment.find("*/").map_or("", |n| &comment[n + 2..]);
-        } else if rest.starts_with("#[") || rest.starts_with("#![") {
-            rest = after_brackets(rest)?;
-        } else if let Some(visible) = strip_word(rest, "pub").map(str::trim_start) {
-            // `pub(crate)`, `pub(in path)`
-            rest = if visible.starts_with('(') { visible.find(')').map_or("", |n| &visible[n + 1..]) } else { visible };
-        } else {
-            break;
-        }
-    }
-    Some(rest.split_at(rest.bytes().take_while(|&b| is_ident_byte(b)).count()))
-}
-
-/// The text after the bracket group that opens in `text` (an attribute); `None` if it doesn't close.
-fn after_brackets(text: &str) -> Option<&str> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'[' => depth += 1,
-            b']' if depth == 1 => return text.get(i + 1..),
-            b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Whether a statement (up to the literal) declares a constant: `const`, `static`, `const fn`, or is an attribute.
-fn rust_declares_constant(statement: &str) -> bool {
-    rust_statement_head(statement).is_none_or(|(word, _)| matches!(word, "const" | "static"))
-}
-
-/// Whether a statement is a `const NAME:` or `static [mut] NAME:` item (one that ends at `;`, unlike `const fn`).
-fn rust_constant_item(statement: &str) -> bool {
-    let Some((word @ ("const" | "static"), rest)) = rust_statement_head(statement) else { return false };
-    let rest = rest.trim_start();
-    let rest = if word == "static" { strip_word(rest, "mut").unwrap_or(rest).trim_start() } else { rest };
-    let name = rest.bytes().take_while(|&b| is_ident_byte(b)).count();
-    name > 0 && rest.get(name..).is_some_and(|after| after.trim_start().starts_with(':'))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1415,10 +1278,12 @@ mod tests {
         refused(FileKind::Rust, "fn f() { let t = r\"s3cr3t\"; }", "s3cr3t");
         refused(FileKind::Rust, "fn f() { let t = r#\"s3cr3t\"#; }", "s3cr3t");
         refused(FileKind::Rust, "fn f() { let t = c\"s3cr3t\"; }", "s3cr3t");
+        // A file that doesn't parse: where the literal stands can't be told.
+        refused(FileKind::Rust, "fn f() { let t = \"s3cr3t\";\n", "s3cr3t");
     }
 
     #[test]
-    fn rust_lexer_skips_braces_in_strings_comments_and_chars() {
+    fn rust_braces_in_strings_comments_and_chars_do_not_end_a_block() {
         // Braces in a string, a comment and a char must not close the function's block early.
         fixed(
             FileKind::Rust,

@@ -6,7 +6,8 @@
 //! (reqwest/ureq/http calls, headers, base64 `user:secret`, URLs, and the connection each serves),
 //! `fields` (credential-named fields of struct literals and `json!` objects), `creation` (token
 //! creation requests in `json!` bodies), `macros` (macro bodies, parsed before the walk), `scope`,
-//! `lit` (exact spans inside literals), `fmt` (format strings), `nesting` (the stack guard).
+//! `lit` (exact spans inside literals), `fmt` (format strings), `nesting` (the stack guard);
+//! `constants` (where only a constant may stand, for the language server's quick fix).
 //! Called by `extract` for `FileKind::Rust`; the text patterns run on the file afterwards and
 //! `extract` keeps one use per secret span, the one found here first.
 //!
@@ -16,6 +17,7 @@
 //! note and is left to the text patterns.
 
 mod auth;
+pub mod constants;
 mod creation;
 mod fields;
 mod fmt;
@@ -62,30 +64,35 @@ pub fn extract(file: &SourceFile) -> Facts {
     if !prefilter::worth_parsing(text) {
         return Facts::default();
     }
-    // `proc-macro2` keeps every lexed file in a thread-local source map (spans index into it), so
-    // a fresh thread also means nothing accumulates on the caller's thread.
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("credlint-syn".to_owned())
-            .stack_size(PARSER_STACK_BYTES)
-            .spawn_scoped(scope, || extract_text(text));
-        match spawned {
-            Ok(handle) => {
-                handle.join().unwrap_or_else(|_| problem("rust: the parser failed; scanned with text patterns only"))
-            }
-            Err(error) => {
-                problem(&format!("rust: could not start the parser ({error}); scanned with text patterns only"))
-            }
-        }
-    })
+    on_parsed(text, walk_file).unwrap_or_else(|message| problem(&message))
 }
 
 fn problem(message: &str) -> Facts {
     Facts { problems: vec![Problem { kind: ProblemKind::Unparsable, message: message.to_owned() }], ..Facts::default() }
 }
 
-/// Lexes, guards, parses and walks one file, on the parser thread.
-fn extract_text(text: &str) -> Facts {
+/// Parses `text` safely and gives its syntax tree to `walk`, on a parser thread of its own: the
+/// extractor's way in, and any other reader of Rust syntax (`constants`). `Err` says why the file
+/// was not parsed, in a file problem's words.
+fn on_parsed<T: Send>(text: &str, walk: impl FnOnce(Source<'_>, &syn::File) -> T + Send) -> Result<T, String> {
+    // `proc-macro2` keeps every lexed file in a thread-local source map (spans index into it), so
+    // a fresh thread also means nothing accumulates on the caller's thread.
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("credlint-syn".to_owned())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || parse_text(text).map(|(src, file)| walk(src, &file)));
+        match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err("rust: the parser failed; scanned with text patterns only".to_owned())),
+            Err(error) => Err(format!("rust: could not start the parser ({error}); scanned with text patterns only")),
+        }
+    })
+}
+
+/// Lexes, guards and parses one file, on the parser thread.
+fn parse_text(text: &str) -> Result<(Source<'_>, syn::File), String> {
     // `syn::parse_file` strips a byte order mark and a `#!` line before lexing; so does this, to
     // lex once and keep the offset of what was lexed.
     let mut base = 0;
@@ -99,31 +106,26 @@ fn extract_text(text: &str) -> Facts {
         base += line_end;
         content = &content[line_end..];
     }
-    let tokens = match TokenStream::from_str(content) {
-        Ok(tokens) => tokens,
-        Err(error) => {
-            let line = error.span().start().line;
-            return problem(&format!("rust: {error} at line {line}; scanned with text patterns only"));
-        }
+    let unparsable = |error: &dyn std::fmt::Display, line: usize| {
+        format!("rust: {error} at line {line}; scanned with text patterns only")
     };
+    let tokens = TokenStream::from_str(content).map_err(|error| unparsable(&error, error.span().start().line))?;
     let nesting = nesting::measure(tokens.clone(), MAX_NESTING_SCORE);
     if nesting.score > MAX_NESTING_SCORE {
-        return problem(&format!(
+        return Err(format!(
             "rust: code nested too deeply to parse safely at line {}; scanned with text patterns only",
             nesting.line
         ));
     }
-    let file = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => file,
-        Err(error) => {
-            let line = error.span().start().line;
-            return problem(&format!("rust: {error} at line {line}; scanned with text patterns only"));
-        }
-    };
-    let src = Source { text, base };
-    let store = MacroStore::collect(src, &file);
+    let file = syn::parse2::<syn::File>(tokens).map_err(|error| unparsable(&error, error.span().start().line))?;
+    Ok((Source { text, base }, file))
+}
+
+/// Walks one parsed file for its facts, on the parser thread.
+fn walk_file(src: Source<'_>, file: &syn::File) -> Facts {
+    let store = MacroStore::collect(src, file);
     let mut extractor = Extractor::new(src, &store);
-    extractor.visit_file(&file);
+    extractor.visit_file(file);
     let mut facts = extractor.finish();
     for (line, name, error) in &store.failures {
         facts.problems.push(Problem {
