@@ -283,13 +283,11 @@ fn inside_string_or_comment(kind: FileKind, text: &str, at: usize) -> bool {
     false
 }
 
+/// Whether a line comment opens at `rest`, in the kind's own comment syntax.
 fn line_comment_starts(kind: FileKind, rest: &[u8]) -> bool {
-    match kind {
-        FileKind::Python | FileKind::Ruby | FileKind::PowerShell => rest.starts_with(b"#"),
-        // `#[…]` is an attribute
-        FileKind::Php => rest.starts_with(b"//") || (rest.starts_with(b"#") && !rest.starts_with(b"#[")),
-        _ => rest.starts_with(b"//"),
-    }
+    // `#[…]` opens a PHP attribute, not a comment.
+    !(kind == FileKind::Php && rest.starts_with(b"#["))
+        && kind.line_comment_leaders().iter().any(|leader| rest.starts_with(leader.as_bytes()))
 }
 
 /// Past the string or character literal whose quote is at `i` of `line`; `None` if it runs past the line's end.
