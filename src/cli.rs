@@ -94,8 +94,11 @@ pub enum Command {
     /// Serve the Language Server Protocol on stdin and stdout, for an editor.
     ///
     /// Each open document is scanned as it is edited (its in-memory text, through the same
-    /// per-file rules as `scan`, its `credlint:ignore` comments applied); findings are published
-    /// as diagnostics with the rule's page, a quick fix adds an ignore comment, and hover
+    /// per-file rules as `scan`, its `credlint:ignore` comments applied), with the workspace's
+    /// `.credlint.toml` and `.credlint-baseline.json`; a background scan of the workspace, after
+    /// start and each save, adds the whole-repository rules (shared-credential, the inventory's).
+    /// Findings are published as diagnostics with the rule's page; quick fixes add an ignore
+    /// comment, read a hardcoded secret from the environment, or open the rule's page; hover
     /// explains the rule.
     #[command(
         after_help = "Examples:\n  credlint lsp   (started by the editor; see the README for Neovim, Helix and VS Code)"
