@@ -44,7 +44,7 @@ fn synthetic_sites(count: usize) -> Vec<Site> {
                     }),
                     connection: None,
                     span: Span::new(0, 80),
-                    extractor: "bench".to_owned(),
+                    extractor: "bench".into(),
                 },
             }
         })
@@ -59,7 +59,7 @@ fn main() {
     for _ in 0..5 {
         let sites = synthetic_sites(count);
         let start = Instant::now();
-        let graph = build_graph(sites);
+        let graph = build_graph(sites, false);
         found = shared_credentials(&graph, &catalogue, &AnalyzeSettings::default()).len();
         times.push(start.elapsed());
     }

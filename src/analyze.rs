@@ -69,6 +69,10 @@ pub struct AnalyzeSettings {
     pub report_unused_ignores: bool,
     /// The credential inventory from the config, if it has one.
     pub inventory: Option<crate::inventory::Inventory>,
+    /// Keep every credential in the graph, a literal used once included (`credlint graph` shows
+    /// them all). Off, such a literal gets no node: it serves one connection and has no name, so
+    /// no rule can read it, and a file of 300,000 of them would otherwise hold 300,000 nodes.
+    pub whole_graph: bool,
 }
 
 impl Default for AnalyzeSettings {
@@ -79,6 +83,7 @@ impl Default for AnalyzeSettings {
             today: None,
             report_unused_ignores: false,
             inventory: None,
+            whole_graph: false,
         }
     }
 }
@@ -304,14 +309,15 @@ fn scope_of<'r>(path: &std::path::Path, roots: &'r [PathBuf]) -> &'r std::path::
         .map_or(std::path::Path::new(""), PathBuf::as_path)
 }
 
-pub fn build_graph(sites: Vec<Site>) -> Graph {
+pub fn build_graph(sites: Vec<Site>, whole: bool) -> Graph {
     let roots = project_roots(&sites);
     let key = RandomState::new();
     let key_hash = key.clone();
     let mut groups = Groups::default();
     let mut site_group: Vec<Option<usize>> = Vec::with_capacity(sites.len());
     let mut names_of: HashMap<usize, String> = HashMap::new();
-    let mut literal_of: HashMap<usize, String> = HashMap::new();
+    // A literal identity's first site: its description is written once, for its node.
+    let mut literal_of: HashMap<usize, usize> = HashMap::new();
     for site in &sites {
         if site.test_or_doc || !authenticates(&site.credential) {
             site_group.push(None);
@@ -328,10 +334,7 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
                     None
                 } else {
                     let literal = groups.id(Identity::Literal(key.hash_one(text)));
-                    literal_of.entry(literal).or_insert_with(|| match class {
-                        SecretClass::Token { format } => format!("{} ({})", format.describe(), redact(text)),
-                        _ => format!("a password ({})", redact(text)),
-                    });
+                    literal_of.entry(literal).or_insert(site_group.len());
                     // `JIRA_TOKEN=ATATT…` defines the name: uses of `$JIRA_TOKEN` are this literal.
                     if is_definition(credential)
                         && let Some(name) =
@@ -374,18 +377,23 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
     let mut roots: Vec<Option<usize>> = site_group.iter().map(|g| g.map(|g| groups.find(g))).collect();
     // Names and literals of every identity, gathered onto their group's root.
     let mut root_names: HashMap<usize, BTreeSet<String>> = HashMap::new();
-    let mut root_literal: HashMap<usize, String> = HashMap::new();
+    let mut root_literal: HashMap<usize, usize> = HashMap::new();
     for (id, name) in &names_of {
         root_names.entry(groups.find(*id)).or_default().insert(name.clone());
     }
-    for (id, literal) in &literal_of {
-        root_literal.entry(groups.find(*id)).or_insert_with(|| literal.clone());
+    for (id, &site) in &literal_of {
+        let at = root_literal.entry(groups.find(*id)).or_insert(site);
+        *at = (*at).min(site);
+    }
+    drop(literal_of);
+    if !whole {
+        forget_lone_literals(&mut roots, &root_names);
     }
     for (index, root) in roots.iter_mut().enumerate() {
         let Some(root) = *root else { continue };
         let node_index = *node_of.entry(root).or_insert_with(|| {
             let names = root_names.remove(&root).unwrap_or_default();
-            let literal = root_literal.get(&root).cloned();
+            let literal = root_literal.get(&root).map(|&site| describe_literal(&sites[site].credential));
             let label = match (names.iter().next(), &literal) {
                 (Some(name), _) => format!("`{}`", name.trim_start_matches("store:").trim_start_matches("template:")),
                 (None, Some(described)) => {
@@ -445,6 +453,30 @@ pub fn build_graph(sites: Vec<Site>) -> Graph {
     Graph { sites, credentials }
 }
 
+/// How a report names a hardcoded credential: its format, or a password, with its redacted form.
+fn describe_literal(credential: &CredentialUse) -> String {
+    let Value::Literal { text, .. } = &credential.secret else { return "a credential".to_owned() };
+    let prior = credential.secret_name.as_deref().map_or(crate::classify::NamePrior::Neutral, name_prior);
+    match classify_literal(text, prior).class {
+        SecretClass::Token { format } => format!("{} ({})", format.describe(), redact(text)),
+        _ => format!("a password ({})", redact(text)),
+    }
+}
+
+/// Drops the groups of one site that no name joins: a literal used once serves one connection,
+/// so it is never shared, and with no name no inventory entry can be about it.
+fn forget_lone_literals(roots: &mut [Option<usize>], root_names: &HashMap<usize, BTreeSet<String>>) {
+    let mut sites_of_root: HashMap<usize, u32> = HashMap::new();
+    for root in roots.iter().flatten() {
+        *sites_of_root.entry(*root).or_default() += 1;
+    }
+    for root in roots.iter_mut() {
+        if root.is_some_and(|r| sites_of_root[&r] == 1 && !root_names.contains_key(&r)) {
+            *root = None;
+        }
+    }
+}
+
 /// A named consumer (a Jenkins pipeline binding the credential) whose file also shows where the
 /// credential goes (a curl to a host in the same pipeline) is that connection, not another one:
 /// its sites become definitions.
@@ -460,6 +492,9 @@ fn absorb_named_consumers(credential: &mut CredentialNode, sites: &[Site]) {
         c.sites.iter().all(|&s| sites[s].credential.target.is_none() && sites[s].credential.connection.is_some())
             && c.sites.iter().all(|&s| targeted.contains(sites[s].file_path()))
     };
+    if !credential.connections.iter().any(absorbed) {
+        return;
+    }
     let (absorbed, kept): (Vec<Connection>, Vec<Connection>) =
         std::mem::take(&mut credential.connections).into_iter().partition(absorbed);
     credential.connections = kept;
@@ -710,7 +745,7 @@ mod tests {
                 }),
                 connection: None,
                 span: Span::new(0, 10),
-                extractor: "test".to_owned(),
+                extractor: "test".into(),
             },
         }
     }
@@ -725,7 +760,7 @@ mod tests {
             site("sync.py", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
             site("ci.yml", reference(RefKind::CiSecret, "jira_token"), Some("confluence.example.com")),
         ];
-        let graph = build_graph(sites);
+        let graph = build_graph(sites, true);
         assert_eq!(graph.credentials.len(), 1);
         assert_eq!(graph.credentials[0].connections.len(), 2);
     }
@@ -738,7 +773,7 @@ mod tests {
             site("c.yml", reference(RefKind::CiSecret, "GITHUB_TOKEN"), Some("api.github.com")),
             site("d.yml", reference(RefKind::CiSecret, "GITHUB_TOKEN"), Some("uploads.github.com")),
         ];
-        let graph = build_graph(sites);
+        let graph = build_graph(sites, true);
         assert_eq!(graph.credentials.len(), 1);
         assert_eq!(graph.credentials[0].connections.len(), 1);
     }
@@ -757,11 +792,42 @@ mod tests {
                 Some("git.example.com"),
             ),
         ];
-        let graph = build_graph(sites);
+        let graph = build_graph(sites, true);
         assert_eq!(graph.credentials.len(), 1, "{:?}", graph.credentials);
         let node = &graph.credentials[0];
         assert_eq!(node.connections.len(), 2);
         assert_eq!(node.definitions, vec![0]);
         assert!(!node.label.contains("9sLq0Zx7"), "labels never show a secret: {}", node.label);
+    }
+
+    #[test]
+    fn a_literal_used_once_has_a_node_only_in_the_whole_graph() {
+        let lone = || {
+            vec![
+                site(
+                    "a.py",
+                    Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)),
+                    Some("jira.example.com"),
+                ),
+                site("b.py", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
+            ]
+        };
+        let whole = build_graph(lone(), true);
+        assert_eq!(whole.credentials.len(), 2);
+        let lean = build_graph(lone(), false);
+        assert_eq!(lean.credentials.len(), 1, "the reference keeps its node: {:?}", lean.credentials);
+        assert!(lean.credentials[0].names.contains("JIRA_TOKEN"));
+        assert_eq!(lean.sites.len(), 2, "every site stays, for history and the graph report");
+        // Used twice, the literal is a credential that may be shared, and keeps its node.
+        let mut twice = lone();
+        twice.push(site(
+            "c.py",
+            Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)),
+            Some("confluence.example.com"),
+        ));
+        let graph = build_graph(twice, false);
+        let shared = graph.credentials.iter().find(|c| c.literal).expect("the literal's node");
+        assert_eq!(shared.connections.len(), 2);
+        assert!(shared.label.starts_with("the same hardcoded"), "{}", shared.label);
     }
 }

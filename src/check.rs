@@ -211,14 +211,15 @@ fn check_use(
     let context_reason: Arc<str> = Arc::from(context_reason);
     let mut emit = |rule: &str, severity: Option<Severity>, message: String, label: String, reason: Option<String>| {
         let Some(meta) = catalogue.rule(rule) else { return };
-        let mut secondary = Vec::new();
-        if let Some(target) = &credential.target
-            && target.span != credential.secret.span()
-        {
+        let target = credential.target.as_ref().filter(|target| target.span != credential.secret.span());
+        // The secret was bound elsewhere: show where it is used too.
+        let bound_elsewhere = secret_span.end <= credential.span.start || secret_span.start >= credential.span.end;
+        // Sized exactly: a push would reserve four locations for each of a file's findings.
+        let mut secondary = Vec::with_capacity(usize::from(target.is_some()) + usize::from(bound_elsewhere));
+        if let Some(target) = target {
             secondary.push(Location { path: file.path.clone(), span: target.span, label: CONNECTION_LABEL.to_owned() });
         }
-        if secret_span.end <= credential.span.start || secret_span.start >= credential.span.end {
-            // The secret was bound elsewhere: show where it is used too.
+        if bound_elsewhere {
             secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".to_owned() });
         }
         let severity = if context_note {

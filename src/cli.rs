@@ -586,6 +586,7 @@ fn prepare(args: &InputArgs, verbose: bool) -> anyhow::Result<(ScanSettings, Cat
             today: args.today,
             report_unused_ignores: false,
             inventory: config.inventory.clone(),
+            whole_graph: false,
         },
     };
     Ok((settings, catalogue))
@@ -631,7 +632,9 @@ fn run_graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.output {
         output::check(path, args.allow_symlinked_output)?;
     }
-    let (settings, catalogue) = prepare(&args.input, false)?;
+    let (mut settings, catalogue) = prepare(&args.input, false)?;
+    // The graph shows every credential, a literal used once included.
+    settings.analyze.whole_graph = true;
     let outcome = scan(&settings, &catalogue);
     let mut buffer = Vec::new();
     report::graph::write(args.format, &outcome, &mut buffer)?;

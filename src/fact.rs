@@ -173,7 +173,8 @@ pub struct CredentialUse {
     /// The whole use: the call, the flag, the config entry.
     pub span: Span,
     /// The extractor (pattern id or parser) that found it, for `--explain`-style debugging.
-    pub extractor: String,
+    /// Shared: every use one extractor finds in a file names it with one allocation.
+    pub extractor: std::sync::Arc<str>,
 }
 
 impl CredentialUse {

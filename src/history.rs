@@ -248,7 +248,7 @@ mod tests {
                 target: None,
                 connection: None,
                 span: Span::new(0, 4),
-                extractor: "test".to_owned(),
+                extractor: "test".into(),
             },
         }
     }

@@ -164,7 +164,7 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     flows.sort_by(|a, b| a.0.cmp(&b.0));
     let joined = flow_findings(&flows, &mut sources, catalogue);
     merge_joined(&mut findings, joined);
-    let graph = analyze::build_graph(sites);
+    let graph = analyze::build_graph(sites, settings.whole_graph);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
     let today = settings.today.unwrap_or_else(date::Date::today);
     findings.extend(revocation::token_findings(&creations, catalogue, today, settings.max_token_lifetime_days));
@@ -441,7 +441,7 @@ pub fn scan_with_progress(
     }
     // Walk order depends on threads: sort the sites so the graph and its findings do not.
     sites.sort_by(|a, b| (&a.path, a.credential.span).cmp(&(&b.path, b.credential.span)));
-    outcome.graph = analyze::build_graph(sites);
+    outcome.graph = analyze::build_graph(sites, settings.analyze.whole_graph);
     outcome.findings.extend(analyze::shared_credentials(&outcome.graph, catalogue, &settings.analyze));
     let today = settings.analyze.today.unwrap_or_else(date::Date::today);
     outcome.findings.extend(revocation::token_findings(

@@ -39,7 +39,7 @@ pub fn extract(file: &SourceFile, uses: &mut Vec<CredentialUse>) {
             target: None,
             connection: None,
             span: token.span,
-            extractor: format!("{EXTRACTOR_PREFIX}{}", entry.id),
+            extractor: format!("{EXTRACTOR_PREFIX}{}", entry.id).into(),
         });
     }
 }

@@ -80,7 +80,7 @@ fn finish(entry: Option<Entry>, facts: &mut Facts) {
         connection: target.is_none().then(|| "netrc default".to_owned()),
         target,
         span: Span::new(entry.start, entry.end),
-        extractor: "netrc".to_owned(),
+        extractor: "netrc".into(),
     });
 }
 

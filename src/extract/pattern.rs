@@ -158,7 +158,7 @@ fn use_from_match(
         target,
         connection,
         span,
-        extractor: pattern.id.to_string(),
+        extractor: std::sync::Arc::clone(&pattern.id),
     })
 }
 

@@ -110,7 +110,7 @@ fn every_sink_finds_its_examples_and_not_its_negative_examples() {
             let facts = credlint::extract::extract(&file, &CATALOGUE);
             let prefix = format!("sink:{}", sink.id);
             let found = facts.uses.iter().any(|u| {
-                (u.extractor == prefix || u.extractor.starts_with(&format!("{prefix}:")))
+                (*u.extractor == *prefix || u.extractor.starts_with(&format!("{prefix}:")))
                     // An environment read at a sink is a reference, not a finding.
                     && matches!(u.secret, credlint::fact::Value::Literal { .. })
             });

@@ -184,7 +184,7 @@ pub fn sink_use(
         target,
         connection,
         span,
-        extractor: format!("sink:{}", sink.id),
+        extractor: format!("sink:{}", sink.id).into(),
     }
 }
 
@@ -486,7 +486,7 @@ pub fn join(summaries: &[(&Path, &FlowSummary)], sinks: &[Sink]) -> Vec<(usize, 
                 let Some(sink) = sinks.iter().find(|s| *s.id == *entry.sink) else { continue };
                 let mut credential =
                     sink_use(sink, entry.callee.clone(), exit.literal.clone().into_value(), None, None, exit.span);
-                credential.extractor = format!("sink:{}:across-files", sink.id);
+                credential.extractor = format!("sink:{}:across-files", sink.id).into();
                 uses.push((index, credential));
             }
         }

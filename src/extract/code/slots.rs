@@ -184,7 +184,7 @@ fn setter_slot(method: &str) -> Option<&str> {
 }
 
 pub fn slot_uses(model: &Model, resolver: &Resolver<'_>, lang: Lang, uses: &mut Vec<CredentialUse>) {
-    let extractor = format!("code:{}", lang.name());
+    let extractor: std::sync::Arc<str> = format!("code:{}", lang.name()).into();
     let push = |name: &str, value: &Expr, scope: usize, span: Span, uses: &mut Vec<CredentialUse>| {
         let literals = resolver.literals_without_returns(value, scope);
         if plural_name(name) {

@@ -53,14 +53,21 @@ const NOT_CREDENTIAL_TOKEN_WORDS: &[&str] = &[
 pub(crate) struct Rules<'a> {
     ctx: Context<'a>,
     text: &'a str,
-    extractor: &'a str,
+    /// Shared by every use the file's rules find.
+    extractor: std::sync::Arc<str>,
     reported: HashSet<usize>,
     pub uses: Vec<CredentialUse>,
 }
 
 impl<'a> Rules<'a> {
     pub(crate) fn new(doc: &'a Document, text: &'a str, file_name: &str, extractor: &'a str) -> Self {
-        Rules { ctx: Context::new(doc, file_name), text, extractor, reported: HashSet::new(), uses: Vec::new() }
+        Rules {
+            ctx: Context::new(doc, file_name),
+            text,
+            extractor: extractor.into(),
+            reported: HashSet::new(),
+            uses: Vec::new(),
+        }
     }
 
     pub(crate) fn run(mut self, npmrc: bool) -> Vec<CredentialUse> {
@@ -218,7 +225,7 @@ impl<'a> Rules<'a> {
             target,
             connection,
             span: entry.key_span.cover(entry.value_span),
-            extractor: self.extractor.to_owned(),
+            extractor: std::sync::Arc::clone(&self.extractor),
         });
     }
 
@@ -392,7 +399,7 @@ impl<'a> Rules<'a> {
         let mut inner = Document::default();
         // A broken embedded document still gives the entries read before the error.
         let _ = json::parse(&json_text, &mut inner);
-        let mut nested = Rules::new(&inner, &json_text, "", self.extractor);
+        let mut nested = Rules::new(&inner, &json_text, "", &self.extractor);
         for inner_entry in &inner.entries {
             let Some(inner_key) = inner_entry.key() else { continue };
             if matches!(normalize(inner_key).as_str(), "auth" | "identitytoken" | "registrytoken")
@@ -451,7 +458,7 @@ impl<'a> Rules<'a> {
                 target: None,
                 connection: None,
                 span: entry.key_span.cover(entry.value_span),
-                extractor: self.extractor.to_owned(),
+                extractor: std::sync::Arc::clone(&self.extractor),
             });
             return;
         }

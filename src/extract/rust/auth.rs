@@ -162,7 +162,7 @@ impl<'ast> Extractor<'ast> {
             target,
             connection: None,
             span,
-            extractor: EXTRACTOR.to_owned(),
+            extractor: EXTRACTOR.into(),
         });
     }
 

@@ -152,7 +152,7 @@ impl<'ast> Extractor<'ast> {
                 target: target.clone(),
                 connection: None,
                 span,
-                extractor: EXTRACTOR.to_owned(),
+                extractor: EXTRACTOR.into(),
             });
         }
     }
@@ -194,7 +194,7 @@ impl<'ast> Extractor<'ast> {
             target: None,
             connection: None,
             span,
-            extractor: EXTRACTOR.to_owned(),
+            extractor: EXTRACTOR.into(),
         });
     }
 }

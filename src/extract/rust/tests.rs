@@ -48,7 +48,7 @@ fn reqwest_basic_auth_reads_user_secret_and_target() {
     assert_eq!(literal_at(text, u.user.as_ref().unwrap(), "svc-jira"), "svc-jira");
     assert_eq!(host(&u.target), Some("jira.example.com"));
     assert_eq!(&text[u.span.range()], r#"basic_auth("svc-jira", Some("Summer2024!"))"#);
-    assert_eq!(u.extractor, "rust-syn");
+    assert_eq!(&*u.extractor, "rust-syn");
 }
 
 #[test]
