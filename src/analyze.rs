@@ -525,7 +525,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         let Some(&(first, first_label)) = uses.first() else { continue };
         let location = |index: usize, label: String| {
             let site = &graph.sites[index];
-            Location { path: site.path.clone(), span: site.credential.secret.span(), label }
+            Location { path: site.path.clone(), span: site.credential.secret.span(), label: label.into() }
         };
         // Each connection once, with the file of its first use for the reader to find it.
         let labels: Vec<String> = credential
@@ -570,17 +570,20 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         findings.push(Finding {
             rule: Arc::clone(&rule.id),
             severity: rule.severity,
-            message,
+            message: message.into(),
             primary: location(first, format!("used for {first_label}")),
             secondary,
-            redacted: first_site.credential.secret.as_literal().map(redact),
-            connection: Some(first_label.to_owned()),
-            reason: Some(format!(
-                "revoking it would break {} other connection{}{}",
-                labels.len() - 1,
-                if labels.len() == 2 { "" } else { "s" },
-                if unshown > 0 { format!("; {unshown} more uses are not shown") } else { String::new() }
-            )),
+            redacted: first_site.credential.secret.as_literal().map(|text| redact(text).into()),
+            connection: Some(first_label.into()),
+            reason: Some(
+                format!(
+                    "revoking it would break {} other connection{}{}",
+                    labels.len() - 1,
+                    if labels.len() == 2 { "" } else { "s" },
+                    if unshown > 0 { format!("; {unshown} more uses are not shown") } else { String::new() }
+                )
+                .into(),
+            ),
             credential: match credential.names.iter().next() {
                 Some(name) => CredentialKey::Name(name.clone()),
                 None => CredentialKey::of(&first_site.credential.secret),

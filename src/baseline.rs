@@ -161,7 +161,7 @@ fn key(finding: &Finding, digests: &mut Digests<'_>) -> (String, String, String,
         // The repository path, never a commit: a history rewrite must not make findings new.
         crate::report::sarif::uri(finding.reported_path()),
         credential,
-        finding.connection.clone().unwrap_or_default(),
+        finding.connection.as_deref().unwrap_or_default().to_owned(),
     )
 }
 

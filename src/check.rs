@@ -18,7 +18,7 @@ use crate::classify::{Classification, Confidence, NamePrior, SecretClass, classi
 use crate::context::Context;
 use crate::extract::code::sinks::SinkKind;
 use crate::fact::{CredentialUse, Facts, RefKind, Scheme, Value};
-use crate::finding::{CredentialKey, Finding, FindingContext, Location, Severity};
+use crate::finding::{CredentialKey, Finding, FindingContext, Location, Severity, Text};
 use crate::redact::redact;
 use crate::rules::Catalogue;
 use crate::source::SourceFile;
@@ -33,9 +33,16 @@ pub const DATABASE_WITHOUT_PASSWORD: &str = "database-without-password";
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
     let mut findings = Vec::new();
     let by_path = crate::context::of_path(&file.scope, file.kind);
+    // A file's findings repeat their texts (one message per host, the same labels): each is held
+    // once, as it is made, so that a file of many findings never holds a copy per finding.
+    let mut interner = crate::text::Interner::default();
     for credential in &facts.uses {
         let context = context_at(by_path.as_ref(), facts, credential.span);
+        let before = findings.len();
         check_use(file, credential, context, catalogue, &mut findings);
+        for finding in &mut findings[before..] {
+            finding.intern_texts(&mut interner);
+        }
     }
     for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
         point_at_the_url(finding);
@@ -58,9 +65,7 @@ fn point_at_the_url(finding: &mut Finding) {
     };
     let url = finding.secondary.remove(at);
     let credential_at = std::mem::replace(&mut finding.primary.span, url.span);
-    finding
-        .secondary
-        .insert(0, Location { path: url.path, span: credential_at, label: "the credential sent".to_owned() });
+    finding.secondary.insert(0, Location { path: url.path, span: credential_at, label: "the credential sent".into() });
 }
 
 /// The label of a credential's connection among a finding's related locations.
@@ -217,10 +222,10 @@ fn check_use(
         // Sized exactly: a push would reserve four locations for each of a file's findings.
         let mut secondary = Vec::with_capacity(usize::from(target.is_some()) + usize::from(bound_elsewhere));
         if let Some(target) = target {
-            secondary.push(Location { path: file.path.clone(), span: target.span, label: CONNECTION_LABEL.to_owned() });
+            secondary.push(Location { path: file.path.clone(), span: target.span, label: CONNECTION_LABEL.into() });
         }
         if bound_elsewhere {
-            secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".to_owned() });
+            secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".into() });
         }
         let severity = if context_note {
             Severity::Note
@@ -233,17 +238,17 @@ fn check_use(
         findings.push(Finding {
             rule: Arc::clone(&meta.id),
             severity,
-            message,
+            message: message.into(),
             // An empty secret has no extent of its own: the whole use is shown.
             primary: Location {
                 path: file.path.clone(),
                 span: if secret_span.start == secret_span.end { credential.span } else { secret_span },
-                label,
+                label: label.into(),
             },
             secondary,
-            redacted: credential.secret.as_literal().map(redact),
-            connection: connection.clone(),
-            reason,
+            redacted: credential.secret.as_literal().map(|text| redact(text).into()),
+            connection: connection.as_deref().map(Text::from),
+            reason: reason.map(Text::from),
             credential: credential_key.clone(),
             provenance: None,
             context: Some(FindingContext { context, reason: Arc::clone(&context_reason) }),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
+pub use crate::text::Text;
 
 /// How bad a finding is. Ordered: `Note < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -39,7 +40,7 @@ impl Severity {
 pub struct Location {
     pub path: PathBuf,
     pub span: Span,
-    pub label: String,
+    pub label: Text,
 }
 
 /// One problem credlint reports.
@@ -48,17 +49,17 @@ pub struct Finding {
     pub rule: Arc<str>,
     pub severity: Severity,
     /// The message: lowercase, no trailing period, never the secret.
-    pub message: String,
+    pub message: Text,
     /// Where the problem is: the secret, or the call when the secret is a reference.
     pub primary: Location,
     /// Other places of the same problem: the connection target, other uses of a shared credential.
     pub secondary: Vec<Location>,
     /// The secret, redacted (`ATAT…9A3F`, `********`), when there is one to show.
-    pub redacted: Option<String>,
+    pub redacted: Option<Text>,
     /// The connection the credential serves, as a reader would name it.
-    pub connection: Option<String>,
+    pub connection: Option<Text>,
     /// Why classification decided what it did ("leetspeak and trailing digits").
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     /// What credential the finding is about, for content-keyed baselines. In memory only.
     pub credential: CredentialKey,
     /// Where in git history the finding is (`scan --history`); `None` for the working tree and
@@ -78,10 +79,10 @@ pub struct Finding {
 pub struct AlsoMatched {
     pub rule: Arc<str>,
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     /// Its label at the place (`a literal can't be revoked without a code change`).
-    pub label: String,
-    pub reason: Option<String>,
+    pub label: Text,
+    pub reason: Option<Text>,
 }
 
 /// The context a finding's place is in, and the convention or fact that decided it.
@@ -137,11 +138,11 @@ impl Finding {
     /// A finding of `rule` at `primary` with nothing else known yet: no related locations,
     /// secret, connection, reason, credential, provenance or context. Constructors set what they
     /// know with `Finding { …, ..Finding::new(…) }`.
-    pub fn new(rule: Arc<str>, severity: Severity, message: String, primary: Location) -> Finding {
+    pub fn new(rule: Arc<str>, severity: Severity, message: impl Into<Text>, primary: Location) -> Finding {
         Finding {
             rule,
             severity,
-            message,
+            message: message.into(),
             primary,
             secondary: Vec::new(),
             redacted: None,
@@ -155,9 +156,25 @@ impl Finding {
         }
     }
 
+    /// Makes the finding's texts the interner's copies: equal texts of many findings become one.
+    pub fn intern_texts(&mut self, interner: &mut crate::text::Interner) {
+        self.message = interner.intern(std::mem::take(&mut self.message));
+        for location in std::iter::once(&mut self.primary).chain(&mut self.secondary) {
+            location.label = interner.intern(std::mem::take(&mut location.label));
+        }
+        self.redacted = interner.intern_opt(self.redacted.take());
+        self.connection = interner.intern_opt(self.connection.take());
+        self.reason = interner.intern_opt(self.reason.take());
+        for also in &mut self.also {
+            also.message = interner.intern(std::mem::take(&mut also.message));
+            also.label = interner.intern(std::mem::take(&mut also.label));
+            also.reason = interner.intern_opt(also.reason.take());
+        }
+    }
+
     /// What a finding folded into another leaves behind until [`merge_places`] drops it.
     fn emptied() -> Finding {
-        let nowhere = Location { path: PathBuf::new(), span: Span::default(), label: String::new() };
+        let nowhere = Location { path: PathBuf::new(), span: Span::default(), label: Text::default() };
         Finding::new(Arc::from(""), Severity::Note, String::new(), nowhere)
     }
 
@@ -344,7 +361,7 @@ mod tests {
             .map(|i| {
                 let rule = ["basic-auth-password", "hardcoded-credential"][(i % 2) as usize];
                 let mut finding = finding(rule, Severity::Error, (((i * 37) % 23) as usize, 30));
-                finding.message = format!("{i}");
+                finding.message = format!("{i}").into();
                 finding
             })
             .collect();
@@ -361,12 +378,12 @@ mod tests {
         Finding {
             rule: Arc::from(rule),
             severity,
-            message: format!("{rule} says so"),
-            primary: Location { path: PathBuf::from("a.py"), span: Span::new(span.0, span.1), label: String::new() },
+            message: format!("{rule} says so").into(),
+            primary: Location { path: PathBuf::from("a.py"), span: Span::new(span.0, span.1), label: Text::default() },
             secondary: Vec::new(),
             redacted: None,
             connection: None,
-            reason: Some(format!("{rule} reason")),
+            reason: Some(format!("{rule} reason").into()),
             credential: CredentialKey::None,
             provenance: None,
             context: None,
@@ -452,16 +469,12 @@ mod tests {
 
     #[test]
     fn related_locations_are_kept_once() {
-        let target = Location { path: PathBuf::from("a.py"), span: Span::new(30, 40), label: "to here".to_owned() };
+        let target = Location { path: PathBuf::from("a.py"), span: Span::new(30, 40), label: "to here".into() };
         let mut basic = finding("basic-auth-password", Severity::Error, (10, 14));
         basic.secondary.push(target.clone());
         let mut hardcoded = finding("hardcoded-credential", Severity::Error, (10, 14));
         hardcoded.secondary.push(target);
-        hardcoded.secondary.push(Location {
-            path: PathBuf::from("b.py"),
-            span: Span::new(1, 2),
-            label: "x".to_owned(),
-        });
+        hardcoded.secondary.push(Location { path: PathBuf::from("b.py"), span: Span::new(1, 2), label: "x".into() });
         let out = merged(vec![basic, hardcoded]);
         assert_eq!(out[0].secondary.len(), 2);
     }

@@ -160,8 +160,8 @@ pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContex
             finding.rule.to_string(),
             context.report_path(&history.blobs[blob].path),
             grouped,
-            finding.connection.clone().unwrap_or_default(),
-            finding.message.clone(),
+            finding.connection.as_deref().unwrap_or_default().to_owned(),
+            finding.message.to_string(),
         );
         groups.entry(key).or_default().push((blob, finding));
     }
@@ -193,7 +193,8 @@ pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContex
                         format!("{}{REMOVED_NOTE}{short}, but still valid until revoked", finding.message)
                     }
                     _ => format!("{}{REMOVED_NOTE}{short}", finding.message),
-                };
+                }
+                .into();
                 provenance.removed_in = Some(commit.clone());
             }
             finding.provenance = Some(Box::new(provenance));
@@ -221,11 +222,11 @@ mod tests {
         Finding {
             rule: Arc::from("basic-auth-password"),
             severity: Severity::Error,
-            message: "basic auth sends a password to `jira.example.com`".to_owned(),
-            primary: Location { path: source.to_path_buf(), span: Span::new(0, 4), label: String::new() },
+            message: "basic auth sends a password to `jira.example.com`".into(),
+            primary: Location { path: source.to_path_buf(), span: Span::new(0, 4), label: Default::default() },
             secondary: Vec::new(),
             redacted: None,
-            connection: Some("jira.example.com".to_owned()),
+            connection: Some("jira.example.com".into()),
             reason: None,
             credential: CredentialKey::Literal(Arc::from(secret)),
             provenance: None,

@@ -103,7 +103,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
     let path = &inventory.source.path;
     let mut emit = |rule: &str, span: Span, label: &str, message: String, uses: Vec<Location>| {
         let Some(meta) = catalogue.rule(rule) else { return };
-        let primary = Location { path: path.clone(), span, label: label.to_owned() };
+        let primary = Location { path: path.clone(), span, label: label.into() };
         findings.push(Finding {
             secondary: uses,
             credential: CredentialKey::Name(format!("inventory:{}", span.start)),
@@ -189,11 +189,8 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                 "{} is not in the credential inventory: nobody is on record to rotate or revoke it",
                 credential.label
             );
-            let primary = Location {
-                path: site.path.clone(),
-                span: site.credential.secret.span(),
-                label: "used here".to_owned(),
-            };
+            let primary =
+                Location { path: site.path.clone(), span: site.credential.secret.span(), label: "used here".into() };
             findings.push(Finding {
                 secondary: sites[1..]
                     .iter()
@@ -204,7 +201,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                     .map(|(s, label)| Location {
                         path: graph.sites[s].path.clone(),
                         span: graph.sites[s].credential.secret.span(),
-                        label: label.to_owned(),
+                        label: label.into(),
                     })
                     .collect(),
                 credential: CredentialKey::Name(credential.names.iter().next().cloned().unwrap_or_default()),
@@ -226,7 +223,7 @@ fn uses_of(entry: &Entry, graph: &Graph) -> Vec<Location> {
         .map(|s| Location {
             path: graph.sites[s].path.clone(),
             span: graph.sites[s].credential.secret.span(),
-            label: "used here".to_owned(),
+            label: "used here".into(),
         })
         .collect()
 }

@@ -43,6 +43,7 @@ pub mod rules;
 pub mod source;
 pub mod span;
 pub mod suppress;
+pub mod text;
 pub mod walk;
 
 use std::collections::BTreeMap;
@@ -495,7 +496,7 @@ fn concat_parts<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
 pub(crate) fn cap_headlines(findings: &mut [Finding]) {
     for finding in findings {
         if let Some(capped) = finding::capped_headline(&finding.message) {
-            finding.message = capped;
+            finding.message = capped.into();
         }
     }
 }

@@ -106,11 +106,11 @@ pub fn token_findings(sites: &[CreationSite], catalogue: &Catalogue, today: Date
             secondary.push(Location {
                 path: site.path.clone(),
                 span: bootstrap,
-                label: "the request authenticates with a password, which outlives the token".to_owned(),
+                label: "the request authenticates with a password, which outlives the token".into(),
             });
         }
         let severity = if site.test_or_doc { Severity::Note } else { meta.severity };
-        let primary = Location { path: site.path.clone(), span: creation.span, label };
+        let primary = Location { path: site.path.clone(), span: creation.span, label: label.into() };
         findings.push(Finding {
             secondary,
             credential: CredentialKey::Name(format!("{}:{}", creation.api.name(), creation.span.start)),

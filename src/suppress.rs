@@ -193,7 +193,7 @@ pub fn apply(
         let Some(meta) = catalogue.rule(rule) else { return };
         let suppression = &suppressions[index];
         let primary =
-            Location { path: suppression.path.clone(), span: suppression.span, label: "this suppression".to_owned() };
+            Location { path: suppression.path.clone(), span: suppression.span, label: "this suppression".into() };
         applied.findings.push(Finding::new(Arc::clone(&meta.id), meta.severity, message, primary));
     };
     let invalid: Vec<usize> = problems.iter().map(|(index, _)| *index).collect();

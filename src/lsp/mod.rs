@@ -455,7 +455,7 @@ impl Server {
         let (message, rule_id, revoke, range) =
             match findings.iter().find(|finding| over(&range_of(&file, finding.primary.span))) {
                 Some(finding) => (
-                    finding.message.clone(),
+                    finding.message.to_string(),
                     finding.rule.to_string(),
                     finding.revoke,
                     range_of(&file, finding.primary.span),
@@ -497,7 +497,7 @@ fn diagnostic<'s>(
             let file = source(&location.path)?;
             Some(DiagnosticRelatedInformation {
                 location: Location { uri: uri(&location.path)?, range: range_of(file, location.span) },
-                message: location.label.clone(),
+                message: location.label.to_string(),
             })
         })
         .collect();
@@ -607,7 +607,7 @@ fn show_message(typ: MessageType, message: String) -> Message {
 
 /// The headline, with what the finding's label and context add.
 fn diagnostic_message(finding: &Finding) -> String {
-    let mut message = finding.message.clone();
+    let mut message = finding.message.to_string();
     if !finding.primary.label.is_empty() {
         message.push_str(&format!(": {}", finding.primary.label));
     }

@@ -35,7 +35,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write, color: bool) -> io::Res
         let (start, _) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
         let level = finding.severity.as_str();
         let code = paint(&format!("{level}[{}]", finding.rule), colour(finding.severity), color);
-        let mut message = finding.message.clone();
+        let mut message = finding.message.to_string();
         if let Some(commit) = super::commit_of(outcome, &finding.primary.path) {
             message.push_str(&format!(" (in commit {})", super::short(commit)));
         }

@@ -59,7 +59,7 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
         }
     }
     properties.push(("title", format!("credlint {}", finding.rule)));
-    let mut message = vec![finding.message.clone()];
+    let mut message = vec![finding.message.to_string()];
     if let Some(provenance) = &finding.provenance {
         message.push(format!("in history: {}", place(outcome, &finding.primary)));
         message.push(format!("introduced in commit {}", provenance.commit));
