@@ -124,7 +124,7 @@ fn check_use(
     // A code reader's name that names no credential (a text pattern's lazy match took
     // `msgVerifyPeerBypass` for a `pass`), or a sentence under one: no secret.
     if credential.scheme == Scheme::ConfigField
-        && credential.extractor.starts_with("code-")
+        && (credential.extractor.starts_with("code-") || credential.extractor.starts_with("text-"))
         && let Some(name) = credential.secret_name.as_deref()
         && (!crate::classify::is_credential_name(name)
             || credential.secret.as_literal().is_some_and(|text| text.split_whitespace().count() >= 5))

@@ -123,6 +123,14 @@ static REGEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\\[wdsWDS][*+?{]|\[\^?[^\]\s]*[A-Za-z0-9]-[A-Za-z0-9][^\]\s]*\]").expect("static regex")
 });
 
+/// A dependency version or range (`npm:^7.0.3`, `~2.1`, `>=1.4.0`, `v3.2.1-rc.1`,
+/// `workspace:*`): what a lock file or manifest gives a package whose name ends like a credential
+/// word (`minipass`, `keypass`).
+static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:npm|workspace|file|link|portal|patch):)?(?:@?[\w.\-/]+@)?(?:[\^~*]|[<>]=?|=)?\s*v?\d+(?:\.(?:\d+|x|\*))+(?:[-+][\w.\-]+)?$|^workspace:[\^~*]?$")
+        .expect("static regex")
+});
+
 /// Prefixes of encrypted values and of references into secret stores.
 #[rustfmt::skip]
 const ENCRYPTED_OR_STORED: &[&str] = &[
@@ -219,8 +227,16 @@ fn spelled_placeholder(v: &str, lower: &str) -> Option<&'static str> {
     if INSTRUCTION.is_match(&normalized) {
         return Some("an instruction to replace the value");
     }
+    // `a-fake-tooshort-key`, `my_example_pw1`: a marker word standing apart in the value.
+    if lower.split(['-', '_', '.', ' ']).any(|word| MARKER_WORDS.contains(&word)) {
+        return Some("a placeholder word in the value");
+    }
     None
 }
+
+/// Words that mark a value as a stand-in wherever they stand apart in it (between separators).
+/// Not `test`: `Test-2024!` is a weak password someone may really use.
+const MARKER_WORDS: &[&str] = &["fake", "dummy", "placeholder", "example", "sample", "changeme", "redacted", "mock"];
 
 /// A masked value (`***`, `•••`, `xxxx`); `lower` is `v` in lower case.
 fn is_masked(v: &str, lower: &str) -> bool {
@@ -272,6 +288,9 @@ pub(crate) fn placeholder(v: &str) -> Option<(&'static str, Confidence)> {
     }
     if PATH.is_match(v) {
         return Some(("a file path, not a secret", Confidence::Medium));
+    }
+    if VERSION.is_match(v) {
+        return high("a dependency version, not a secret");
     }
     if v.chars().count() >= 12 && shape::is_sequential(v) {
         return high("a sequential example value");
@@ -379,6 +398,29 @@ mod tests {
         }
         for value in ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Kx2Vb", "Tr0ub4dor&3", "CONTESTANT"] {
             assert!(!ends_with_marker(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_marker_word_standing_apart_is_a_placeholder() {
+        for value in ["a-fake-tooshort-key", "my_example_pw1", "Dummy.Password.2024", "sample key"] {
+            assert!(says_placeholder(value), "{value}");
+        }
+        // Inside a word, or a word a real password may hold, it is not.
+        for value in ["notfakeable-Pw1", "Exampled9!x", "Test-2024!", "Sampler#77", "mockingbird-42"] {
+            assert!(!says_placeholder(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn dependency_versions_are_not_secrets() {
+        for value in
+            ["npm:^7.0.3", "^1.2.3", "~2.1", ">=1.4.0", "v3.2.1-rc.1", "npm:minipass@^7.0.4", "1.x", "workspace:*"]
+        {
+            assert!(placeholder(value).is_some(), "{value}");
+        }
+        for value in ["Summer2024!", "Tr0ub4dor&3", "2.4.6.8-Pw!x", "npm:Xk93!ab"] {
+            assert!(placeholder(value).is_none(), "{value}");
         }
     }
 }
