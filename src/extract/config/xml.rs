@@ -99,6 +99,21 @@ pub(crate) fn parse(text: &str, doc: &mut Document) -> Result<(), ParseError> {
                 if value.trim().is_empty() {
                     continue;
                 }
+                // An element with attributes holds its text as its `value` too, so that a pair
+                // named by an attribute reads as one entry: Android's `<string
+                // name="api_key">…</string>`, Java's `<entry key="db.password">…</entry>`.
+                if let Some(node) = open.node
+                    && doc.find(node, &["value"]).is_none()
+                {
+                    doc.entry(Entry {
+                        parent: node,
+                        segment: Segment::Key("value".to_owned()),
+                        key_span: open.key_span,
+                        value: value.clone(),
+                        value_span,
+                        kind: ScalarKind::Str,
+                    });
+                }
                 let parent = node_of(doc, root, &mut stack);
                 doc.entry(Entry {
                     parent,
@@ -275,6 +290,25 @@ mod tests {
         assert_eq!(&text[value.value_span.range()], "hunter2");
         assert_eq!(doc.key_path(value.parent), ["settings", "add"]);
         assert_eq!(&text[entry(&doc, "key").key_span.range()], "key");
+    }
+
+    #[test]
+    fn an_element_with_attributes_holds_its_text_as_its_value() {
+        let text =
+            "<resources><string name=\"api_token\">k3Jd9sLq</string><add key=\"k\" value=\"v\">t</add></resources>";
+        let doc = parse_ok(text);
+        let value =
+            doc.entries.iter().find(|e| e.segment == Segment::Key("value".to_owned())).expect("the text as value");
+        assert_eq!(&text[value.value_span.range()], "k3Jd9sLq");
+        assert_eq!(doc.text(value.parent, "name"), Some("api_token"));
+        // A `value` attribute stays the element's value.
+        let values: Vec<&str> = doc
+            .entries
+            .iter()
+            .filter(|e| e.segment == Segment::Key("value".to_owned()))
+            .map(|e| e.value.as_str())
+            .collect();
+        assert_eq!(values, ["k3Jd9sLq", "v"]);
     }
 
     #[test]
