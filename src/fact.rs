@@ -20,6 +20,8 @@ pub enum Scheme {
     Header,
     /// Userinfo in a URL: `https://user:secret@host`.
     UrlUserinfo,
+    /// A credential-named parameter of a URL's query: `https://host/x?access_token=secret`.
+    UrlQuery,
     /// A `.netrc` entry, read implicitly by curl, git, pip and requests.
     Netrc,
     /// A credential-named field in configuration whose use is not visible.
@@ -33,6 +35,7 @@ impl Scheme {
             Scheme::Bearer => "bearer",
             Scheme::Header => "header",
             Scheme::UrlUserinfo => "url-userinfo",
+            Scheme::UrlQuery => "url-query",
             Scheme::Netrc => "netrc",
             Scheme::ConfigField => "config-field",
         }

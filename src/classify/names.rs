@@ -180,8 +180,16 @@ pub(crate) fn credential_is_head(name: &str) -> bool {
 pub(crate) fn value_is_own_name(name: &str, value: &str) -> bool {
     let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
     let value_squashed = squashed(value);
+    // `token=token_1234`: a token word numbered is a test's label for a token, which no issuer
+    // mints. Not a password word: `password123` is a weak password someone may really use.
+    let stem = value.trim_end_matches(|c: char| c.is_ascii_digit());
+    let numbered = stem.len() < value.len() && stem.ends_with(['_', '-']) && {
+        let word = stem.trim_end_matches(['_', '-']);
+        !is_password_word(&word.to_ascii_lowercase()) && split_words(name).iter().any(|w| w.eq_ignore_ascii_case(word))
+    };
     split_words(name).iter().any(|w| w.eq_ignore_ascii_case(value))
         || value_squashed.len() >= 4 && squashed(name).ends_with(&value_squashed)
+        || numbered
 }
 
 /// `client_secret`, `secret_access_key`, `secret_value`: a name whose last `nouns` word (`secret`,
@@ -393,5 +401,15 @@ mod tests {
         for &(name, expected) in table {
             assert_eq!(name_prior(name), expected, "name_prior({name:?})");
         }
+    }
+
+    #[test]
+    fn a_numbered_token_word_is_the_name_again() {
+        assert!(value_is_own_name("token", "token_1234"));
+        assert!(value_is_own_name("api_key", "key-01"));
+        // A password word numbered may be a real, weak password; a token that only starts
+        // with the word is not the name again.
+        assert!(!value_is_own_name("password", "password_123"));
+        assert!(!value_is_own_name("token", "tokenx_1234"));
     }
 }

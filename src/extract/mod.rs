@@ -237,7 +237,7 @@ fn widen_to_chars(facts: &mut Facts, text: &str) {
 fn dedup_uses(facts: &mut Facts, catalogue: &Catalogue) {
     let scheme_rank = |u: &CredentialUse| match u.scheme {
         Scheme::Basic | Scheme::UrlUserinfo | Scheme::Netrc => 0,
-        Scheme::Bearer | Scheme::Header => 1,
+        Scheme::Bearer | Scheme::Header | Scheme::UrlQuery => 1,
         Scheme::ConfigField => 2,
     };
     let generic = |u: &CredentialUse| {

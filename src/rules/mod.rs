@@ -807,6 +807,7 @@ fn compile_pattern(
         "bearer" => Scheme::Bearer,
         "header" => Scheme::Header,
         "url-userinfo" => Scheme::UrlUserinfo,
+        "url-query" => Scheme::UrlQuery,
         "config-field" => Scheme::ConfigField,
         other => return Err(at(def.scheme.span(), format!("unknown scheme `{other}`"))),
     };
