@@ -199,7 +199,7 @@ fn check_use(
     });
 
     // A documentation host or loopback in a URL's userinfo is an example or a local service.
-    let example_url = matches!(credential.scheme, Scheme::UrlUserinfo | Scheme::UrlQuery)
+    let example_url = credential.scheme.is_in_url()
         && credential.target.as_ref().and_then(|t| t.host.as_deref()).is_some_and(is_example_or_loopback_host);
     // A database on this machine with no password is a developer's local setup.
     let local_database = empty_database_password
@@ -303,7 +303,7 @@ fn check_use(
                     Some(reason.clone()),
                 );
             }
-            if matches!(credential.scheme, Scheme::UrlUserinfo | Scheme::UrlQuery) {
+            if credential.scheme.is_in_url() {
                 emit(
                     CREDENTIAL_IN_URL,
                     None,

@@ -41,6 +41,11 @@ impl Scheme {
         }
     }
 
+    /// Whether the secret is written into a URL (its userinfo or its query), where logs keep it.
+    pub fn is_in_url(self) -> bool {
+        matches!(self, Scheme::UrlUserinfo | Scheme::UrlQuery)
+    }
+
     /// Whether the secret is sent as the password half of HTTP basic auth.
     pub fn is_basic(self) -> bool {
         matches!(self, Scheme::Basic | Scheme::UrlUserinfo | Scheme::Netrc)

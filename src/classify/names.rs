@@ -180,14 +180,15 @@ pub(crate) fn credential_is_head(name: &str) -> bool {
 pub(crate) fn value_is_own_name(name: &str, value: &str) -> bool {
     let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
     let value_squashed = squashed(value);
+    let words = split_words(name);
     // `token=token_1234`: a token word numbered is a test's label for a token, which no issuer
     // mints. Not a password word: `password123` is a weak password someone may really use.
     let stem = value.trim_end_matches(|c: char| c.is_ascii_digit());
     let numbered = stem.len() < value.len() && stem.ends_with(['_', '-']) && {
         let word = stem.trim_end_matches(['_', '-']);
-        !is_password_word(&word.to_ascii_lowercase()) && split_words(name).iter().any(|w| w.eq_ignore_ascii_case(word))
+        !is_password_word(&word.to_ascii_lowercase()) && words.iter().any(|w| w.eq_ignore_ascii_case(word))
     };
-    split_words(name).iter().any(|w| w.eq_ignore_ascii_case(value))
+    words.iter().any(|w| w.eq_ignore_ascii_case(value))
         || value_squashed.len() >= 4 && squashed(name).ends_with(&value_squashed)
         || numbered
 }

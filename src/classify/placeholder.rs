@@ -170,8 +170,11 @@ pub(crate) fn guessable_password(v: &str) -> bool {
 }
 
 /// How the word lists compare values: `- _ . space` dropped (`change-me`, `change me`).
+/// What separates the words of a value (`jira_password`, `a-fake-key`, `my.token`).
+const SEPARATORS: [char; 4] = ['-', '_', '.', ' '];
+
 fn without_separators(lower: &str) -> String {
-    lower.chars().filter(|c| !matches!(c, '-' | '_' | '.' | ' ')).collect()
+    lower.chars().filter(|c| !SEPARATORS.contains(c)).collect()
 }
 
 /// Whether `v` ends in an upper-case marker word, as documentation keys derived from a provider's
@@ -228,7 +231,7 @@ fn spelled_placeholder(v: &str, lower: &str) -> Option<&'static str> {
         return Some("an instruction to replace the value");
     }
     // `a-fake-tooshort-key`, `my_example_pw1`: a marker word standing apart in the value.
-    if lower.split(['-', '_', '.', ' ']).any(|word| MARKER_WORDS.contains(&word)) {
+    if lower.split(SEPARATORS).any(|word| MARKER_WORDS.contains(&word)) {
         return Some("a placeholder word in the value");
     }
     None
