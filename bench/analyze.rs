@@ -8,47 +8,42 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use credlint::analyze::{AnalyzeSettings, Site, build_graph, shared_credentials};
+use credlint::analyze::{AnalyzeSettings, FileSites, Sites, build_graph, shared_credentials};
 use credlint::fact::{CredentialUse, RefKind, Scheme, Target, Value};
 use credlint::rules::Catalogue;
 use credlint::span::Span;
 
-fn synthetic_sites(count: usize) -> Vec<Site> {
-    (0..count)
-        .map(|i| {
-            // A small linear congruential generator keeps the input the same on every run.
-            let r = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 33;
-            let secret = if r.is_multiple_of(5) {
-                Value::literal(format!("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1{:08}", r % 500), Span::new(10, 42))
-            } else {
-                Value::Reference {
-                    kind: RefKind::Env,
-                    name: format!("SERVICE_{}_TOKEN", r % 2000),
-                    span: Span::new(10, 30),
-                }
-            };
-            let host = format!("api{}.example.net", (r >> 7) % 300);
-            Site {
-                path: PathBuf::from(format!("src/module{}/file{}.py", i % 100, i % 10_000)),
-                test_or_doc: false,
-                tree_path: None,
-                credential: CredentialUse {
-                    scheme: Scheme::Bearer,
-                    user: None,
-                    secret,
-                    secret_name: None,
-                    target: Some(Target {
-                        text: format!("https://{host}/v1"),
-                        host: Some(host),
-                        span: Span::new(50, 70),
-                    }),
-                    connection: None,
-                    span: Span::new(0, 80),
-                    extractor: "bench".into(),
-                },
+fn synthetic_sites(count: usize) -> Sites {
+    let mut files: Vec<FileSites> = (0..10_000)
+        .map(|f| FileSites { path: PathBuf::from(format!("src/module{}/file{f}.py", f % 100)), ..FileSites::default() })
+        .collect();
+    for i in 0..count {
+        // A small linear congruential generator keeps the input the same on every run.
+        let r = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 33;
+        let secret = if r.is_multiple_of(5) {
+            Value::literal(format!("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1{:08}", r % 500), Span::new(10, 42))
+        } else {
+            Value::Reference {
+                kind: RefKind::Env,
+                name: format!("SERVICE_{}_TOKEN", r % 2000),
+                span: Span::new(10, 30),
             }
-        })
-        .collect()
+        };
+        let host = format!("api{}.example.net", (r >> 7) % 300);
+        let file = &mut files[i % 10_000];
+        file.test_or_doc.push(false);
+        file.uses.push(CredentialUse {
+            scheme: Scheme::Bearer,
+            user: None,
+            secret,
+            secret_name: None,
+            target: Some(Target { text: format!("https://{host}/v1"), host: Some(host), span: Span::new(50, 70) }),
+            connection: None,
+            span: Span::new(0, 80),
+            extractor: "bench".into(),
+        });
+    }
+    Sites::new(files)
 }
 
 fn main() {

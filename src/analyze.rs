@@ -36,23 +36,85 @@ const EPHEMERAL: &[&str] = &[
     "SYSTEM_ACCESSTOKEN",
 ];
 
-/// One credential use, with where it is.
-#[derive(Debug, Clone)]
-pub struct Site {
+/// One file's credential uses that the graph may place, as its readers made them: moved out of
+/// the file's facts, never copied, so that a file of 300,000 uses holds them once.
+#[derive(Debug, Clone, Default)]
+pub struct FileSites {
     pub path: PathBuf,
-    pub credential: CredentialUse,
-    /// In a test, example or documentation file or region: left out of the graph.
-    pub test_or_doc: bool,
     /// The file's path in the tree when `path` names one version of it (`<commit>:<path>` in a
     /// history scan): connections and projects are keyed on it, so that many versions of one
     /// file are one file, not many connections.
     pub tree_path: Option<PathBuf>,
+    pub uses: Vec<CredentialUse>,
+    /// For each use: in a test, example or documentation file or region (left out of the graph).
+    pub test_or_doc: Vec<bool>,
 }
 
-impl Site {
+/// Every file's sites, numbered in (path, span) order whatever order the files came in: the
+/// graph and its findings name a site by that number.
+#[derive(Debug, Clone, Default)]
+pub struct Sites {
+    files: Vec<FileSites>,
+    /// (file, use) of each site, in order.
+    order: Vec<(u32, u32)>,
+}
+
+impl Sites {
+    pub fn new(mut files: Vec<FileSites>) -> Sites {
+        files.retain(|file| !file.uses.is_empty());
+        let mut order: Vec<(u32, u32)> = Vec::with_capacity(files.iter().map(|f| f.uses.len()).sum());
+        for (file, sites) in files.iter().enumerate() {
+            order.extend((0..sites.uses.len() as u32).map(|index| (file as u32, index)));
+        }
+        // Stable: uses of one file at one span keep the order their readers found them in.
+        let key = |&(file, index): &(u32, u32)| {
+            let file = &files[file as usize];
+            (&file.path, file.uses[index as usize].span)
+        };
+        order.sort_by(|a, b| key(a).cmp(&key(b)));
+        Sites { files, order }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The site numbered `index`.
+    pub fn get(&self, index: usize) -> Site<'_> {
+        let (file, at) = self.order[index];
+        let file = &self.files[file as usize];
+        Site {
+            path: &file.path,
+            tree_path: file.tree_path.as_deref(),
+            credential: &file.uses[at as usize],
+            test_or_doc: file.test_or_doc.get(at as usize).copied().unwrap_or(false),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Site<'_>> {
+        (0..self.len()).map(|index| self.get(index))
+    }
+}
+
+/// One credential use, with where it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    pub path: &'a std::path::Path,
+    pub credential: &'a CredentialUse,
+    /// In a test, example or documentation file or region: left out of the graph.
+    pub test_or_doc: bool,
+    /// See [`FileSites::tree_path`].
+    pub tree_path: Option<&'a std::path::Path>,
+}
+
+impl<'a> Site<'a> {
     /// The path connections and projects are keyed on.
-    pub fn file_path(&self) -> &std::path::Path {
-        self.tree_path.as_deref().unwrap_or(&self.path)
+    pub fn file_path(&self) -> &'a std::path::Path {
+        self.tree_path.unwrap_or(self.path)
     }
 }
 
@@ -114,7 +176,7 @@ pub struct Connection {
 
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    pub sites: Vec<Site>,
+    pub sites: Sites,
     pub credentials: Vec<CredentialNode>,
 }
 
@@ -183,8 +245,8 @@ fn is_ephemeral(name: &str) -> bool {
 /// The label of a credential's site that serves no connection of its own: a definition
 /// (`JIRA_TOKEN=…` in an env file), or a named consumer absorbed into the connection its file
 /// shows (a Jenkins binding next to the curl that uses it), which is a use, not a definition.
-pub fn definition_label(site: &Site) -> &'static str {
-    if is_definition(&site.credential) { "defined here" } else { "also used here, for the same connection" }
+pub fn definition_label(site: Site<'_>) -> &'static str {
+    if is_definition(site.credential) { "defined here" } else { "also used here, for the same connection" }
 }
 
 /// Whether a site defines a credential rather than using it for a connection.
@@ -194,9 +256,9 @@ fn is_definition(credential: &CredentialUse) -> bool {
 
 /// The connection a site serves: (key, label). Keys of hosts are global; a named consumer or a
 /// script is only unique within its file.
-fn connection_of(site: &Site) -> (String, String) {
+fn connection_of(site: Site<'_>) -> (String, String) {
     let path = display_path(site.file_path());
-    let credential = &site.credential;
+    let credential = site.credential;
     // A target written as an unresolved template (`${{ vars.URL || '…' }}`) names no connection
     // a reader could find: the consumer or the script does.
     if let Some(target) = credential
@@ -239,7 +301,7 @@ fn atlassian_cloud_product(host: &str, url: &str) -> Option<&'static str> {
 /// The roots of the projects a scan holds, recognised by their CI configuration (a tree of many
 /// repositories, such as a registry cache, has one per repository): `secrets.X` in two
 /// repositories are two secrets.
-fn project_roots(sites: &[Site]) -> Vec<PathBuf> {
+fn project_roots(sites: &Sites) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = sites
         .iter()
         .filter_map(|site| {
@@ -263,7 +325,7 @@ fn project_roots(sites: &[Site]) -> Vec<PathBuf> {
 /// own file (two composite actions' `inputs.token` are two parameters), the names in one
 /// application's Spring configuration only in that application (`svc-a/src/main/resources/…` and
 /// `svc-b/src/main/resources/…` are two deployments), else the whole project.
-fn name_scope(site: &Site, project: &std::path::Path) -> PathBuf {
+fn name_scope(site: Site<'_>, project: &std::path::Path) -> PathBuf {
     let path = site.file_path();
     if let Value::Reference { kind: RefKind::Template, name, .. } = &site.credential.secret
         && ["inputs.", "matrix.", "steps.", "needs."].iter().any(|p| name.starts_with(p))
@@ -309,7 +371,7 @@ fn scope_of<'r>(path: &std::path::Path, roots: &'r [PathBuf]) -> &'r std::path::
         .map_or(std::path::Path::new(""), PathBuf::as_path)
 }
 
-pub fn build_graph(sites: Vec<Site>, whole: bool) -> Graph {
+pub fn build_graph(sites: Sites, whole: bool) -> Graph {
     let roots = project_roots(&sites);
     let key = RandomState::new();
     let key_hash = key.clone();
@@ -318,29 +380,50 @@ pub fn build_graph(sites: Vec<Site>, whole: bool) -> Graph {
     let mut names_of: HashMap<usize, String> = HashMap::new();
     // A literal identity's first site: its description is written once, for its node.
     let mut literal_of: HashMap<usize, usize> = HashMap::new();
-    for site in &sites {
-        if site.test_or_doc || !authenticates(&site.credential) {
+    let placed = |site: &Site<'_>| !site.test_or_doc && authenticates(site.credential);
+    // Off the whole graph, a literal no other site holds gets no node (`forget_lone_literals`).
+    // Known before its group is made, it never enters the union-find: for a file of 300,000
+    // such literals, its map was most of the graph's memory. Held sorted, for a binary search.
+    let repeated: Option<Vec<u64>> = (!whole).then(|| {
+        let mut hashes: Vec<u64> = sites
+            .iter()
+            .filter(placed)
+            .filter_map(|site| site.credential.secret.as_literal().map(|text| key.hash_one(text)))
+            .collect();
+        hashes.sort_unstable();
+        let mut repeated: Vec<u64> = hashes.windows(2).filter(|pair| pair[0] == pair[1]).map(|pair| pair[0]).collect();
+        repeated.dedup();
+        repeated
+    });
+    for site in sites.iter() {
+        if !placed(&site) {
             site_group.push(None);
             continue;
         }
-        let credential = &site.credential;
+        let credential = site.credential;
         let scope = name_scope(site, scope_of(site.file_path(), &roots));
         let scoped = |name: &str| format!("{}\u{0}{name}", scope.display());
         let group = match &credential.secret {
             Value::Literal { text, .. } => {
+                let hash = key.hash_one(text.as_str());
+                // `JIRA_TOKEN=ATATT…` defines the name: uses of `$JIRA_TOKEN` are this literal.
+                let defined = if is_definition(credential) {
+                    credential
+                        .secret_name
+                        .as_deref()
+                        .and_then(|n| normalise_name(RefKind::Env, n))
+                        .filter(|name| !is_ephemeral(name))
+                } else {
+                    None
+                };
+                let lone = defined.is_none() && repeated.as_ref().is_some_and(|r| r.binary_search(&hash).is_err());
                 let prior = credential.secret_name.as_deref().map_or(crate::classify::NamePrior::Neutral, name_prior);
-                let class = classify_literal(text, prior).class;
-                if class == SecretClass::Placeholder {
+                if lone || classify_literal(text, prior).class == SecretClass::Placeholder {
                     None
                 } else {
-                    let literal = groups.id(Identity::Literal(key.hash_one(text)));
+                    let literal = groups.id(Identity::Literal(hash));
                     literal_of.entry(literal).or_insert(site_group.len());
-                    // `JIRA_TOKEN=ATATT…` defines the name: uses of `$JIRA_TOKEN` are this literal.
-                    if is_definition(credential)
-                        && let Some(name) =
-                            credential.secret_name.as_deref().and_then(|n| normalise_name(RefKind::Env, n))
-                        && !is_ephemeral(&name)
-                    {
+                    if let Some(name) = defined {
                         let named = groups.id(Identity::Name(scoped(&name)));
                         names_of.entry(named).or_insert(name);
                         groups.union(literal, named);
@@ -393,7 +476,7 @@ pub fn build_graph(sites: Vec<Site>, whole: bool) -> Graph {
         let Some(root) = *root else { continue };
         let node_index = *node_of.entry(root).or_insert_with(|| {
             let names = root_names.remove(&root).unwrap_or_default();
-            let literal = root_literal.get(&root).map(|&site| describe_literal(&sites[site].credential));
+            let literal = root_literal.get(&root).map(|&site| describe_literal(sites.get(site).credential));
             let label = match (names.iter().next(), &literal) {
                 (Some(name), _) => format!("`{}`", name.trim_start_matches("store:").trim_start_matches("template:")),
                 (None, Some(described)) => {
@@ -412,8 +495,8 @@ pub fn build_graph(sites: Vec<Site>, whole: bool) -> Graph {
             credentials.len() - 1
         });
         let (_, node) = &mut credentials[node_index];
-        let site = &sites[index];
-        if is_definition(&site.credential) {
+        let site = sites.get(index);
+        if is_definition(site.credential) {
             node.definitions.push(index);
             continue;
         }
@@ -480,17 +563,19 @@ fn forget_lone_literals(roots: &mut [Option<usize>], root_names: &HashMap<usize,
 /// A named consumer (a Jenkins pipeline binding the credential) whose file also shows where the
 /// credential goes (a curl to a host in the same pipeline) is that connection, not another one:
 /// its sites become definitions.
-fn absorb_named_consumers(credential: &mut CredentialNode, sites: &[Site]) {
+fn absorb_named_consumers(credential: &mut CredentialNode, sites: &Sites) {
     let targeted: BTreeSet<&std::path::Path> = credential
         .connections
         .iter()
         .flat_map(|c| c.sites.iter())
-        .filter(|&&s| sites[s].credential.target.is_some())
-        .map(|&s| sites[s].file_path())
+        .filter(|&&s| sites.get(s).credential.target.is_some())
+        .map(|&s| sites.get(s).file_path())
         .collect();
     let absorbed = |c: &Connection| {
-        c.sites.iter().all(|&s| sites[s].credential.target.is_none() && sites[s].credential.connection.is_some())
-            && c.sites.iter().all(|&s| targeted.contains(sites[s].file_path()))
+        c.sites.iter().all(|&s| {
+            let site = sites.get(s);
+            site.credential.target.is_none() && site.credential.connection.is_some()
+        }) && c.sites.iter().all(|&s| targeted.contains(sites.get(s).file_path()))
     };
     if !credential.connections.iter().any(absorbed) {
         return;
@@ -519,20 +604,20 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         let mut uses: Vec<(usize, &str)> =
             credential.connections.iter().flat_map(|c| c.sites.iter().map(move |&s| (s, c.label.as_str()))).collect();
         uses.sort_by(|a, b| {
-            let (sa, sb) = (&graph.sites[a.0], &graph.sites[b.0]);
-            (&sa.path, sa.credential.span).cmp(&(&sb.path, sb.credential.span))
+            let (sa, sb) = (graph.sites.get(a.0), graph.sites.get(b.0));
+            (sa.path, sa.credential.span).cmp(&(sb.path, sb.credential.span))
         });
         let Some(&(first, first_label)) = uses.first() else { continue };
         let location = |index: usize, label: String| {
-            let site = &graph.sites[index];
-            Location { path: site.path.clone(), span: site.credential.secret.span(), label: label.into() }
+            let site = graph.sites.get(index);
+            Location { path: site.path.to_path_buf(), span: site.credential.secret.span(), label: label.into() }
         };
         // Each connection once, with the file of its first use for the reader to find it.
         let labels: Vec<String> = credential
             .connections
             .iter()
             .map(|c| {
-                let path = c.sites.first().map(|&s| display_path(graph.sites[s].file_path())).unwrap_or_default();
+                let path = c.sites.first().map(|&s| display_path(graph.sites.get(s).file_path())).unwrap_or_default();
                 if c.label.contains(&path) { c.label.clone() } else { format!("{} ({path})", c.label) }
             })
             .collect();
@@ -564,9 +649,9 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
                 .definitions
                 .iter()
                 .take(MAX_RELATED)
-                .map(|&index| location(index, definition_label(&graph.sites[index]).to_owned())),
+                .map(|&index| location(index, definition_label(graph.sites.get(index)).to_owned())),
         );
-        let first_site = &graph.sites[first];
+        let first_site = graph.sites.get(first);
         findings.push(Finding {
             rule: Arc::clone(&rule.id),
             severity: rule.severity,
@@ -731,12 +816,13 @@ mod tests {
     }
     use crate::span::Span;
 
-    fn site(path: &str, secret: Value, host: Option<&str>) -> Site {
-        Site {
+    /// A file with one use.
+    fn site(path: &str, secret: Value, host: Option<&str>) -> FileSites {
+        FileSites {
             path: PathBuf::from(path),
-            test_or_doc: false,
+            test_or_doc: vec![false],
             tree_path: None,
-            credential: CredentialUse {
+            uses: vec![CredentialUse {
                 scheme: Scheme::Bearer,
                 user: None,
                 secret,
@@ -749,7 +835,7 @@ mod tests {
                 connection: None,
                 span: Span::new(0, 10),
                 extractor: "test".into(),
-            },
+            }],
         }
     }
 
@@ -763,7 +849,7 @@ mod tests {
             site("sync.py", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
             site("ci.yml", reference(RefKind::CiSecret, "jira_token"), Some("confluence.example.com")),
         ];
-        let graph = build_graph(sites, true);
+        let graph = build_graph(Sites::new(sites), true);
         assert_eq!(graph.credentials.len(), 1);
         assert_eq!(graph.credentials[0].connections.len(), 2);
     }
@@ -776,7 +862,7 @@ mod tests {
             site("c.yml", reference(RefKind::CiSecret, "GITHUB_TOKEN"), Some("api.github.com")),
             site("d.yml", reference(RefKind::CiSecret, "GITHUB_TOKEN"), Some("uploads.github.com")),
         ];
-        let graph = build_graph(sites, true);
+        let graph = build_graph(Sites::new(sites), true);
         assert_eq!(graph.credentials.len(), 1);
         assert_eq!(graph.credentials[0].connections.len(), 1);
     }
@@ -784,8 +870,8 @@ mod tests {
     #[test]
     fn a_definition_joins_a_literal_to_its_name() {
         let mut definition = site(".env", Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)), None);
-        definition.credential.scheme = Scheme::ConfigField;
-        definition.credential.secret_name = Some("BB_TOKEN".to_owned());
+        definition.uses[0].scheme = Scheme::ConfigField;
+        definition.uses[0].secret_name = Some("BB_TOKEN".to_owned());
         let sites = vec![
             definition,
             site("deploy.sh", reference(RefKind::Env, "BB_TOKEN"), Some("bitbucket.org")),
@@ -795,12 +881,44 @@ mod tests {
                 Some("git.example.com"),
             ),
         ];
-        let graph = build_graph(sites, true);
+        let graph = build_graph(Sites::new(sites.clone()), true);
         assert_eq!(graph.credentials.len(), 1, "{:?}", graph.credentials);
         let node = &graph.credentials[0];
         assert_eq!(node.connections.len(), 2);
         assert_eq!(node.definitions, vec![0]);
         assert!(!node.label.contains("9sLq0Zx7"), "labels never show a secret: {}", node.label);
+        // Off the whole graph too: the definition's literal, held once more, and a definition
+        // that names its literal are no lone literals.
+        let lean = build_graph(Sites::new(sites.clone()), false);
+        assert_eq!(lean.credentials[0].connections.len(), 2, "{:?}", lean.credentials);
+        let only_named = build_graph(Sites::new(sites[..2].to_vec()), false);
+        assert_eq!(only_named.credentials.len(), 1);
+        assert!(only_named.credentials[0].literal, "the name's node holds the literal it is defined as");
+        assert_eq!(only_named.credentials[0].definitions, vec![0]);
+    }
+
+    #[test]
+    fn sites_are_numbered_by_path_then_span_whatever_order_files_come_in() {
+        let mut later = site("b.sh", reference(RefKind::Env, "B_TOKEN"), None);
+        let mut second = later.uses[0].clone();
+        second.span = Span::new(0, 3);
+        second.secret = reference(RefKind::Env, "EARLIER_IN_B");
+        later.uses.push(second);
+        later.test_or_doc.push(true);
+        let sites =
+            Sites::new(vec![later, FileSites::default(), site("a.sh", reference(RefKind::Env, "A_TOKEN"), None)]);
+        let names: Vec<(String, bool)> = sites
+            .iter()
+            .map(|s| (format!("{} {:?}", s.path.display(), s.credential.secret.span()), s.test_or_doc))
+            .collect();
+        assert_eq!(sites.len(), 3, "a file without uses has no site");
+        assert_eq!(names[0].0, "a.sh Span { start: 2, end: 5 }");
+        assert_eq!(
+            names[1],
+            ("b.sh Span { start: 2, end: 5 }".to_owned(), true),
+            "the use at 0..3 comes first in b.sh"
+        );
+        assert_eq!(names[2], ("b.sh Span { start: 2, end: 5 }".to_owned(), false));
     }
 
     #[test]
@@ -815,9 +933,9 @@ mod tests {
                 site("b.py", reference(RefKind::Env, "JIRA_TOKEN"), Some("jira.example.com")),
             ]
         };
-        let whole = build_graph(lone(), true);
+        let whole = build_graph(Sites::new(lone()), true);
         assert_eq!(whole.credentials.len(), 2);
-        let lean = build_graph(lone(), false);
+        let lean = build_graph(Sites::new(lone()), false);
         assert_eq!(lean.credentials.len(), 1, "the reference keeps its node: {:?}", lean.credentials);
         assert!(lean.credentials[0].names.contains("JIRA_TOKEN"));
         assert_eq!(lean.sites.len(), 2, "every site stays, for history and the graph report");
@@ -828,7 +946,7 @@ mod tests {
             Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)),
             Some("confluence.example.com"),
         ));
-        let graph = build_graph(twice, false);
+        let graph = build_graph(Sites::new(twice), false);
         let shared = graph.credentials.iter().find(|c| c.literal).expect("the literal's node");
         assert_eq!(shared.connections.len(), 2);
         assert!(shared.label.starts_with("the same hardcoded"), "{}", shared.label);

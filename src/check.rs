@@ -31,18 +31,34 @@ pub const CLEARTEXT_CREDENTIAL: &str = "cleartext-credential";
 pub const DATABASE_WITHOUT_PASSWORD: &str = "database-without-password";
 
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
-    let mut findings = Vec::new();
+    check_places(file, facts, catalogue, false)
+}
+
+/// [`check`], and with `fold` each use's findings of one place (`basic-auth-password` and
+/// `hardcoded-credential` at one password) folded into one as they are made, as
+/// [`crate::finding::merge_places`] would fold them after the scan: a file of 300,000 places
+/// never holds two findings for each.
+pub fn check_places(file: &SourceFile, facts: &Facts, catalogue: &Catalogue, fold: bool) -> Vec<Finding> {
+    // Most uses give one finding, or one place once folded: sized for that, the list does not
+    // double past a large file's findings while it grows.
+    let mut findings = Vec::with_capacity(facts.uses.len());
     let by_path = crate::context::of_path(&file.scope, file.kind);
     // A file's findings repeat their texts (one message per host, the same labels): each is held
     // once, as it is made, so that a file of many findings never holds a copy per finding.
     let mut interner = crate::text::Interner::default();
+    // One use's findings, made here and folded before they join the file's.
+    let mut made = Vec::new();
     for credential in &facts.uses {
         let context = context_at(by_path.as_ref(), facts, credential.span);
-        let before = findings.len();
-        check_use(file, credential, context, catalogue, &mut findings);
-        for finding in &mut findings[before..] {
+        check_use(file, credential, context, catalogue, &mut made);
+        for finding in &mut made {
             finding.intern_texts(&mut interner);
         }
+        if fold && made.len() > 1 {
+            crate::finding::sort(&mut made);
+            crate::finding::merge_places(&mut made);
+        }
+        findings.append(&mut made);
     }
     for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
         point_at_the_url(finding);
@@ -213,7 +229,7 @@ fn check_use(
     let for_connection = connection.as_deref().map(|c| format!(" for `{c}`")).unwrap_or_default();
     // One copy of the credential's identity and context reason, shared by its findings.
     let credential_key = CredentialKey::of(&credential.secret);
-    let context_reason: Arc<str> = Arc::from(context_reason);
+    let context_reason = Text::from(context_reason);
     let mut emit = |rule: &str, severity: Option<Severity>, message: String, label: String, reason: Option<String>| {
         let Some(meta) = catalogue.rule(rule) else { return };
         let target = credential.target.as_ref().filter(|target| target.span != credential.secret.span());
@@ -251,7 +267,7 @@ fn check_use(
             reason: reason.map(Text::from),
             credential: credential_key.clone(),
             provenance: None,
-            context: Some(FindingContext { context, reason: Arc::clone(&context_reason) }),
+            context: Some(FindingContext { context, reason: context_reason.clone() }),
             also: Vec::new(),
             revoke,
         });

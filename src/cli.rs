@@ -588,6 +588,7 @@ fn prepare(args: &InputArgs, verbose: bool) -> anyhow::Result<(ScanSettings, Cat
             inventory: config.inventory.clone(),
             whole_graph: false,
         },
+        merge_places_early: false,
     };
     Ok((settings, catalogue))
 }
@@ -796,6 +797,9 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    // The baseline and the changed-lines filter judge each rule of a place on its own: with
+    // either, places are merged after them, not as files are checked.
+    settings.merge_places_early = baseline.is_none() && changes.is_none();
     let progress = std::sync::Arc::new(crate::progress::Progress::default());
     let drawing =
         (!args.quiet && shows_progress(args.format)).then(|| crate::progress::draw(std::sync::Arc::clone(&progress)));

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 
-use crate::analyze::{Site, normalise_name};
+use crate::analyze::{FileSites, Sites, normalise_name};
 use crate::fact::RefKind;
 use crate::finding::{CredentialKey, Finding, Provenance};
 use crate::source::display_path;
@@ -79,10 +79,10 @@ impl HistoryContext {
 
     /// Marks every site with its file's path in the tree, so that the graph keys connections on
     /// the file rather than on one version of it.
-    pub fn mark_sites(&self, sites: &mut [Site]) {
-        for site in sites {
-            if let Some(&index) = self.by_source.get(&site.path) {
-                site.tree_path = Some(self.report_path(&self.history.blobs[index].path));
+    pub fn mark_sites(&self, files: &mut [FileSites]) {
+        for file in files {
+            if let Some(&index) = self.by_source.get(&file.path) {
+                file.tree_path = Some(self.report_path(&self.history.blobs[index].path));
             }
         }
     }
@@ -128,7 +128,7 @@ fn identity(key: &CredentialKey, hasher: &RandomState) -> Option<Identity> {
 /// message), keeping those of the earliest commit, and gives each its provenance; a finding whose
 /// credential appears nowhere in HEAD's tree, and whose every version was replaced or deleted,
 /// says in which commit it left the tree. Findings outside history pass through unchanged.
-pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContext) -> Vec<Finding> {
+pub fn attribute(findings: Vec<Finding>, sites: &Sites, context: &HistoryContext) -> Vec<Finding> {
     let hasher = RandomState::new();
     let history = &context.history;
     let blob_of = |path: &Path| context.by_source.get(path).copied();
@@ -136,7 +136,7 @@ pub fn attribute(findings: Vec<Finding>, sites: &[Site], context: &HistoryContex
     // Every credential some blob of HEAD's tree uses.
     let head_identities: HashSet<Identity> = sites
         .iter()
-        .filter(|site| blob_of(&site.path).is_some_and(at_head))
+        .filter(|site| blob_of(site.path).is_some_and(at_head))
         .filter_map(|site| identity(&CredentialKey::of(&site.credential.secret), &hasher))
         .collect();
 
@@ -236,12 +236,13 @@ mod tests {
         }
     }
 
-    fn site(source: &Path, secret: &str) -> Site {
-        Site {
+    /// A file with one use of `secret`.
+    fn site(source: &Path, secret: &str) -> FileSites {
+        FileSites {
             path: source.to_path_buf(),
-            test_or_doc: false,
+            test_or_doc: vec![false],
             tree_path: None,
-            credential: CredentialUse {
+            uses: vec![CredentialUse {
                 scheme: Scheme::Basic,
                 user: None,
                 secret: Value::literal(secret, Span::new(0, 4)),
@@ -250,7 +251,7 @@ mod tests {
                 connection: None,
                 span: Span::new(0, 4),
                 extractor: "test".into(),
-            },
+            }],
         }
     }
 
@@ -271,7 +272,7 @@ mod tests {
         let context = context();
         let (v1, v2) = (source_key(C0, Path::new("run.sh")), source_key(C1, Path::new("run.sh")));
         let findings = vec![finding(&v1, "Summer2024!"), finding(&v2, "Summer2024!")];
-        let sites = vec![site(&v1, "Summer2024!"), site(&v2, "Summer2024!")];
+        let sites = Sites::new(vec![site(&v1, "Summer2024!"), site(&v2, "Summer2024!")]);
         let out = attribute(findings, &sites, &context);
         assert_eq!(out.len(), 1, "{out:?}");
         let provenance = out[0].provenance.as_ref().unwrap();
@@ -288,7 +289,7 @@ mod tests {
         let (old, now) = (source_key(C0, Path::new("run.sh")), source_key(C1, Path::new("now.sh")));
         let findings = vec![finding(&old, "Summer2024!")];
         // The same password lives on in another file at HEAD.
-        let sites = vec![site(&old, "Summer2024!"), site(&now, "Summer2024!")];
+        let sites = Sites::new(vec![site(&old, "Summer2024!"), site(&now, "Summer2024!")]);
         let out = attribute(findings, &sites, &context);
         assert_eq!(out[0].provenance.as_ref().unwrap().removed_in, None);
         assert!(!out[0].message.contains("removed"));

@@ -179,28 +179,34 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
             }
             let mut sites: Vec<usize> = credential.connections.iter().flat_map(|c| c.sites.iter().copied()).collect();
             sites.sort_by(|a, b| {
-                let (sa, sb) = (&graph.sites[*a], &graph.sites[*b]);
-                (&sa.path, sa.credential.span).cmp(&(&sb.path, sb.credential.span))
+                let (sa, sb) = (graph.sites.get(*a), graph.sites.get(*b));
+                (sa.path, sa.credential.span).cmp(&(sb.path, sb.credential.span))
             });
             let Some(&first) = sites.first() else { continue };
             let Some(meta) = catalogue.rule(UNREGISTERED_CREDENTIAL) else { continue };
-            let site = &graph.sites[first];
+            let site = graph.sites.get(first);
             let message = format!(
                 "{} is not in the credential inventory: nobody is on record to rotate or revoke it",
                 credential.label
             );
-            let primary =
-                Location { path: site.path.clone(), span: site.credential.secret.span(), label: "used here".into() };
+            let primary = Location {
+                path: site.path.to_path_buf(),
+                span: site.credential.secret.span(),
+                label: "used here".into(),
+            };
             findings.push(Finding {
                 secondary: sites[1..]
                     .iter()
                     .map(|&s| (s, "also used here"))
                     .chain(
-                        credential.definitions.iter().map(|&s| (s, crate::analyze::definition_label(&graph.sites[s]))),
+                        credential
+                            .definitions
+                            .iter()
+                            .map(|&s| (s, crate::analyze::definition_label(graph.sites.get(s)))),
                     )
                     .map(|(s, label)| Location {
-                        path: graph.sites[s].path.clone(),
-                        span: graph.sites[s].credential.secret.span(),
+                        path: graph.sites.get(s).path.to_path_buf(),
+                        span: graph.sites.get(s).credential.secret.span(),
                         label: label.into(),
                     })
                     .collect(),
@@ -221,8 +227,8 @@ fn uses_of(entry: &Entry, graph: &Graph) -> Vec<Location> {
         .flat_map(|credential| credential.connections.iter().flat_map(|c| c.sites.iter().copied()))
         .take(20)
         .map(|s| Location {
-            path: graph.sites[s].path.clone(),
-            span: graph.sites[s].credential.secret.span(),
+            path: graph.sites.get(s).path.to_path_buf(),
+            span: graph.sites.get(s).credential.secret.span(),
             label: "used here".into(),
         })
         .collect()

@@ -49,7 +49,7 @@ pub mod walk;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::analyze::{AnalyzeSettings, Site};
+use crate::analyze::{AnalyzeSettings, FileSites, Sites};
 use crate::config::RuleSetting;
 use crate::fact::{CredentialUse, Facts, Problem, Value};
 use crate::finding::Finding;
@@ -79,6 +79,15 @@ pub struct ScanSettings {
     pub source: Source,
     pub rule_settings: BTreeMap<String, RuleSetting>,
     pub analyze: AnalyzeSettings,
+    /// Fold each place's findings into one as its file is checked, rather than after the whole
+    /// scan (`finding::merge_places`): a file of 300,000 places then never holds two findings for
+    /// each. Only for a caller that merges places after the scan and judges no rule apart from
+    /// another at a place in between: `credlint scan` sets it when no baseline and no
+    /// `--staged`/`--since` line filter follow. The scan itself still folds late for history, for
+    /// a place rule the configuration turns off or re-rates, and for a file with `credlint:ignore`
+    /// comments or with literals the flow join may report again: each of those judges one rule.
+    /// The result is the same findings either way.
+    pub merge_places_early: bool,
 }
 
 /// A file that could not be scanned (or only partly), and why.
@@ -135,7 +144,8 @@ impl ScanOutcome {
 
 /// The per-file pipeline on one in-memory file: extract, then check.
 pub fn scan_source(file: &SourceFile, catalogue: &Catalogue) -> (Facts, Vec<Finding>) {
-    let facts = extract::extract(file, catalogue);
+    let mut facts = extract::extract(file, catalogue);
+    facts.uses.shrink_to_fit();
     let findings = check::check(file, &facts, catalogue);
     (facts, findings)
 }
@@ -165,7 +175,7 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     flows.sort_by(|a, b| a.0.cmp(&b.0));
     let joined = flow_findings(&flows, &mut sources, catalogue);
     merge_joined(&mut findings, joined);
-    let graph = analyze::build_graph(sites, settings.whole_graph);
+    let graph = analyze::build_graph(Sites::new(sites), settings.whole_graph);
     findings.extend(analyze::shared_credentials(&graph, catalogue, settings));
     let today = settings.today.unwrap_or_else(date::Date::today);
     findings.extend(revocation::token_findings(&creations, catalogue, today, settings.max_token_lifetime_days));
@@ -185,22 +195,21 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
 
 /// The uses the credential graph can place: a literal or a reference. An unresolved expression
 /// has no identity to share, and keeping one per `Bearer ${token}` would make memory grow with the
-/// tree. The uses are moved out of `facts`, not copied: a file of 300,000 uses holds them once.
-fn sites_of(file: &SourceFile, facts: &mut Facts) -> Vec<Site> {
+/// tree. The uses are moved out of `facts` and filtered in place, not copied: a file of 300,000
+/// uses holds them once. `None` when the file has none.
+fn sites_of(file: &SourceFile, facts: &mut Facts) -> Option<FileSites> {
+    let mut uses = std::mem::take(&mut facts.uses);
+    uses.retain(|credential| !matches!(credential.secret, Value::Unknown { .. }));
+    if uses.is_empty() {
+        return None;
+    }
+    uses.shrink_to_fit();
     let by_path = context::of_path(&file.scope, file.kind);
-    let test_or_doc: Vec<bool> = facts
-        .uses
+    let test_or_doc = uses
         .iter()
         .map(|credential| check::context_at(by_path.as_ref(), facts, credential.span).0 != context::Context::Production)
         .collect();
-    std::mem::take(&mut facts.uses)
-        .into_iter()
-        .zip(test_or_doc)
-        .filter(|(credential, _)| !matches!(credential.secret, Value::Unknown { .. }))
-        .map(|(credential, test_or_doc)| Site { path: file.path.clone(), test_or_doc, tree_path: None, credential })
-        .collect::<Vec<_>>()
-        .into_boxed_slice()
-        .into_vec()
+    Some(FileSites { path: file.path.clone(), tree_path: None, uses, test_or_doc })
 }
 
 #[derive(Default)]
@@ -208,7 +217,7 @@ struct FileResult {
     scanned: bool,
     binary: bool,
     file: Option<SourceFile>,
-    sites: Vec<Site>,
+    sites: Option<FileSites>,
     creations: Vec<revocation::CreationSite>,
     suppressions: Vec<suppress::Suppression>,
     findings: Vec<Finding>,
@@ -223,18 +232,17 @@ struct FileResult {
 }
 
 /// Extracts and checks one walked file (on the walker's thread).
-fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
+fn scan_walked(walked: Walked, catalogue: &Catalogue, merge_places_early: bool) -> FileResult {
     match walked {
         Walked::File(file) => {
-            let (mut facts, findings) = scan_source(&file, catalogue);
-            let problems = facts
-                .problems
-                .iter()
-                .cloned()
-                .map(|problem| FileProblem { path: file.path.clone(), problem })
-                .collect();
-            let bytes = file.text.len() as u64;
             let suppressions = suppress::parse(&file);
+            let mut facts = extract::extract(&file, catalogue);
+            facts.uses.shrink_to_fit();
+            // Nothing later judges one rule of a place apart from another here: no ignore comment
+            // names one, and no literal leaves the file for the join to report again (nor may,
+            // once the demand pass parses a file this pass did not).
+            let deferred_parse = !facts.tree_parsed && extract::code::has_grammar(&file);
+            let fold = merge_places_early && suppressions.is_empty() && facts.flow.exits.is_empty() && !deferred_parse;
             let creations = revocation::creation_sites(&file, &facts);
             // The text is kept (masked) only where a report may point: a finding, a suppression, a
             // token creation, or a use with a credential identity (a literal or a reference, which
@@ -242,12 +250,23 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue) -> FileResult {
             // expression can't be, so a tree dense with `Bearer ${token}` isn't held in memory.
             let has_identity = facts.uses.iter().any(|u| !matches!(u.secret, Value::Unknown { .. }));
             let leaves = !facts.flow.exits.is_empty();
-            let keep =
-                has_identity || !findings.is_empty() || !suppressions.is_empty() || !creations.is_empty() || leaves;
+            // Masked before the findings are made where it is known to be kept, so that masking a
+            // large file (its list of masks) is not at the findings' peak.
+            let mut kept = (has_identity || !suppressions.is_empty() || !creations.is_empty() || leaves)
+                .then(|| redacted_source(&file, &facts.uses));
+            let findings = check::check_places(&file, &facts, catalogue, fold);
+            if kept.is_none() && !findings.is_empty() {
+                kept = Some(redacted_source(&file, &facts.uses));
+            }
+            let problems = facts
+                .problems
+                .iter()
+                .cloned()
+                .map(|problem| FileProblem { path: file.path.clone(), problem })
+                .collect();
+            let bytes = file.text.len() as u64;
             let path = file.path.clone();
-            let deferred = (!facts.tree_parsed && extract::code::has_grammar(&file))
-                .then(|| demand::Deferred { path: path.clone(), scope: file.scope.clone() });
-            let kept = keep.then(|| redacted_source(&file, &facts.uses));
+            let deferred = deferred_parse.then(|| demand::Deferred { path: path.clone(), scope: file.scope.clone() });
             // Last of the readers of the uses, which it takes.
             let sites = sites_of(&file, &mut facts);
             let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty()).then_some((
@@ -333,8 +352,11 @@ pub fn scan_with_progress(
     catalogue: &Catalogue,
     progress: &progress::Progress,
 ) -> ScanOutcome {
+    let merge_places_early = settings.merge_places_early
+        && !matches!(settings.source, Source::History { .. })
+        && !finding::PLACE_RULES.iter().any(|rule| settings.rule_settings.contains_key(*rule));
     let scan_walked = |walked| {
-        let result = scan_walked(walked, catalogue);
+        let result = scan_walked(walked, catalogue, merge_places_early);
         progress.record(result.bytes);
         result
     };
@@ -396,10 +418,10 @@ pub fn scan_with_progress(
     let mut flows = Vec::new();
     let mut deferred = Vec::new();
     let mut finding_parts = Vec::with_capacity(results.len());
-    let mut site_parts = Vec::with_capacity(results.len());
+    let mut site_files = Vec::new();
     for mut result in results {
         finding_parts.push(std::mem::take(&mut result.findings));
-        site_parts.push(std::mem::take(&mut result.sites));
+        site_files.extend(result.sites.take());
         deferred.extend(result.deferred);
         suppressions.extend(result.suppressions);
         creations.extend(result.creations);
@@ -417,7 +439,6 @@ pub fn scan_with_progress(
         }
     }
     outcome.findings = concat_parts(finding_parts);
-    let mut sites = concat_parts(site_parts);
     // Files that call into a sink elsewhere, parsed on demand (only a directory scan reads files
     // again from disk).
     if matches!(settings.source, Source::Tree) && !flows.is_empty() && !deferred.is_empty() {
@@ -438,11 +459,11 @@ pub fn scan_with_progress(
     let joined = flow_findings(&flows, &mut outcome.sources, catalogue);
     merge_joined(&mut outcome.findings, joined);
     if let Some(context) = &history_context {
-        context.mark_sites(&mut sites);
+        context.mark_sites(&mut site_files);
     }
-    // Walk order depends on threads: sort the sites so the graph and its findings do not.
-    sites.sort_by(|a, b| (&a.path, a.credential.span).cmp(&(&b.path, b.credential.span)));
-    outcome.graph = analyze::build_graph(sites, settings.analyze.whole_graph);
+    // Walk order depends on threads: the sites are numbered in path order, so that the graph and
+    // its findings do not.
+    outcome.graph = analyze::build_graph(Sites::new(site_files), settings.analyze.whole_graph);
     outcome.findings.extend(analyze::shared_credentials(&outcome.graph, catalogue, &settings.analyze));
     let today = settings.analyze.today.unwrap_or_else(date::Date::today);
     outcome.findings.extend(revocation::token_findings(

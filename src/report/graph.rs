@@ -47,10 +47,10 @@ struct JsonUse {
     column: usize,
 }
 
-fn use_of(outcome: &ScanOutcome, site: &Site) -> JsonUse {
+fn use_of(outcome: &ScanOutcome, site: Site<'_>) -> JsonUse {
     let span = site.credential.secret.span();
-    let (start, _) = super::line_cols(outcome, &site.path, span);
-    JsonUse { path: display_path(&site.path), line: start.line, column: start.column }
+    let (start, _) = super::line_cols(outcome, site.path, span);
+    JsonUse { path: display_path(site.path), line: start.line, column: start.column }
 }
 
 fn json_graph(outcome: &ScanOutcome) -> JsonGraph {
@@ -71,10 +71,10 @@ fn json_graph(outcome: &ScanOutcome) -> JsonGraph {
                 .iter()
                 .map(|connection| JsonConnection {
                     label: connection.label.clone(),
-                    uses: connection.sites.iter().map(|&s| use_of(outcome, &graph.sites[s])).collect(),
+                    uses: connection.sites.iter().map(|&s| use_of(outcome, graph.sites.get(s))).collect(),
                 })
                 .collect(),
-            definitions: credential.definitions.iter().map(|&s| use_of(outcome, &graph.sites[s])).collect(),
+            definitions: credential.definitions.iter().map(|&s| use_of(outcome, graph.sites.get(s))).collect(),
         })
         .collect();
     JsonGraph { version: GRAPH_SCHEMA_VERSION, credentials }

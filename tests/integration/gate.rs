@@ -140,3 +140,39 @@ fn one_place_is_one_finding_and_an_ignore_for_one_rule_leaves_the_other() {
     assert_eq!(rules, vec!["basic-auth-password"], "the other rule still stands");
     assert_eq!(code, 1);
 }
+
+/// A scan folds the findings of one place as each file is checked, unless a baseline follows
+/// (which judges each rule of a place on its own): with an empty baseline, the fold comes after
+/// the scan. Both must write the same report of every fixture, related locations and folded
+/// rules included.
+#[test]
+fn places_folded_as_files_are_checked_are_what_a_late_fold_reports() {
+    let empty = tempfile::tempdir().unwrap();
+    let baseline = empty.path().join("baseline.json");
+    let made = credlint()
+        .args(["baseline", "--no-config", "--output"])
+        .arg(&baseline)
+        .arg(".")
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let report = |extra: &[&std::ffi::OsStr]| {
+        let output = credlint()
+            .args(["scan", "--no-config", "--format", "sarif", "--min-severity", "note", "--fail-on", "never"])
+            .args(extra)
+            .arg("fixtures")
+            .current_dir(super::support::repo_root())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        sarif["runs"][0]["results"].clone()
+    };
+    let early = report(&[]);
+    let late = report(&["--baseline".as_ref(), baseline.as_os_str()]);
+    let results = early.as_array().expect("results");
+    let folded = results.iter().filter(|r| r["properties"]["alsoMatched"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(folded.count() >= 10, "the fixtures fold places: {early:#}");
+    assert_eq!(early, late);
+}
