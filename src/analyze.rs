@@ -610,7 +610,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
         let Some(&(first, first_label)) = uses.first() else { continue };
         let location = |index: usize, label: String| {
             let site = graph.sites.get(index);
-            Location { path: site.path.to_path_buf(), span: site.credential.secret.span(), label: label.into() }
+            Location { path: site.path.into(), span: site.credential.secret.span(), label: label.into() }
         };
         // Each connection once, with the file of its first use for the reader to find it.
         let labels: Vec<String> = credential

@@ -46,11 +46,13 @@ pub fn check_places(file: &SourceFile, facts: &Facts, catalogue: &Catalogue, fol
     // A file's findings repeat their texts (one message per host, the same labels): each is held
     // once, as it is made, so that a file of many findings never holds a copy per finding.
     let mut interner = crate::text::Interner::default();
+    // Every location in the file shares one path.
+    let path: Arc<std::path::Path> = Arc::from(file.path.as_path());
     // One use's findings, made here and folded before they join the file's.
     let mut made = Vec::new();
     for credential in &facts.uses {
         let context = context_at(by_path.as_ref(), facts, credential.span);
-        check_use(file, credential, context, catalogue, &mut made);
+        check_use(file, &path, credential, context, catalogue, &mut made);
         for finding in &mut made {
             finding.intern_texts(&mut interner);
         }
@@ -122,6 +124,7 @@ pub fn connection_label(credential: &CredentialUse) -> Option<String> {
 
 fn check_use(
     file: &SourceFile,
+    path: &Arc<std::path::Path>,
     credential: &CredentialUse,
     (context, context_reason): (Context, &str),
     catalogue: &Catalogue,
@@ -238,10 +241,10 @@ fn check_use(
         // Sized exactly: a push would reserve four locations for each of a file's findings.
         let mut secondary = Vec::with_capacity(usize::from(target.is_some()) + usize::from(bound_elsewhere));
         if let Some(target) = target {
-            secondary.push(Location { path: file.path.clone(), span: target.span, label: CONNECTION_LABEL.into() });
+            secondary.push(Location { path: Arc::clone(path), span: target.span, label: CONNECTION_LABEL.into() });
         }
         if bound_elsewhere {
-            secondary.push(Location { path: file.path.clone(), span: credential.span, label: "used here".into() });
+            secondary.push(Location { path: Arc::clone(path), span: credential.span, label: "used here".into() });
         }
         let severity = if context_note {
             Severity::Note
@@ -257,7 +260,7 @@ fn check_use(
             message: message.into(),
             // An empty secret has no extent of its own: the whole use is shown.
             primary: Location {
-                path: file.path.clone(),
+                path: Arc::clone(path),
                 span: if secret_span.start == secret_span.end { credential.span } else { secret_span },
                 label: label.into(),
             },

@@ -656,7 +656,7 @@ fn keep_changed(
     let root = crate::walk::canonical(root);
     let sources = &outcome.sources;
     let touches = |location: &crate::finding::Location| {
-        let Some(file) = sources.get(&location.path) else { return false };
+        let Some(file) = sources.get(&*location.path) else { return false };
         // Locations name files as reports show them: relative to the display root.
         let absolute = match display_root {
             Some(display_root) if location.path.is_relative() => display_root.join(&location.path),

@@ -1,6 +1,6 @@
 //! Findings: what `check` and `analyze` conclude, ready for `suppress` and `report`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -38,7 +38,8 @@ impl Severity {
 /// A place in a file, with a short label saying what is there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    pub path: PathBuf,
+    /// Shared by every location in one file: a path each was two allocations per finding.
+    pub path: Arc<Path>,
     pub span: Span,
     pub label: Text,
 }
@@ -177,19 +178,19 @@ impl Finding {
 
     /// What a finding folded into another leaves behind until [`merge_places`] drops it.
     fn emptied() -> Finding {
-        let nowhere = Location { path: PathBuf::new(), span: Span::default(), label: Text::default() };
+        let nowhere = Location { path: Path::new("").into(), span: Span::default(), label: Text::default() };
         Finding::new(Arc::from(""), Severity::Note, String::new(), nowhere)
     }
 
     /// The file's path as reports name it: the repository path for a finding in history (whose
     /// `primary.path` is the `<commit>:<path>` of one blob), else the primary location's path.
     pub fn reported_path(&self) -> &std::path::Path {
-        self.provenance.as_ref().map_or(&self.primary.path, |p| &p.path)
+        self.provenance.as_ref().map_or(&*self.primary.path, |p| &p.path)
     }
 
     /// The order every report uses: path (the repository path first, for history), span, rule.
-    pub fn sort_key(&self) -> (&std::path::Path, &PathBuf, Span, &str) {
-        (self.reported_path(), &self.primary.path, self.primary.span, &self.rule)
+    pub fn sort_key(&self) -> (&std::path::Path, &std::path::Path, Span, &str) {
+        (self.reported_path(), &*self.primary.path, self.primary.span, &self.rule)
     }
 }
 
@@ -385,7 +386,11 @@ mod tests {
             rule: Arc::from(rule),
             severity,
             message: format!("{rule} says so").into(),
-            primary: Location { path: PathBuf::from("a.py"), span: Span::new(span.0, span.1), label: Text::default() },
+            primary: Location {
+                path: PathBuf::from("a.py").into(),
+                span: Span::new(span.0, span.1),
+                label: Text::default(),
+            },
             secondary: Vec::new(),
             redacted: None,
             connection: None,
@@ -465,7 +470,7 @@ mod tests {
     #[test]
     fn another_file_or_commit_is_another_place() {
         let mut other_file = finding("basic-auth-password", Severity::Error, (10, 14));
-        other_file.primary.path = PathBuf::from("b.py");
+        other_file.primary.path = PathBuf::from("b.py").into();
         let mut other_commit = finding("basic-auth-password", Severity::Error, (10, 14));
         other_commit.provenance =
             Some(Box::new(Provenance { commit: "abc".to_owned(), path: PathBuf::from("a.py"), removed_in: None }));
@@ -475,12 +480,16 @@ mod tests {
 
     #[test]
     fn related_locations_are_kept_once() {
-        let target = Location { path: PathBuf::from("a.py"), span: Span::new(30, 40), label: "to here".into() };
+        let target = Location { path: PathBuf::from("a.py").into(), span: Span::new(30, 40), label: "to here".into() };
         let mut basic = finding("basic-auth-password", Severity::Error, (10, 14));
         basic.secondary.push(target.clone());
         let mut hardcoded = finding("hardcoded-credential", Severity::Error, (10, 14));
         hardcoded.secondary.push(target);
-        hardcoded.secondary.push(Location { path: PathBuf::from("b.py"), span: Span::new(1, 2), label: "x".into() });
+        hardcoded.secondary.push(Location {
+            path: PathBuf::from("b.py").into(),
+            span: Span::new(1, 2),
+            label: "x".into(),
+        });
         let out = merged(vec![basic, hardcoded]);
         assert_eq!(out[0].secondary.len(), 2);
     }

@@ -159,7 +159,7 @@ fn check_findings(file: &SourceFile, findings: &[Finding]) {
     for finding in findings {
         check_span(file, finding.primary.span, "finding");
         for location in &finding.secondary {
-            if location.path == file.path {
+            if *location.path == *file.path {
                 check_span(file, location.span, "secondary location");
             }
         }

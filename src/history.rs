@@ -223,7 +223,7 @@ mod tests {
             rule: Arc::from("basic-auth-password"),
             severity: Severity::Error,
             message: "basic auth sends a password to `jira.example.com`".into(),
-            primary: Location { path: source.to_path_buf(), span: Span::new(0, 4), label: Default::default() },
+            primary: Location { path: source.into(), span: Span::new(0, 4), label: Default::default() },
             secondary: Vec::new(),
             redacted: None,
             connection: Some("jira.example.com".into()),

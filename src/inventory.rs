@@ -103,7 +103,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
     let path = &inventory.source.path;
     let mut emit = |rule: &str, span: Span, label: &str, message: String, uses: Vec<Location>| {
         let Some(meta) = catalogue.rule(rule) else { return };
-        let primary = Location { path: path.clone(), span, label: label.into() };
+        let primary = Location { path: path.as_path().into(), span, label: label.into() };
         findings.push(Finding {
             secondary: uses,
             credential: CredentialKey::Name(format!("inventory:{}", span.start)),
@@ -189,11 +189,8 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                 "{} is not in the credential inventory: nobody is on record to rotate or revoke it",
                 credential.label
             );
-            let primary = Location {
-                path: site.path.to_path_buf(),
-                span: site.credential.secret.span(),
-                label: "used here".into(),
-            };
+            let primary =
+                Location { path: site.path.into(), span: site.credential.secret.span(), label: "used here".into() };
             findings.push(Finding {
                 secondary: sites[1..]
                     .iter()
@@ -205,7 +202,7 @@ pub fn findings(inventory: &Inventory, graph: &Graph, catalogue: &Catalogue, tod
                             .map(|&s| (s, crate::analyze::definition_label(graph.sites.get(s)))),
                     )
                     .map(|(s, label)| Location {
-                        path: graph.sites.get(s).path.to_path_buf(),
+                        path: graph.sites.get(s).path.into(),
                         span: graph.sites.get(s).credential.secret.span(),
                         label: label.into(),
                     })
@@ -227,7 +224,7 @@ fn uses_of(entry: &Entry, graph: &Graph) -> Vec<Location> {
         .flat_map(|credential| credential.connections.iter().flat_map(|c| c.sites.iter().copied()))
         .take(20)
         .map(|s| Location {
-            path: graph.sites.get(s).path.to_path_buf(),
+            path: graph.sites.get(s).path.into(),
             span: graph.sites.get(s).credential.secret.span(),
             label: "used here".into(),
         })

@@ -474,7 +474,7 @@ pub fn scan_with_progress(
     ));
     if let Some(inventory) = &settings.analyze.inventory {
         let found = inventory::findings(inventory, &outcome.graph, catalogue, today);
-        if found.iter().any(|f| f.primary.path == inventory.source.path) {
+        if found.iter().any(|f| *f.primary.path == *inventory.source.path) {
             outcome.sources.insert(inventory.source.path.clone(), redacted_source(&inventory.source, &[]));
         }
         outcome.findings.extend(found);

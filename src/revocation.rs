@@ -104,13 +104,13 @@ pub fn token_findings(sites: &[CreationSite], catalogue: &Catalogue, today: Date
         let mut secondary = Vec::new();
         if let Some(bootstrap) = site.bootstrap {
             secondary.push(Location {
-                path: site.path.clone(),
+                path: site.path.as_path().into(),
                 span: bootstrap,
                 label: "the request authenticates with a password, which outlives the token".into(),
             });
         }
         let severity = if site.test_or_doc { Severity::Note } else { meta.severity };
-        let primary = Location { path: site.path.clone(), span: creation.span, label: label.into() };
+        let primary = Location { path: site.path.as_path().into(), span: creation.span, label: label.into() };
         findings.push(Finding {
             secondary,
             credential: CredentialKey::Name(format!("{}:{}", creation.api.name(), creation.span.start)),

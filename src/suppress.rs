@@ -150,7 +150,7 @@ pub fn apply(
 ) -> Applied {
     let mut applied = Applied::default();
     let mut problems: Vec<(usize, String)> = Vec::new();
-    let mut usable: HashMap<(&PathBuf, usize), Vec<usize>> = HashMap::new();
+    let mut usable: HashMap<(&std::path::Path, usize), Vec<usize>> = HashMap::new();
     for (index, suppression) in suppressions.iter().enumerate() {
         let unknown: Vec<&str> =
             suppression.rules.iter().map(String::as_str).filter(|rule| catalogue.rule(rule).is_none()).collect();
@@ -171,7 +171,7 @@ pub fn apply(
             Some(problem) => problems.push((index, problem)),
             None => {
                 for &line in &suppression.lines {
-                    usable.entry((&suppression.path, line)).or_default().push(index);
+                    usable.entry((suppression.path.as_path(), line)).or_default().push(index);
                 }
             }
         }
@@ -179,7 +179,7 @@ pub fn apply(
     let mut used = vec![false; suppressions.len()];
     findings.retain(|finding| {
         let Some(line) = line_of(&finding.primary.path, finding.primary.span.start) else { return true };
-        let Some(candidates) = usable.get(&(&finding.primary.path, line)) else { return true };
+        let Some(candidates) = usable.get(&(&*finding.primary.path, line)) else { return true };
         match candidates.iter().find(|&&i| suppressions[i].rules.iter().any(|r| *r == *finding.rule)) {
             Some(&i) => {
                 used[i] = true;
@@ -192,8 +192,11 @@ pub fn apply(
     let mut emit = |rule: &str, index: usize, message: String| {
         let Some(meta) = catalogue.rule(rule) else { return };
         let suppression = &suppressions[index];
-        let primary =
-            Location { path: suppression.path.clone(), span: suppression.span, label: "this suppression".into() };
+        let primary = Location {
+            path: suppression.path.as_path().into(),
+            span: suppression.span,
+            label: "this suppression".into(),
+        };
         applied.findings.push(Finding::new(Arc::clone(&meta.id), meta.severity, message, primary));
     };
     let invalid: Vec<usize> = problems.iter().map(|(index, _)| *index).collect();

@@ -47,7 +47,7 @@ fn finding_command(outcome: &ScanOutcome, catalogue: &Catalogue, finding: &Findi
     let mut properties = vec![("file", repo_path(finding.reported_path(), Some(WORKSPACE_VAR)))];
     // A line of an old commit is not that line of the checkout: history findings annotate the
     // file and name the commit and line in the message.
-    if outcome.sources.contains_key(&finding.primary.path) && finding.provenance.is_none() {
+    if outcome.sources.contains_key(&*finding.primary.path) && finding.provenance.is_none() {
         let (start, end) = super::line_cols(outcome, &finding.primary.path, finding.primary.span);
         properties.push(("line", start.line.to_string()));
         if start.line == end.line {
@@ -84,7 +84,7 @@ fn place(outcome: &ScanOutcome, location: &Location) -> String {
     if let Some(commit) = super::commit_of(outcome, &location.path) {
         path = format!("{}:{path}", super::short(commit));
     }
-    let at = if outcome.sources.contains_key(&location.path) {
+    let at = if outcome.sources.contains_key(&*location.path) {
         let (start, _) = super::line_cols(outcome, &location.path, location.span);
         format!("{path}:{}:{}", start.line, start.column)
     } else {

@@ -131,11 +131,11 @@ pub fn write(outcome: &ScanOutcome, catalogue: &Catalogue, out: &mut dyn Write, 
         if color { Box::new(Ansi::new(&mut *out)) } else { Box::new(NoColor::new(&mut *out)) };
     let columns = ColumnCache::default();
     for finding in &outcome.findings {
-        let Some(&file_id) = ids.get(&finding.primary.path) else { continue };
+        let Some(&file_id) = ids.get(&*finding.primary.path) else { continue };
         let mut labels =
             vec![Label::primary(file_id, finding.primary.span.range()).with_message(finding.primary.label.clone())];
         for location in &finding.secondary {
-            if let Some(&id) = ids.get(&location.path) {
+            if let Some(&id) = ids.get(&*location.path) {
                 labels.push(Label::secondary(id, location.span.range()).with_message(location.label.clone()));
             }
         }

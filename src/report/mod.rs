@@ -188,7 +188,7 @@ pub fn first_sentence(text: &str) -> String {
 pub fn masked_line(outcome: &ScanOutcome, finding: &crate::finding::Finding) -> String {
     outcome
         .sources
-        .get(&finding.primary.path)
+        .get(&*finding.primary.path)
         .map(|file| {
             let line = file.lines.line_of(finding.primary.span.start.min(file.text.len()));
             let span = file.lines.line_span(&file.text, line);

@@ -226,7 +226,7 @@ fn message(text: &str, links: &[&str]) -> Json {
 }
 
 fn physical(outcome: &ScanOutcome, location: &Location) -> Json {
-    let region = match outcome.sources.get(&location.path) {
+    let region = match outcome.sources.get(&*location.path) {
         Some(file) => {
             let start = file.lines.line_col_utf16(&file.text, location.span.start);
             let end = file.lines.line_col_utf16(&file.text, location.span.end);

@@ -141,7 +141,7 @@ fn fixtures_flag_exactly_their_annotated_lines() {
             files += 1;
             flagged_total += expected.flagged.len();
             ok_total += expected.ok_lines;
-            let findings: Vec<_> = all_findings.iter().filter(|f| f.primary.path == *relative).collect();
+            let findings: Vec<_> = all_findings.iter().filter(|f| *f.primary.path == **relative).collect();
             let actual: BTreeSet<(usize, String)> =
                 findings.iter().map(|f| (file.lines.line_of(f.primary.span.start) + 1, f.rule.to_string())).collect();
             for (line, rule) in expected.flagged.difference(&actual) {
