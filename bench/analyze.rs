@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use credlint::analyze::{AnalyzeSettings, FileSites, Sites, build_graph, shared_credentials};
+use credlint::analyze::{AnalyzeSettings, FileSites, SiteUse, Sites, build_graph, shared_credentials};
 use credlint::fact::{CredentialUse, RefKind, Scheme, Target, Value};
 use credlint::rules::Catalogue;
 use credlint::span::Span;
@@ -17,6 +17,7 @@ fn synthetic_sites(count: usize) -> Sites {
     let mut files: Vec<FileSites> = (0..10_000)
         .map(|f| FileSites { path: PathBuf::from(format!("src/module{}/file{f}.py", f % 100)), ..FileSites::default() })
         .collect();
+    let mut texts = credlint::text::Interner::default();
     for i in 0..count {
         // A small linear congruential generator keeps the input the same on every run.
         let r = (i as u64).wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 33;
@@ -32,7 +33,7 @@ fn synthetic_sites(count: usize) -> Sites {
         let host = format!("api{}.example.net", (r >> 7) % 300);
         let file = &mut files[i % 10_000];
         file.test_or_doc.push(false);
-        file.uses.push(CredentialUse {
+        let credential = CredentialUse {
             scheme: Scheme::Bearer,
             user: None,
             secret,
@@ -41,7 +42,8 @@ fn synthetic_sites(count: usize) -> Sites {
             connection: None,
             span: Span::new(0, 80),
             extractor: "bench".into(),
-        });
+        };
+        file.uses.push(SiteUse::of(credential, &mut texts).expect("a literal or a reference"));
     }
     Sites::new(files)
 }

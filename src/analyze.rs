@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::classify::{SecretClass, classify_literal, name_prior};
-use crate::fact::{CredentialUse, RefKind, Scheme, Value};
+use crate::fact::{RefKind, Scheme};
 use crate::finding::{CredentialKey, Finding, Location};
 use crate::redact::redact;
 use crate::rules::Catalogue;
@@ -36,87 +36,7 @@ const EPHEMERAL: &[&str] = &[
     "SYSTEM_ACCESSTOKEN",
 ];
 
-/// One file's credential uses that the graph may place, as its readers made them: moved out of
-/// the file's facts, never copied, so that a file of 300,000 uses holds them once.
-#[derive(Debug, Clone, Default)]
-pub struct FileSites {
-    pub path: PathBuf,
-    /// The file's path in the tree when `path` names one version of it (`<commit>:<path>` in a
-    /// history scan): connections and projects are keyed on it, so that many versions of one
-    /// file are one file, not many connections.
-    pub tree_path: Option<PathBuf>,
-    pub uses: Vec<CredentialUse>,
-    /// For each use: in a test, example or documentation file or region (left out of the graph).
-    pub test_or_doc: Vec<bool>,
-}
-
-/// Every file's sites, numbered in (path, span) order whatever order the files came in: the
-/// graph and its findings name a site by that number.
-#[derive(Debug, Clone, Default)]
-pub struct Sites {
-    files: Vec<FileSites>,
-    /// (file, use) of each site, in order.
-    order: Vec<(u32, u32)>,
-}
-
-impl Sites {
-    pub fn new(mut files: Vec<FileSites>) -> Sites {
-        files.retain(|file| !file.uses.is_empty());
-        let mut order: Vec<(u32, u32)> = Vec::with_capacity(files.iter().map(|f| f.uses.len()).sum());
-        for (file, sites) in files.iter().enumerate() {
-            order.extend((0..sites.uses.len() as u32).map(|index| (file as u32, index)));
-        }
-        // Stable: uses of one file at one span keep the order their readers found them in.
-        let key = |&(file, index): &(u32, u32)| {
-            let file = &files[file as usize];
-            (&file.path, file.uses[index as usize].span)
-        };
-        order.sort_by(|a, b| key(a).cmp(&key(b)));
-        Sites { files, order }
-    }
-
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
-
-    /// The site numbered `index`.
-    pub fn get(&self, index: usize) -> Site<'_> {
-        let (file, at) = self.order[index];
-        let file = &self.files[file as usize];
-        Site {
-            path: &file.path,
-            tree_path: file.tree_path.as_deref(),
-            credential: &file.uses[at as usize],
-            test_or_doc: file.test_or_doc.get(at as usize).copied().unwrap_or(false),
-        }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = Site<'_>> {
-        (0..self.len()).map(|index| self.get(index))
-    }
-}
-
-/// One credential use, with where it is.
-#[derive(Debug, Clone, Copy)]
-pub struct Site<'a> {
-    pub path: &'a std::path::Path,
-    pub credential: &'a CredentialUse,
-    /// In a test, example or documentation file or region: left out of the graph.
-    pub test_or_doc: bool,
-    /// See [`FileSites::tree_path`].
-    pub tree_path: Option<&'a std::path::Path>,
-}
-
-impl<'a> Site<'a> {
-    /// The path connections and projects are keyed on.
-    pub fn file_path(&self) -> &'a std::path::Path {
-        self.tree_path.unwrap_or(self.path)
-    }
-}
+pub use crate::site::{FileSites, Site, SiteSecret, SiteTarget, SiteUse, Sites};
 
 /// What the whole-repository stages (analysis, revocation, suppression) need beyond the facts.
 #[derive(Debug, Clone)]
@@ -250,7 +170,7 @@ pub fn definition_label(site: Site<'_>) -> &'static str {
 }
 
 /// Whether a site defines a credential rather than using it for a connection.
-fn is_definition(credential: &CredentialUse) -> bool {
+fn is_definition(credential: &SiteUse) -> bool {
     credential.scheme == Scheme::ConfigField && credential.target.is_none() && credential.connection.is_none()
 }
 
@@ -269,15 +189,15 @@ fn connection_of(site: Site<'_>) -> (String, String) {
         return match &target.host {
             Some(host) => {
                 let product = atlassian_cloud_product(host, &target.text);
-                let shown = product.map_or_else(|| host.clone(), |p| format!("{host} {p}"));
+                let shown = product.map_or_else(|| host.to_string(), |p| format!("{host} {p}"));
                 (format!("host {shown}"), shown)
             }
-            None => (format!("target {}", target.text), target.text.clone()),
+            None => (format!("target {}", target.text), target.text.to_string()),
         };
     }
     if let Some(named) = &credential.connection {
         // The label names the consumer; reports add the file where they need it.
-        return (format!("{path} {named}"), named.clone());
+        return (format!("{path} {named}"), named.to_string());
     }
     (format!("script {path}"), path)
 }
@@ -327,7 +247,7 @@ fn project_roots(sites: &Sites) -> Vec<PathBuf> {
 /// `svc-b/src/main/resources/…` are two deployments), else the whole project.
 fn name_scope(site: Site<'_>, project: &std::path::Path) -> PathBuf {
     let path = site.file_path();
-    if let Value::Reference { kind: RefKind::Template, name, .. } = &site.credential.secret
+    if let SiteSecret::Reference { kind: RefKind::Template, name, .. } = &site.credential.secret
         && ["inputs.", "matrix.", "steps.", "needs."].iter().any(|p| name.starts_with(p))
     {
         return path.to_path_buf();
@@ -345,9 +265,9 @@ fn name_scope(site: Site<'_>, project: &std::path::Path) -> PathBuf {
 /// Whether a use is of something that authenticates: not a user name given where a credential
 /// goes (`secrets.DOCKERHUB_USERNAME`, `JIRA_EMAIL`), and not a key's passphrase (a signing or
 /// GPG passphrase unlocks a key file, it logs in nowhere). Neither can be a shared credential.
-fn authenticates(credential: &CredentialUse) -> bool {
+fn authenticates(credential: &SiteUse) -> bool {
     let words = |name: &str| crate::classify::split_words(name);
-    if let Value::Reference { name, .. } = &credential.secret
+    if let SiteSecret::Reference { name, .. } = &credential.secret
         && words(name).last().is_some_and(|w| matches!(w.as_str(), "user" | "username" | "login" | "email" | "actor"))
     {
         return false;
@@ -358,7 +278,7 @@ fn authenticates(credential: &CredentialUse) -> bool {
             || words.iter().any(|w| matches!(w.as_str(), "signing" | "gpg" | "pgp" | "keystore"))
     };
     let named = credential.secret_name.as_deref().is_some_and(passphrase);
-    let referenced = matches!(&credential.secret, Value::Reference { name, .. } if passphrase(name));
+    let referenced = matches!(&credential.secret, SiteSecret::Reference { name, .. } if passphrase(name));
     !(named || referenced)
 }
 
@@ -404,8 +324,8 @@ pub fn build_graph(sites: Sites, whole: bool) -> Graph {
         let scope = name_scope(site, scope_of(site.file_path(), &roots));
         let scoped = |name: &str| format!("{}\u{0}{name}", scope.display());
         let group = match &credential.secret {
-            Value::Literal { text, .. } => {
-                let hash = key.hash_one(text.as_str());
+            SiteSecret::Literal { text, .. } => {
+                let hash = key.hash_one(&**text);
                 // `JIRA_TOKEN=ATATT…` defines the name: uses of `$JIRA_TOKEN` are this literal.
                 let defined = if is_definition(credential) {
                     credential
@@ -431,7 +351,7 @@ pub fn build_graph(sites: Sites, whole: bool) -> Graph {
                     Some(literal)
                 }
             }
-            Value::Reference { kind, name, .. } => {
+            SiteSecret::Reference { kind, name, .. } => {
                 let group = normalise_name(*kind, name).filter(|name| !is_ephemeral(name)).map(|name| {
                     let id = groups.id(Identity::Name(scoped(&name)));
                     names_of.entry(id).or_insert(name);
@@ -449,7 +369,6 @@ pub fn build_graph(sites: Sites, whole: bool) -> Graph {
                 }
                 group
             }
-            Value::Unknown { .. } => None,
         };
         site_group.push(group);
     }
@@ -457,7 +376,11 @@ pub fn build_graph(sites: Sites, whole: bool) -> Graph {
     let mut node_of: HashMap<usize, usize> = HashMap::new();
     let mut credentials: Vec<(usize, CredentialNode)> = Vec::new();
     let mut connection_of_key: HashMap<(usize, u64), usize> = HashMap::new();
-    let mut roots: Vec<Option<usize>> = site_group.iter().map(|g| g.map(|g| groups.find(g))).collect();
+    // Each site's group becomes its root in place: a second list would be one more word per site.
+    let mut roots = site_group;
+    for group in roots.iter_mut().flatten() {
+        *group = groups.find(*group);
+    }
     // Names and literals of every identity, gathered onto their group's root.
     let mut root_names: HashMap<usize, BTreeSet<String>> = HashMap::new();
     let mut root_literal: HashMap<usize, usize> = HashMap::new();
@@ -537,8 +460,8 @@ pub fn build_graph(sites: Sites, whole: bool) -> Graph {
 }
 
 /// How a report names a hardcoded credential: its format, or a password, with its redacted form.
-fn describe_literal(credential: &CredentialUse) -> String {
-    let Value::Literal { text, .. } = &credential.secret else { return "a credential".to_owned() };
+fn describe_literal(credential: &SiteUse) -> String {
+    let SiteSecret::Literal { text, .. } = &credential.secret else { return "a credential".to_owned() };
     let prior = credential.secret_name.as_deref().map_or(crate::classify::NamePrior::Neutral, name_prior);
     match classify_literal(text, prior).class {
         SecretClass::Token { format } => format!("{} ({})", format.describe(), redact(text)),
@@ -671,7 +594,7 @@ pub fn shared_credentials(graph: &Graph, catalogue: &Catalogue, settings: &Analy
             ),
             credential: match credential.names.iter().next() {
                 Some(name) => CredentialKey::Name(name.clone()),
-                None => CredentialKey::of(&first_site.credential.secret),
+                None => first_site.credential.secret.key(),
             },
             provenance: None,
             context: None,
@@ -814,28 +737,31 @@ mod tests {
             "pipeline (…/Jenkinsfile) and pipeline (…/release/Jenkinsfile)"
         );
     }
+    use crate::fact::{CredentialUse, Value};
     use crate::span::Span;
 
     /// A file with one use.
     fn site(path: &str, secret: Value, host: Option<&str>) -> FileSites {
+        let mut texts = crate::text::Interner::default();
+        let credential = CredentialUse {
+            scheme: Scheme::Bearer,
+            user: None,
+            secret,
+            secret_name: None,
+            target: host.map(|h| Target {
+                text: format!("https://{h}/"),
+                host: Some(h.to_owned()),
+                span: Span::new(0, 1),
+            }),
+            connection: None,
+            span: Span::new(0, 10),
+            extractor: "test".into(),
+        };
         FileSites {
             path: PathBuf::from(path),
             test_or_doc: vec![false],
             tree_path: None,
-            uses: vec![CredentialUse {
-                scheme: Scheme::Bearer,
-                user: None,
-                secret,
-                secret_name: None,
-                target: host.map(|h| Target {
-                    text: format!("https://{h}/"),
-                    host: Some(h.to_owned()),
-                    span: Span::new(0, 1),
-                }),
-                connection: None,
-                span: Span::new(0, 10),
-                extractor: "test".into(),
-            }],
+            uses: vec![SiteUse::of(credential, &mut texts).expect("a literal or a reference")],
         }
     }
 
@@ -871,7 +797,7 @@ mod tests {
     fn a_definition_joins_a_literal_to_its_name() {
         let mut definition = site(".env", Value::literal("k3Jd9sLq0Zx7Vb2Nw8Rt5Yp1Mh4Gf6Ce", Span::new(0, 4)), None);
         definition.uses[0].scheme = Scheme::ConfigField;
-        definition.uses[0].secret_name = Some("BB_TOKEN".to_owned());
+        definition.uses[0].secret_name = Some("BB_TOKEN".into());
         let sites = vec![
             definition,
             site("deploy.sh", reference(RefKind::Env, "BB_TOKEN"), Some("bitbucket.org")),
@@ -902,7 +828,8 @@ mod tests {
         let mut later = site("b.sh", reference(RefKind::Env, "B_TOKEN"), None);
         let mut second = later.uses[0].clone();
         second.span = Span::new(0, 3);
-        second.secret = reference(RefKind::Env, "EARLIER_IN_B");
+        second.secret =
+            SiteSecret::Reference { kind: RefKind::Env, name: "EARLIER_IN_B".into(), span: Span::new(2, 5) };
         later.uses.push(second);
         later.test_or_doc.push(true);
         let sites =

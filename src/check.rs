@@ -18,9 +18,10 @@ use crate::classify::{Classification, Confidence, NamePrior, SecretClass, classi
 use crate::context::Context;
 use crate::extract::code::sinks::SinkKind;
 use crate::fact::{CredentialUse, Facts, RefKind, Scheme, Value};
-use crate::finding::{CredentialKey, Finding, FindingContext, Location, Severity, Text};
+use crate::finding::{CredentialKey, Finding, FindingContext, Location, Severity};
 use crate::redact::redact;
 use crate::rules::Catalogue;
+use crate::site::{FileSites, SiteUse};
 use crate::source::SourceFile;
 use crate::span::Span;
 
@@ -31,47 +32,111 @@ pub const CLEARTEXT_CREDENTIAL: &str = "cleartext-credential";
 pub const DATABASE_WITHOUT_PASSWORD: &str = "database-without-password";
 
 pub fn check(file: &SourceFile, facts: &Facts, catalogue: &Catalogue) -> Vec<Finding> {
-    check_places(file, facts, catalogue, false)
+    let by_path = crate::context::of_path(&file.scope, file.kind);
+    let mut checker = Checker::new(file, facts.uses.len(), false, false);
+    for credential in &facts.uses {
+        checker.check(credential, context_at(by_path.as_ref(), facts, credential.span), catalogue);
+    }
+    checker.finish()
 }
 
-/// [`check`], and with `fold` each use's findings of one place (`basic-auth-password` and
-/// `hardcoded-credential` at one password) folded into one as they are made, as
-/// [`crate::finding::merge_places`] would fold them after the scan: a file of 300,000 places
-/// never holds two findings for each.
-pub fn check_places(file: &SourceFile, facts: &Facts, catalogue: &Catalogue, fold: bool) -> Vec<Finding> {
-    // Most uses give one finding, or one place once folded: sized for that, the list does not
-    // double past a large file's findings while it grows.
-    let mut findings = Vec::with_capacity(facts.uses.len());
+/// [`check`] over a file's uses, which it takes, and the sites they become (`None` when none has
+/// an identity). With `fold`, each use's findings of one place (`basic-auth-password` and
+/// `hardcoded-credential` at one password) are folded into one as they are made, as
+/// [`crate::finding::merge_places`] would fold them after the scan. Uses are taken from the last,
+/// and their list gives its memory back as it empties: a file of 300,000 uses never holds its
+/// uses, its findings and its sites at once, nor two findings for each place.
+pub fn check_and_place(
+    file: &SourceFile,
+    facts: &mut Facts,
+    catalogue: &Catalogue,
+    fold: bool,
+) -> (Vec<Finding>, Option<FileSites>) {
+    let mut uses = std::mem::take(&mut facts.uses);
     let by_path = crate::context::of_path(&file.scope, file.kind);
-    // A file's findings repeat their texts (one message per host, the same labels): each is held
-    // once, as it is made, so that a file of many findings never holds a copy per finding.
-    let mut interner = crate::text::Interner::default();
-    // Every location in the file shares one path.
-    let path: Arc<std::path::Path> = Arc::from(file.path.as_path());
-    // One use's findings, made here and folded before they join the file's.
-    let mut made = Vec::new();
-    for credential in &facts.uses {
+    let mut checker = Checker::new(file, uses.len(), fold, true);
+    let mut sites = FileSites { path: file.path.clone(), ..FileSites::default() };
+    while let Some(credential) = uses.pop() {
         let context = context_at(by_path.as_ref(), facts, credential.span);
-        check_use(file, &path, credential, context, catalogue, &mut made);
-        for finding in &mut made {
-            finding.intern_texts(&mut interner);
+        let key = checker.check(&credential, context, catalogue);
+        if let Some(site) = SiteUse::sharing(credential, key, &mut checker.texts) {
+            sites.uses.push(site);
+            sites.test_or_doc.push(context.0 != Context::Production);
         }
-        if fold && made.len() > 1 {
-            crate::finding::sort(&mut made);
-            crate::finding::merge_places(&mut made);
+        if uses.len() < uses.capacity() / 8 * 7 {
+            uses.shrink_to_fit();
         }
-        findings.append(&mut made);
     }
-    for finding in findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
-        point_at_the_url(finding);
+    // Taken from the last: put back in the order the readers found them.
+    checker.findings.reverse();
+    sites.uses.reverse();
+    sites.test_or_doc.reverse();
+    sites.uses.shrink_to_fit();
+    sites.test_or_doc.shrink_to_fit();
+    (checker.finish(), (!sites.uses.is_empty()).then_some(sites))
+}
+
+/// One file's checking: its findings so far and what they share.
+struct Checker<'f> {
+    file: &'f SourceFile,
+    fold: bool,
+    /// Uses come from the last: `findings` is reversed whole at the end.
+    from_last: bool,
+    /// A file's findings repeat their texts (one message per host, the same labels): each is
+    /// held once, as it is made, so that a file of many findings never holds a copy per finding.
+    texts: crate::text::Interner,
+    /// Every location in the file shares one path.
+    path: Arc<std::path::Path>,
+    findings: Vec<Finding>,
+    /// One use's findings, made here and folded before they join the file's.
+    made: Vec<Finding>,
+}
+
+impl<'f> Checker<'f> {
+    fn new(file: &'f SourceFile, uses: usize, fold: bool, from_last: bool) -> Checker<'f> {
+        Checker {
+            file,
+            fold,
+            from_last,
+            texts: crate::text::Interner::default(),
+            path: Arc::from(file.path.as_path()),
+            // Most uses give one finding, or one place once folded: sized for that, the list does
+            // not double past a large file's findings while it grows.
+            findings: Vec::with_capacity(uses),
+            made: Vec::new(),
+        }
     }
-    // Kept until the whole scan is reported: a file of many findings holds no growth slack, in
-    // the list or in a finding's related locations.
-    for finding in &mut findings {
-        finding.secondary.shrink_to_fit();
+
+    /// Checks one use; with `fold`, folds its findings of one place.
+    /// Returns the credential's key, which its findings share (and its site, when it has one).
+    fn check(&mut self, credential: &CredentialUse, context: (Context, &str), catalogue: &Catalogue) -> CredentialKey {
+        let key = CredentialKey::of(&credential.secret);
+        // Its texts are made through `texts`: one copy of each in the file.
+        check_use(self, credential, &key, context, catalogue);
+        if self.fold && self.made.len() > 1 {
+            crate::finding::sort(&mut self.made);
+            crate::finding::merge_places(&mut self.made);
+        }
+        if self.from_last {
+            // Reversed again with the whole list at the end.
+            self.made.reverse();
+        }
+        self.findings.append(&mut self.made);
+        key
     }
-    findings.shrink_to_fit();
-    findings
+
+    fn finish(mut self) -> Vec<Finding> {
+        for finding in self.findings.iter_mut().filter(|f| &*f.rule == CLEARTEXT_CREDENTIAL) {
+            point_at_the_url(finding);
+        }
+        // Kept until the whole scan is reported: a file of many findings holds no growth slack,
+        // in the list or in a finding's related locations.
+        for finding in &mut self.findings {
+            finding.secondary.shrink_to_fit();
+        }
+        self.findings.shrink_to_fit();
+        self.findings
+    }
 }
 
 /// A cleartext finding's fix is the URL (`http://` to `https://`): the URL written elsewhere than
@@ -122,14 +187,16 @@ pub fn connection_label(credential: &CredentialUse) -> Option<String> {
         .or_else(|| credential.connection.clone())
 }
 
+/// The rules of one use: its findings go to `checker.made`, their texts through `checker.texts`.
 fn check_use(
-    file: &SourceFile,
-    path: &Arc<std::path::Path>,
+    checker: &mut Checker<'_>,
     credential: &CredentialUse,
+    credential_key: &CredentialKey,
     (context, context_reason): (Context, &str),
     catalogue: &Catalogue,
-    findings: &mut Vec<Finding>,
 ) {
+    let Checker { file, path, texts, made: findings, .. } = checker;
+    let (file, path): (&SourceFile, &Arc<std::path::Path>) = (file, path);
     let in_test_or_doc = context != Context::Production;
     let prior = credential.secret_name.as_deref().map_or(NamePrior::Neutral, name_prior);
     let connection = connection_label(credential);
@@ -231,8 +298,7 @@ fn check_use(
     let to = connection.as_deref().map(|c| format!(" to `{c}`")).unwrap_or_default();
     let for_connection = connection.as_deref().map(|c| format!(" for `{c}`")).unwrap_or_default();
     // One copy of the credential's identity and context reason, shared by its findings.
-    let credential_key = CredentialKey::of(&credential.secret);
-    let context_reason = Text::from(context_reason);
+    let context_reason = texts.text(context_reason);
     let mut emit = |rule: &str, severity: Option<Severity>, message: String, label: String, reason: Option<String>| {
         let Some(meta) = catalogue.rule(rule) else { return };
         let target = credential.target.as_ref().filter(|target| target.span != credential.secret.span());
@@ -241,10 +307,10 @@ fn check_use(
         // Sized exactly: a push would reserve four locations for each of a file's findings.
         let mut secondary = Vec::with_capacity(usize::from(target.is_some()) + usize::from(bound_elsewhere));
         if let Some(target) = target {
-            secondary.push(Location { path: Arc::clone(path), span: target.span, label: CONNECTION_LABEL.into() });
+            secondary.push(Location { path: Arc::clone(path), span: target.span, label: texts.text(CONNECTION_LABEL) });
         }
         if bound_elsewhere {
-            secondary.push(Location { path: Arc::clone(path), span: credential.span, label: "used here".into() });
+            secondary.push(Location { path: Arc::clone(path), span: credential.span, label: texts.text("used here") });
         }
         let severity = if context_note {
             Severity::Note
@@ -257,17 +323,17 @@ fn check_use(
         findings.push(Finding {
             rule: Arc::clone(&meta.id),
             severity,
-            message: message.into(),
+            message: texts.text(&message),
             // An empty secret has no extent of its own: the whole use is shown.
             primary: Location {
                 path: Arc::clone(path),
                 span: if secret_span.start == secret_span.end { credential.span } else { secret_span },
-                label: label.into(),
+                label: texts.text(&label),
             },
             secondary,
-            redacted: credential.secret.as_literal().map(|text| redact(text).into()),
-            connection: connection.as_deref().map(Text::from),
-            reason: reason.map(Text::from),
+            redacted: credential.secret.as_literal().map(|text| texts.text(&redact(text))),
+            connection: connection.as_deref().map(|c| texts.text(c)),
+            reason: reason.as_deref().map(|r| texts.text(r)),
             credential: credential_key.clone(),
             provenance: None,
             context: Some(FindingContext { context, reason: context_reason.clone() }),
@@ -514,4 +580,60 @@ fn is_example_or_loopback_host(host: &str) -> bool {
         .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")));
     let reserved_tld = [".example", ".test", ".invalid", ".local"].iter().any(|tld| host.ends_with(tld));
     is_loopback_host(host) || example_domain || reserved_tld
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::SiteSecret;
+    use crate::source::FileKind;
+
+    /// A script of three connections: two literal passwords (two rules each, one place each) and
+    /// an unresolved token (no site).
+    fn script() -> SourceFile {
+        SourceFile::new(
+            "deploy.sh",
+            FileKind::Shell,
+            "curl -u svc:Summer2024! https://jira.example.com/rest/api/2/myself\n\
+             curl -H \"Authorization: Bearer $(vault read token)\" https://api.example.com/\n\
+             curl -u ops:Winter2023! https://bitbucket.example.com/rest/api/1.0/projects\n",
+        )
+    }
+
+    #[test]
+    fn checking_and_placing_finds_what_checking_finds_and_keeps_the_readers_order() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let file = script();
+        let mut facts = crate::extract::extract(&file, &catalogue);
+        let expected = check(&file, &facts, &catalogue);
+        let uses: Vec<CredentialUse> = facts.uses.clone();
+        let (findings, sites) = check_and_place(&file, &mut facts, &catalogue, false);
+        assert!(facts.uses.is_empty(), "the uses are taken");
+        assert!(expected.len() >= 4, "{expected:#?}");
+        assert_eq!(findings, expected);
+        let sites = sites.expect("two literal uses");
+        let placed: Vec<&CredentialUse> = uses.iter().filter(|u| !matches!(u.secret, Value::Unknown { .. })).collect();
+        assert_eq!(sites.uses.len(), placed.len());
+        for (site, used) in sites.uses.iter().zip(placed) {
+            assert_eq!(site.span, used.span);
+            assert_eq!(site.secret.as_literal(), used.secret.as_literal());
+        }
+        assert!(matches!(sites.uses[0].secret, SiteSecret::Literal { .. }));
+        assert_eq!(sites.test_or_doc, vec![false; sites.uses.len()]);
+    }
+
+    #[test]
+    fn folding_as_uses_are_checked_leaves_one_finding_per_place() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let file = script();
+        let mut facts = crate::extract::extract(&file, &catalogue);
+        let mut late = check(&file, &facts, &catalogue);
+        crate::finding::sort(&mut late);
+        crate::finding::merge_places(&mut late);
+        let (mut early, _) = check_and_place(&file, &mut facts, &catalogue, true);
+        assert!(early.iter().any(|f| !f.also.is_empty()), "{early:#?}");
+        crate::finding::sort(&mut early);
+        crate::finding::merge_places(&mut early);
+        assert_eq!(early, late);
+    }
 }

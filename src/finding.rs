@@ -157,25 +157,6 @@ impl Finding {
         }
     }
 
-    /// Makes the finding's texts the interner's copies: equal texts of many findings become one.
-    pub fn intern_texts(&mut self, interner: &mut crate::text::Interner) {
-        self.message = interner.intern(std::mem::take(&mut self.message));
-        for location in std::iter::once(&mut self.primary).chain(&mut self.secondary) {
-            location.label = interner.intern(std::mem::take(&mut location.label));
-        }
-        self.redacted = interner.intern_opt(self.redacted.take());
-        self.connection = interner.intern_opt(self.connection.take());
-        self.reason = interner.intern_opt(self.reason.take());
-        if let Some(context) = &mut self.context {
-            context.reason = interner.intern(std::mem::take(&mut context.reason));
-        }
-        for also in &mut self.also {
-            also.message = interner.intern(std::mem::take(&mut also.message));
-            also.label = interner.intern(std::mem::take(&mut also.label));
-            also.reason = interner.intern_opt(also.reason.take());
-        }
-    }
-
     /// What a finding folded into another leaves behind until [`merge_places`] drops it.
     fn emptied() -> Finding {
         let nowhere = Location { path: Path::new("").into(), span: Span::default(), label: Text::default() };

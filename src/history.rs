@@ -137,7 +137,7 @@ pub fn attribute(findings: Vec<Finding>, sites: &Sites, context: &HistoryContext
     let head_identities: HashSet<Identity> = sites
         .iter()
         .filter(|site| blob_of(site.path).is_some_and(at_head))
-        .filter_map(|site| identity(&CredentialKey::of(&site.credential.secret), &hasher))
+        .filter_map(|site| identity(&site.credential.secret.key(), &hasher))
         .collect();
 
     type GroupKey = (String, PathBuf, Option<Identity>, String, String);
@@ -209,8 +209,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::fact::{CredentialUse, Scheme, Value};
+    use crate::fact::Scheme;
     use crate::finding::{Location, Severity};
+    use crate::site::{SiteSecret, SiteUse};
     use crate::span::Span;
     use crate::walk::history::HistoryBlob;
 
@@ -242,15 +243,13 @@ mod tests {
             path: source.to_path_buf(),
             test_or_doc: vec![false],
             tree_path: None,
-            uses: vec![CredentialUse {
+            uses: vec![SiteUse {
                 scheme: Scheme::Basic,
-                user: None,
-                secret: Value::literal(secret, Span::new(0, 4)),
+                secret: SiteSecret::Literal { text: secret.into(), span: Span::new(0, 4) },
                 secret_name: None,
                 target: None,
                 connection: None,
                 span: Span::new(0, 4),
-                extractor: "test".into(),
             }],
         }
     }

@@ -40,6 +40,7 @@ pub mod redact;
 pub mod report;
 pub mod revocation;
 pub mod rules;
+pub mod site;
 pub mod source;
 pub mod span;
 pub mod suppress;
@@ -160,9 +161,11 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     let mut sources = BTreeMap::new();
     let mut deferred = Vec::new();
     for file in files {
-        let (mut facts, file_findings) = scan_source(file, catalogue);
+        let mut facts = extract::extract(file, catalogue);
         creations.extend(revocation::creation_sites(file, &facts));
-        sites.extend(sites_of(file, &mut facts));
+        // As `scan` checks a file, without its early fold (nothing merges places here).
+        let (file_findings, file_sites) = check::check_and_place(file, &mut facts, catalogue, false);
+        sites.extend(file_sites);
         findings.extend(file_findings);
         if !facts.tree_parsed && extract::code::has_grammar(file) {
             deferred.push(demand::Deferred { path: file.path.clone(), scope: file.scope.clone() });
@@ -191,25 +194,6 @@ pub fn scan_sources(files: &[SourceFile], catalogue: &Catalogue, settings: &Anal
     cap_headlines(&mut findings);
     finding::sort(&mut findings);
     findings
-}
-
-/// The uses the credential graph can place: a literal or a reference. An unresolved expression
-/// has no identity to share, and keeping one per `Bearer ${token}` would make memory grow with the
-/// tree. The uses are moved out of `facts` and filtered in place, not copied: a file of 300,000
-/// uses holds them once. `None` when the file has none.
-fn sites_of(file: &SourceFile, facts: &mut Facts) -> Option<FileSites> {
-    let mut uses = std::mem::take(&mut facts.uses);
-    uses.retain(|credential| !matches!(credential.secret, Value::Unknown { .. }));
-    if uses.is_empty() {
-        return None;
-    }
-    uses.shrink_to_fit();
-    let by_path = context::of_path(&file.scope, file.kind);
-    let test_or_doc = uses
-        .iter()
-        .map(|credential| check::context_at(by_path.as_ref(), facts, credential.span).0 != context::Context::Production)
-        .collect();
-    Some(FileSites { path: file.path.clone(), tree_path: None, uses, test_or_doc })
 }
 
 #[derive(Default)]
@@ -254,9 +238,11 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue, merge_places_early: bool) 
             // large file (its list of masks) is not at the findings' peak.
             let mut kept = (has_identity || !suppressions.is_empty() || !creations.is_empty() || leaves)
                 .then(|| redacted_source(&file, &facts.uses));
-            let findings = check::check_places(&file, &facts, catalogue, fold);
+            // The last reader of the uses, which it takes: each becomes a site once checked.
+            let (findings, sites) = check::check_and_place(&file, &mut facts, catalogue, fold);
+            // Only a file of unresolved expressions can come here: none has a literal to mask.
             if kept.is_none() && !findings.is_empty() {
-                kept = Some(redacted_source(&file, &facts.uses));
+                kept = Some(redacted_source(&file, &[]));
             }
             let problems = facts
                 .problems
@@ -267,8 +253,6 @@ fn scan_walked(walked: Walked, catalogue: &Catalogue, merge_places_early: bool) 
             let bytes = file.text.len() as u64;
             let path = file.path.clone();
             let deferred = deferred_parse.then(|| demand::Deferred { path: path.clone(), scope: file.scope.clone() });
-            // Last of the readers of the uses, which it takes.
-            let sites = sites_of(&file, &mut facts);
             let flow = (leaves || !facts.flow.entries.is_empty() || !facts.flow.forwards.is_empty()).then_some((
                 path,
                 facts.flow,

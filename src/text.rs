@@ -30,7 +30,7 @@ impl Text {
 }
 
 impl Default for Text {
-    /// The empty text, shared: taking a text out of a finding to intern it allocates nothing.
+    /// The empty text, shared: taking a text out of a finding (`mem::take`) allocates nothing.
     fn default() -> Text {
         static EMPTY: std::sync::LazyLock<Text> = std::sync::LazyLock::new(|| Text::new(Box::default()));
         EMPTY.clone()
@@ -134,7 +134,7 @@ impl Serialize for Text {
     }
 }
 
-/// One copy of each distinct text: `intern` returns the copy already held when there is one.
+/// One copy of each distinct text: `text` returns the copy already held when there is one.
 /// Made per file (or per scan stage) and dropped with it, so nothing outlives the findings.
 #[derive(Debug, Default)]
 pub struct Interner {
@@ -142,18 +142,15 @@ pub struct Interner {
 }
 
 impl Interner {
-    /// The held copy of `text`, which becomes the held copy when there is none.
-    pub fn intern(&mut self, text: Text) -> Text {
-        if let Some(held) = self.held.get(&*text) {
+    /// The held copy of `text`, made only when there is none: a file's findings repeat their
+    /// texts, and a copy made for each only to be dropped again left the heap full of holes.
+    pub fn text(&mut self, text: &str) -> Text {
+        if let Some(held) = self.held.get(text) {
             return held.clone();
         }
-        self.held.insert(text.clone());
-        text
-    }
-
-    /// `intern` for an optional text.
-    pub fn intern_opt(&mut self, text: Option<Text>) -> Option<Text> {
-        text.map(|text| self.intern(text))
+        let made = Text::from(text);
+        self.held.insert(made.clone());
+        made
     }
 }
 
@@ -175,11 +172,12 @@ mod tests {
     #[test]
     fn interned_texts_share_one_copy() {
         let mut interner = Interner::default();
-        let first = interner.intern(Text::from("the connection"));
-        let second = interner.intern(Text::from(String::from("the connection")));
+        let first = interner.text("the connection");
+        let second = interner.text(&String::from("the connection"));
         assert!(Arc::ptr_eq(&first.0, &second.0), "equal texts are one allocation");
-        let other = interner.intern(Text::from("used here"));
+        let other = interner.text("used here");
         assert!(!Arc::ptr_eq(&first.0, &other.0));
-        assert_eq!(interner.intern_opt(None), None);
+        assert_eq!(other, "used here");
+        assert!(Arc::ptr_eq(&Text::default().0, &Text::default().0), "the empty text is shared");
     }
 }
