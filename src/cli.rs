@@ -842,11 +842,9 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     match &args.output {
-        Some(path) => {
-            let mut buffer = Vec::new();
-            report::write(args.format, &outcome, &catalogue, &mut buffer, false)?;
-            output::write(path, &buffer, args.allow_symlinked_output)?;
-        }
+        Some(path) => output::write_with(path, args.allow_symlinked_output, |out| {
+            report::write(args.format, &outcome, &catalogue, out, false)
+        })?,
         None => {
             let mut out = io::BufWriter::new(io::stdout().lock());
             // A reader that closed the pipe (`credlint scan | head -1`) stops the report, not the

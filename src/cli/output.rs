@@ -78,14 +78,26 @@ fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
 /// [`check`]. A new file gets the usual mode (0666 less the umask); a replaced one keeps its mode.
 /// A device, pipe or socket at `path` is opened and written instead, and a directory refused.
 pub fn write(path: &Path, bytes: &[u8], allow_symlinks: bool) -> anyhow::Result<()> {
+    write_with(path, allow_symlinks, |out| out.write_all(bytes))
+}
+
+/// [`write`] of what `produce` writes, streamed (buffered) to the temporary file or the device
+/// rather than held whole: the SARIF of 200,000 findings is 300 MB. If `produce` fails, the
+/// temporary file is removed and the target left as it was.
+pub fn write_with(
+    path: &Path,
+    allow_symlinks: bool,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     check(path, allow_symlinks)?;
     let target = if allow_symlinks { resolve(path)? } else { path.to_path_buf() };
     let cannot = || format!("cannot write {}", path.display());
     match std::fs::metadata(&target) {
         Ok(metadata) if metadata.is_dir() => bail!("cannot write {}: it is a directory", path.display()),
         Ok(metadata) if !metadata.is_file() => {
-            let mut special = std::fs::OpenOptions::new().write(true).open(&target).with_context(cannot)?;
-            return special.write_all(bytes).with_context(cannot);
+            let special = std::fs::OpenOptions::new().write(true).open(&target).with_context(cannot)?;
+            let mut out = std::io::BufWriter::new(special);
+            return produce(&mut out).and_then(|()| out.flush()).with_context(cannot);
         }
         _ => {}
     }
@@ -106,7 +118,10 @@ pub fn write(path: &Path, bytes: &[u8], allow_symlinks: bool) -> anyhow::Result<
     #[cfg(unix)]
     builder.permissions(permissions.clone());
     let mut file = builder.tempfile_in(dir).with_context(cannot)?;
-    file.write_all(bytes).with_context(cannot)?;
+    {
+        let mut out = std::io::BufWriter::new(file.as_file_mut());
+        produce(&mut out).and_then(|()| out.flush()).with_context(cannot)?;
+    }
     // The mode asked at creation is masked by the umask; a replaced file's mode is restored.
     #[cfg(unix)]
     if existing.is_some() {
@@ -140,6 +155,24 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("report.json")], "no temporary file is left");
+    }
+
+    #[test]
+    fn a_streamed_write_that_fails_leaves_the_old_file_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.sarif");
+        write(&path, b"old report", false).unwrap();
+        // More than the writer's buffer, so that part of it reached the temporary file.
+        let failed = write_with(&path, false, |out| {
+            out.write_all(&[b'x'; 100_000])?;
+            Err(std::io::Error::other("the reporter failed"))
+        });
+        assert!(format!("{:#}", failed.unwrap_err()).contains("the reporter failed"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"old report");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("report.sarif")], "no temporary file is left");
+        write_with(&path, false, |out| out.write_all(&[b'y'; 100_000])).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap().len(), 100_000);
     }
 
     #[cfg(unix)]
