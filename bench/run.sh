@@ -39,7 +39,7 @@ medians() {
 # Peak resident set size in KB of a command (GNU time writes it to its stderr).
 peak() { ( /usr/bin/time -v "$@" >/dev/null 2>/tmp/credlint-bench-time.$$ ) 2>/dev/null || true; awk '/Maximum resident/ {print $6}' /tmp/credlint-bench-time.$$; rm -f /tmp/credlint-bench-time.$$; }
 
-echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GB RAM; $(date -u +%Y-%m-%d); credlint $("$bin" --version | cut -d' ' -f2), $(rg --version | head -1)"
+echo "machine: $(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GB RAM; $(date -u +%Y-%m-%d); credlint $("$bin" --version | cut -d' ' -f2), $(rg --version | sed -n 1p)"
 
 # HOSTILE_ONLY=1: the pathological inputs alone (the trees take far longer).
 if [ -z "${HOSTILE_ONLY:-}" ]; then

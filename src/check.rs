@@ -53,6 +53,10 @@ pub fn check_and_place(
     fold: bool,
 ) -> (Vec<Finding>, Option<FileSites>) {
     let mut uses = std::mem::take(&mut facts.uses);
+    // A use's early fold is the late one only where its place holds its findings alone: where two
+    // uses' places overlap (two readers found one secret), the late merge folds them together,
+    // in an order of its own.
+    let fold = fold && !places_overlap(&uses);
     let by_path = crate::context::of_path(&file.scope, file.kind);
     let mut checker = Checker::new(file, uses.len(), fold, true);
     let mut sites = FileSites { path: file.path.clone(), ..FileSites::default() };
@@ -74,6 +78,21 @@ pub fn check_and_place(
     sites.uses.shrink_to_fit();
     sites.test_or_doc.shrink_to_fit();
     (checker.finish(), (!sites.uses.is_empty()).then_some(sites))
+}
+
+/// Where a use's findings are: its secret, or the whole use when the secret is empty.
+fn place_of(credential: &CredentialUse) -> Span {
+    let secret = credential.secret.span();
+    if secret.start == secret.end { credential.span } else { secret }
+}
+
+/// Whether two uses' places overlap, so that [`crate::finding::merge_places`] would fold their
+/// findings into one.
+fn places_overlap(uses: &[CredentialUse]) -> bool {
+    let mut places: Vec<(usize, usize)> = uses.iter().map(place_of).map(|span| (span.start, span.end)).collect();
+    places.sort_unstable();
+    // Sorted by start, a place overlaps a later one only if it overlaps the next.
+    places.windows(2).any(|pair| pair[1].0 < pair[0].1)
 }
 
 /// One file's checking: its findings so far and what they share.
@@ -325,11 +344,7 @@ fn check_use(
             severity,
             message: texts.text(&message),
             // An empty secret has no extent of its own: the whole use is shown.
-            primary: Location {
-                path: Arc::clone(path),
-                span: if secret_span.start == secret_span.end { credential.span } else { secret_span },
-                label: texts.text(&label),
-            },
+            primary: Location { path: Arc::clone(path), span: place_of(credential), label: texts.text(&label) },
             secondary,
             redacted: credential.secret.as_literal().map(|text| texts.text(&redact(text))),
             connection: connection.as_deref().map(|c| texts.text(c)),
@@ -620,6 +635,20 @@ mod tests {
         }
         assert!(matches!(sites.uses[0].secret, SiteSecret::Literal { .. }));
         assert_eq!(sites.test_or_doc, vec![false; sites.uses.len()]);
+    }
+
+    #[test]
+    fn a_place_two_uses_share_is_left_to_the_late_merge() {
+        let catalogue = Catalogue::embedded().unwrap();
+        let file = script();
+        let mut facts = crate::extract::extract(&file, &catalogue);
+        // A second reader finding the first password again, for another connection.
+        let mut again = facts.uses[0].clone();
+        again.target = None;
+        facts.uses.push(again);
+        let unfolded = check(&file, &facts, &catalogue);
+        let (findings, _) = check_and_place(&file, &mut facts, &catalogue, true);
+        assert_eq!(findings, unfolded, "no use is folded early in a file where two share a place");
     }
 
     #[test]

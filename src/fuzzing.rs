@@ -121,6 +121,21 @@ fn scan_and_check(file: &SourceFile) {
     let (facts, findings) = crate::scan_source(file, catalogue());
     check_facts(file, &facts);
     check_findings(file, &findings);
+    // The scan's own path takes the uses as it checks them and folds each place as it is made:
+    // after the merge it must report what checking and a late merge report, with a site for
+    // each use that has an identity, in the readers' order.
+    let mut taken = facts.clone();
+    let (early, sites) = crate::check::check_and_place(file, &mut taken, catalogue(), true);
+    let merged = |mut findings: Vec<Finding>| {
+        crate::finding::sort(&mut findings);
+        crate::finding::merge_places(&mut findings);
+        findings
+    };
+    assert!(merged(early) == merged(findings.clone()), "folding as uses are checked changes the findings");
+    let placed: Vec<Span> =
+        facts.uses.iter().filter(|u| !matches!(u.secret, crate::fact::Value::Unknown { .. })).map(|u| u.span).collect();
+    let sited: Vec<Span> = sites.map(|s| s.uses.iter().map(|u| u.span).collect()).unwrap_or_default();
+    assert!(placed == sited, "the sites are not the uses with an identity, in order");
     // The masked copy reports see keeps the text's length and line structure.
     let masked = crate::redacted_source(file, &facts.uses);
     assert_eq!(masked.text.len(), file.text.len(), "masking changes the length");
