@@ -86,8 +86,9 @@ pub struct ScanSettings {
     /// another at a place in between: `credlint scan` sets it when no baseline and no
     /// `--staged`/`--since` line filter follow. The scan itself still folds late for history, for
     /// a place rule the configuration turns off or re-rates, and for a file with `credlint:ignore`
-    /// comments or with literals the flow join may report again: each of those judges one rule.
-    /// The result is the same findings either way.
+    /// comments, with literals the flow join may report again (or the demand pass may parse), or
+    /// with two uses at one place (`check::check_and_place`): each of those judges one rule, or
+    /// folds in an order of its own. The result is the same findings either way.
     pub merge_places_early: bool,
 }
 
